@@ -1,0 +1,158 @@
+"""Candidate generation: which knowledge-base entries a mention may name.
+
+Kept apart from the decision (``pipeline.link``), as in scispacy. For a
+mention's words it returns :class:`Candidate` objects, best evidence first:
+
+- ``exact``: a name form equal to the mention once case and accents are
+  folded (``león trotsky`` = ``Leon Trotsky``);
+- ``variant``: equal on the skeleton key only, an unseen romanisation
+  (``Trotzki``, ``Sokolovskaja``);
+- ``fuzzy``: close in edit distance (rapidfuzz), for OCR damage
+  (``Ratnon del Rio``, ``Dzerhinsky``); only for forms of 6 or more letters,
+  and never across grammatical sex (``Sedova`` is not ``Sedov``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from .kb import SHORT, AliasIndex, NameForm
+from .names import fold
+
+#: Lowest rapidfuzz ratio (0-100) that counts as an OCR-damaged spelling.
+FUZZY_CUTOFF = 85.0
+_FEMININE_ENDS = ("a", "aya", "aia", "aja")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    entity_id: str
+    form: NameForm
+    method: str  # exact, variant, ocr or fuzzy
+    similarity: float  # 1.0 for exact and variant
+
+    @property
+    def is_short(self) -> bool:
+        return self.form.kind == SHORT
+
+
+class CandidateGenerator:
+    """``generator(words)`` -> candidates for a mention of ``label``.
+
+    ``ocr_confusions``: (seen, meant) character pairs tried when nothing
+    matches as written (``rn`` for ``m``); a repaired spelling that matches
+    counts as ``ocr`` evidence, weaker than a variant.
+    """
+
+    def __init__(
+        self,
+        index: AliasIndex,
+        label: str = "PERSON",
+        fuzzy_cutoff: float = FUZZY_CUTOFF,
+        ocr_confusions: list[tuple[str, str]] = (),
+    ) -> None:
+        self.index = index
+        self.label = label
+        self.fuzzy_cutoff = fuzzy_cutoff
+        self.ocr_confusions = [tuple(pair) for pair in ocr_confusions]
+        entities = index.kb.entities
+        self._fuzzy_forms = [
+            f for f in index.kb.forms if entities[f.entity_id].label == label and len(f.text.replace(" ", "")) >= 6
+        ]
+        self._fuzzy_keys = [fold(f.text) for f in self._fuzzy_forms]
+        self._given_words = {fold(f.text) for f in index.kb.forms if f.part in ("given", "diminutive")}
+
+    def __call__(self, words: list[str], fuzzy: bool = True) -> list[Candidate]:
+        found = self._by_key(words)
+        if found or not fuzzy:
+            return found
+        for repaired in self._ocr_repairs(words):
+            found += [Candidate(c.entity_id, c.form, "ocr", 0.9) for c in self._by_key(repaired)]
+        if found:
+            return _best_per_entity(found)
+        return self._fuzzy(words)
+
+    def partial(self, words: list[str]) -> list[Candidate]:
+        """A longer name around a known one (Leo Trotzki, Jaime Ramón Mercader del Río,
+        Natalia Sedova de Trotsky): the longest inner run of words that is a
+        full name, else the last word as a surname when the first word is not
+        another given name."""
+        for size in range(len(words) - 1, 1, -1):
+            for start in range(len(words) - size + 1):
+                found = [c for c in self._by_key(words[start : start + size]) if not c.is_short]
+                if found:
+                    return [Candidate(c.entity_id, c.form, "partial", 1.0) for c in found]
+        found = [c for c in self._by_key(words[-1:]) if c.form.part == "surname"]
+        first = fold(words[0])
+        if first in self._given_words:
+            found = [c for c in found if first in {fold(f.text) for f in self.index.kb.forms_of(c.entity_id)}]
+        return [Candidate(c.entity_id, c.form, "partial", 1.0) for c in found]
+
+    def by_last_word(self, word: str, sex: str) -> list[Candidate]:
+        """Persons of ``sex`` with a full name ending in ``word`` (Mrs. Trotsky -> Natalia Trotsky)."""
+        key = self.index.keys.skeleton(word)
+        entities = self.index.kb.entities
+        out = [
+            Candidate(f.entity_id, f, "title", 1.0)
+            for f in self.index.kb.forms
+            if f.kind != SHORT
+            and entities[f.entity_id].sex == sex
+            and self.index.keys.skeleton(f.text.split()[-1]) == key
+        ]
+        return _best_per_entity(out)
+
+    def _ocr_repairs(self, words: list[str]) -> list[list[str]]:
+        """Spellings with one OCR confusion undone (at most 12)."""
+        text = " ".join(words)
+        out: list[list[str]] = []
+        for seen, meant in self.ocr_confusions:
+            start = text.find(seen)
+            while start != -1 and len(out) < 12:
+                out.append((text[:start] + meant + text[start + len(seen) :]).split())
+                start = text.find(seen, start + 1)
+        return out
+
+    def _by_key(self, words: list[str]) -> list[Candidate]:
+        entities = self.index.kb.entities
+        folded = fold(" ".join(words))
+        out = []
+        for form in self.index.lookup(words):
+            if entities[form.entity_id].label != self.label:
+                continue
+            method = "exact" if fold(form.text) == folded or _same_letters(form.text, folded) else "variant"
+            out.append(Candidate(form.entity_id, form, method, 1.0))
+        return _best_per_entity(out)
+
+    def _fuzzy(self, words: list[str]) -> list[Candidate]:
+        query = fold(" ".join(words))
+        if len(query.replace(" ", "")) < 6:
+            return []
+        hits = process.extract(query, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=self.fuzzy_cutoff, limit=5)
+        out = []
+        for _, score, i in hits:
+            form = self._fuzzy_forms[i]
+            if _feminine(query) != _feminine(self._fuzzy_keys[i]) or len(words) != len(form.text.split()):
+                continue
+            out.append(Candidate(form.entity_id, form, "fuzzy", score / 100.0))
+        return _best_per_entity(out)
+
+
+def _same_letters(form: str, folded: str) -> bool:
+    return "".join(ch for ch in fold(form) if ch.isalnum()) == "".join(ch for ch in folded if ch.isalnum())
+
+
+def _feminine(name: str) -> bool:
+    return name.split()[-1].endswith(_FEMININE_ENDS) if name.split() else False
+
+
+def _best_per_entity(candidates: list[Candidate]) -> list[Candidate]:
+    rank = {"exact": 0, "variant": 1, "ocr": 2, "fuzzy": 3, "partial": 4, "title": 5}
+    best: dict[str, Candidate] = {}
+    for c in candidates:
+        old = best.get(c.entity_id)
+        key = (rank[c.method], c.form.kind == SHORT, -c.similarity)
+        if old is None or key < (rank[old.method], old.form.kind == SHORT, -old.similarity):
+            best[c.entity_id] = c
+    return sorted(best.values(), key=lambda c: (rank[c.method], c.form.kind == SHORT, -c.similarity))

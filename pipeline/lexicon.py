@@ -1,0 +1,27 @@
+"""Shared word lists: English word frequencies and given names (loaded once)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import wordsegment
+
+from .names import fold
+from .resources import models_dir
+
+
+@lru_cache(maxsize=1)
+def english_segmenter() -> wordsegment.Segmenter:
+    """wordsegment's unigram and bigram counts (Google Web Trillion Word Corpus)."""
+    segmenter = wordsegment.Segmenter()
+    segmenter.load()
+    return segmenter
+
+
+@lru_cache(maxsize=8)
+def given_names(models: str | Path | None = None) -> frozenset[str]:
+    """Folded given names from ``models/rules/given_names.txt``."""
+    path = models_dir(models) / "rules" / "given_names.txt"
+    with open(path, encoding="utf-8") as handle:
+        return frozenset(fold(line.strip()) for line in handle if line.strip() and not line.startswith("#"))

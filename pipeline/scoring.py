@@ -1,0 +1,80 @@
+"""Running an evaluation: predictions for a gold file, and the printed report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from .evaluate import Report, evaluate, load_gold, predictions_from_records, read_records
+from .textio import read_document
+
+
+def score_run(
+    gold_path: Path,
+    raw_dir: Path,
+    pred_path: Path | None,
+    model: str,
+    models: Path | None,
+    baseline: bool = False,
+) -> dict[str, Report]:
+    """Reports keyed ``namelink`` (and ``spacy`` with ``baseline``)."""
+    gold = load_gold(gold_path)
+    files = {doc_id: raw_dir / f"{doc_id}.txt" for doc_id in gold}
+    missing = [str(p) for p in files.values() if not p.is_file()]
+    if missing and pred_path is None:
+        raise FileNotFoundError(f"raw files of the gold not found: {', '.join(missing[:5])}")
+    texts = {doc_id: read_document(p).text for doc_id, p in files.items() if p.is_file()}
+    if pred_path is not None:
+        records = read_records(pred_path)
+    else:
+        from .run import Pipeline
+
+        pipe = Pipeline(model, models)
+        records = [pipe.process_file(files[doc_id]) for doc_id in gold]
+    reports = {"namelink": evaluate(gold, predictions_from_records(records), texts)}
+    if baseline:
+        reports["spacy"] = evaluate(gold, plain_spacy_predictions(texts, model), texts)
+    return reports
+
+
+def plain_spacy_predictions(texts: dict[str, str], model: str) -> dict[str, dict[tuple[int, int], str]]:
+    """The model alone on the raw text: its PERSON spans, each linked by its exact string."""
+    from .nlp import load_model
+
+    nlp = load_model(model)
+    out = {}
+    for doc_id, text in texts.items():
+        doc = nlp(text)
+        out[doc_id] = {(e.start_char, e.end_char): e.text for e in doc.ents if e.label_ == "PERSON"}
+    return out
+
+
+def print_report(reports: dict[str, Report], show_errors: int, echo: Callable[[str], None]) -> None:
+    names = list(reports)
+    echo("PERSON".ljust(26) + "".join(n.rjust(22) for n in names))
+    rows = [
+        ("strict P/R/F1", lambda r: r.strict),
+        ("fuzzy P/R/F1", lambda r: r.fuzzy),
+        ("link B-cubed P/R/F1", lambda r: r.bcubed),
+        ("end-to-end P/R/F1", lambda r: r.end_to_end),
+    ]
+    for title, get in rows:
+        cells = ["{precision:.3f}/{recall:.3f}/{f1:.3f}".format(**get(reports[n])) for n in names]
+        echo(title.ljust(26) + "".join(c.rjust(22) for c in cells))
+    echo("alias recall".ljust(26) + "".join(f"{reports[n].alias_recall:.3f}".rjust(22) for n in names))
+    main = reports[names[0]]
+    echo("mentions: " + ", ".join(f"{k} {v}" for k, v in main.counts.items()))
+    if show_errors <= 0:
+        return
+    echo("\nindividuals (gold mentions, linked right):")
+    for row in main.individuals[:show_errors]:
+        echo(f"  {row['individual']:<32} {row['mentions']:>5} {row['linked']:>5}  recall {row['recall']:.3f}")
+    for title, items in (
+        ("misses", main.misses),
+        ("false alarms", main.false_alarms),
+        ("wrong links", main.wrong_links),
+    ):
+        echo(f"\n{title} ({len(items)}):")
+        for item in items[:show_errors]:
+            extra = f" (gold {item['gold']})" if "gold" in item else ""
+            echo(f"  {item['doc_id']} {item['start']}-{item['end']} -> {item['id']}{extra}: {item['context']}")

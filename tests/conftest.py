@@ -1,0 +1,136 @@
+"""Shared fixtures: one loaded pipeline and one batch run per session.
+
+Loading the spaCy model and the knowledge base takes seconds, so the
+``Pipeline`` and the runs over ``raw/`` and ``tests/gold/own/`` are built once
+and shared by every test module that needs them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW_DIR = ROOT / "raw"
+GOLD_DIR = ROOT / "tests" / "gold"
+OWN_DIR = GOLD_DIR / "own"
+SEEDS_GOLD = GOLD_DIR / "seeds.jsonl"
+OWN_GOLD = GOLD_DIR / "own.jsonl"
+
+RAW_FILES = sorted(RAW_DIR.glob("*.txt"))
+OWN_FILES = sorted(OWN_DIR.glob("*.txt"))
+OUTPUT_FILES = {"documents.jsonl", "entities.jsonl", "manifest.json"}
+
+
+def read_raw(path: str | Path) -> str:
+    """A raw file exactly as ANNOTATION.md defines offsets on it."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        return handle.read()
+
+
+def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
+    """Every line of a JSON Lines file, parsed (fails on any broken line)."""
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def load_gold_lines(path: str | Path) -> dict[str, dict[str, Any]]:
+    return {rec["doc_id"]: rec for rec in read_jsonl(path)}
+
+
+def person_spans(doc) -> list[tuple[str, int, int]]:
+    """(text, start_char, end_char) of every PERSON entity of a spaCy Doc."""
+    return [(e.text, e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
+
+
+def persons(record: dict[str, Any]) -> list[dict[str, Any]]:
+    return [e for e in record["entities"] if e["label"] == "PERSON"]
+
+
+def find(text: str, needle: str, occurrence: int = 0) -> tuple[int, int]:
+    """Character span of the n-th occurrence of ``needle`` in ``text``."""
+    starts = [m.start() for m in re.finditer(re.escape(needle), text)]
+    assert len(starts) > occurrence, f"{needle!r} not found {occurrence + 1} times"
+    return starts[occurrence], starts[occurrence] + len(needle)
+
+
+@dataclass
+class BatchRun:
+    summary: Any
+    out_dir: Path
+    paths: list[Path]
+    records: dict[str, dict[str, Any]]  # doc_id -> documents.jsonl record
+    raw_texts: dict[str, str]  # doc_id -> raw text as read for offsets
+
+    @property
+    def entity_rows(self) -> list[dict[str, Any]]:
+        return read_jsonl(self.out_dir / "entities.jsonl")
+
+    def all_entities(self):
+        for doc_id, rec in self.records.items():
+            for ent in rec["entities"]:
+                yield doc_id, ent
+
+
+@pytest.fixture(scope="session")
+def pipe():
+    """The one loaded namelink pipeline (real model, real knowledge base)."""
+    from pipeline.run import Pipeline
+
+    return Pipeline()
+
+
+@pytest.fixture(scope="session")
+def nlp(pipe):
+    return pipe.nlp
+
+
+@pytest.fixture(scope="session")
+def kb(pipe):
+    return pipe.kb
+
+
+def _batch(pipe, paths: list[Path], out_dir: Path) -> BatchRun:
+    from pipeline.run import run_batch
+
+    summary = run_batch(paths, out_dir, progress=False, pipeline=pipe)
+    records = {rec["doc_id"]: rec for rec in read_jsonl(out_dir / "documents.jsonl")}
+    raw_texts = {p.stem: read_raw(p) for p in paths}
+    return BatchRun(summary, out_dir, list(paths), records, raw_texts)
+
+
+@pytest.fixture(scope="session")
+def raw_run(pipe, tmp_path_factory) -> BatchRun:
+    """One full run over the four seed texts of raw/."""
+    return _batch(pipe, RAW_FILES, tmp_path_factory.mktemp("raw_run"))
+
+
+@pytest.fixture(scope="session")
+def own_run(pipe, tmp_path_factory) -> BatchRun:
+    """One full run over the second gold set's texts (tests/gold/own/*.txt)."""
+    return _batch(pipe, OWN_FILES, tmp_path_factory.mktemp("own_run"))
+
+
+@pytest.fixture(scope="session")
+def both_runs(raw_run, own_run) -> list[BatchRun]:
+    return [raw_run, own_run]
+
+
+@pytest.fixture(scope="session")
+def cleaner():
+    """A Cleaner built the way the pipeline builds it (KB names + skeleton lookup),
+    without loading spaCy."""
+    from pipeline.clean import Cleaner
+    from pipeline.kb import KnowledgeBase
+    from pipeline.names import NameKeys
+
+    kb = KnowledgeBase.load()
+    keys = NameKeys()
+    words = kb.name_words()
+    name_keys = {keys.skeleton(w) for w in words}
+    return Cleaner(names=words, is_name=lambda word: keys.skeleton(word) in name_keys)

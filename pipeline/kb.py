@@ -7,6 +7,9 @@ a text may use from them (``Lev Davidovich``, ``L. D.``, ``L. D. Trotsky``,
 ``Bronstein``...), each with a *kind* that tells the linker how much the form
 alone says: ``full`` and ``alias`` forms name one individual, ``short`` forms
 (a given name, a surname, a diminutive, bare initials) need context.
+``models/learned/`` (written by ``namelink train``) is merged on load: its
+aliases and persons join the entries, its negative rules answer
+:meth:`KnowledgeBase.never_entity` and :meth:`KnowledgeBase.never_linked`.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .learned import Learned, load_learned, surface_key
 from .names import NameKeys, fold
 from .resources import hash_files, load_yaml, models_dir
 
@@ -60,9 +64,13 @@ class KnowledgeBase:
     version: str
     path: Path | None = None
     _by_entity: dict[str, list[NameForm]] = field(default_factory=dict, repr=False)
+    #: Negative rules of ``models/learned/`` (see :mod:`pipeline.learned`).
+    rejected_entities: frozenset[tuple[str, str]] = field(default_factory=frozenset, repr=False)
+    rejected_links: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def load(cls, models: str | Path | None = None) -> KnowledgeBase:
+    def load(cls, models: str | Path | None = None, learned: bool = True) -> KnowledgeBase:
+        """The knowledge base of ``models/kb/``, with ``models/learned/`` merged unless ``learned`` is False."""
         folder = models_dir(models) / "kb"
         files = [folder / PERSON_FILE] + [folder / name for name in OTHER_FILES]
         present = [f for f in files if f.is_file()]
@@ -74,7 +82,10 @@ class KnowledgeBase:
             if not isinstance(data, list):
                 raise KnowledgeBaseError(f"{path}: expected a list of entries")
             records.extend((entry, path.name == PERSON_FILE) for entry in data)
-        return cls.from_records(records, version=hash_files(present), path=folder)
+        extra = load_learned(models) if learned else Learned()
+        kb = cls.from_records(extra.merge(records), version=hash_files(present + extra.files), path=folder)
+        kb.rejected_entities, kb.rejected_links = extra.rejected_entities(), extra.rejected_links()
+        return kb
 
     @classmethod
     def from_records(
@@ -96,6 +107,14 @@ class KnowledgeBase:
 
     def forms_of(self, entity_id: str) -> list[NameForm]:
         return self._by_entity.get(entity_id, [])
+
+    def never_entity(self, text: str, label: str) -> bool:
+        """Did review reject ``text`` as an entity of ``label``?"""
+        return bool(self.rejected_entities) and (surface_key(text), label) in self.rejected_entities
+
+    def never_linked(self, text: str) -> frozenset[str]:
+        """Ids that review ruled out for the string ``text``."""
+        return self.rejected_links.get(surface_key(text), frozenset()) if self.rejected_links else frozenset()
 
     def name_words(self) -> set[str]:
         """Every alphabetic word of every person name form."""
@@ -236,6 +255,8 @@ class AliasIndex:
             if key and form not in self.by_key[key]:
                 self.by_key[key].append(form)
         self.max_tokens = max((len(k) for k in self.by_key), default=1)
+        #: Keys a name can start with: most tokens of a text start none.
+        self.first_keys = {k[0] for k in self.by_key}
 
     def lookup(self, words: list[str] | tuple[str, ...]) -> list[NameForm]:
         return self.by_key.get(self.keys.phrase(words), [])

@@ -17,6 +17,10 @@ two passes over the document:
    grammatical sex through the skeleton key (``Sedov`` never matches
    ``Sedova``).
 
+A (string, id) pair a reviewer rejected (``models/learned/``,
+:meth:`pipeline.kb.KnowledgeBase.never_linked`) is never linked: the mention
+falls back to its next candidate, its context, or a NIL individual.
+
 Places and organisations (GPE, LOC, FAC, ORG, NORP) link on exact or variant
 names only; other labels are not linked.
 
@@ -29,8 +33,10 @@ in [0, 1], method); ``Span._.namelink_link`` reads it.
 
 from __future__ import annotations
 
+import bisect
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from spacy.language import Language
@@ -75,6 +81,7 @@ class _Mention:
     candidates: list[Candidate]
     link: Link | None = None
     anchor: bool = False
+    banned: frozenset[str] = frozenset()  # ids review ruled out for this string
 
 
 @Language.factory(
@@ -133,15 +140,16 @@ class EntityLinker:
                 keys.extend(ch.lower() for ch in w if ch.isalpha())
             else:
                 keys.append(self.keys.skeleton(w))
-        candidates = self.persons(words)
+        banned = self.kb.never_linked(span.text)
+        candidates = _allowed(self.persons(words), banned)
         sex = self._title_sex(span)
         if sex and candidates:
             candidates = [c for c in candidates if self.kb.entities[c.entity_id].sex in (sex, None)]
             if not candidates:  # Mrs. Trotsky: the woman known by that name
-                candidates = self.persons.by_last_word(words[-1], sex)
+                candidates = _allowed(self.persons.by_last_word(words[-1], sex), banned)
         if not candidates and len(words) >= 2:
-            candidates = self.persons.partial(words)
-        return _Mention(span, words, tuple(k for k in keys if k), candidates)
+            candidates = _allowed(self.persons.partial(words), banned)
+        return _Mention(span, words, tuple(k for k in keys if k), candidates, banned=banned)
 
     def _title_sex(self, span: Span) -> str | None:
         if span.start == 0:
@@ -156,20 +164,33 @@ class EntityLinker:
         for m in people:
             self._link_standalone(m)
         self._merge_nil_parts(people)
+        context = _Context(people)
         for m in people:
             if m.link is None:
-                m.link = self._link_by_context(m, people)
+                m.link = self._link_by_context(m, context)
+                context.add_linked(m)
 
     @staticmethod
     def _merge_nil_parts(people: list[_Mention]) -> None:
         """An unknown name inside a longer unknown name of the same document is
         the same individual (Manuel Arriaga in Manuel Arriaga Luna)."""
-        nil = [m for m in people if m.anchor and m.link.entity_id.startswith(NIL_PREFIX)]
-        for m in nil:
-            longer = [a for a in nil if len(a.keys) > len(m.keys) and _contains_keys(a.keys, m.keys)]
-            if longer:
-                best = max(longer, key=lambda a: (len(a.keys), -abs(a.span.start_char - m.span.start_char)))
-                m.link = Link(best.link.entity_id, best.link.canonical, 0.5, "nil-context")
+        groups: dict[tuple[str, ...], _Group] = {}
+        for m in people:
+            if m.anchor and m.link.entity_id.startswith(NIL_PREFIX):
+                groups.setdefault(m.keys, _Group(m.link.entity_id, m.keys)).append(m)
+        longer = {
+            keys: [g for g in groups.values() if len(g.keys) > len(keys) and _contains_keys(g.keys, keys)]
+            for keys in groups
+        }
+        for m in people:  # document order: a merged longer name passes its new id on
+            if not (m.anchor and longer.get(m.keys)):
+                continue
+            pos = m.span.start_char
+            best = max(
+                (g.closest(pos) for g in longer[m.keys]),
+                key=lambda a: (len(a.keys), -abs(a.span.start_char - pos), -a.span.start_char),
+            )
+            m.link = Link(best.link.entity_id, best.link.canonical, 0.5, "nil-context")
 
     def _link_standalone(self, m: _Mention) -> None:
         stands_alone = len(m.keys) >= 2 and not all(len(k) == 1 for k in m.keys)
@@ -185,15 +206,15 @@ class EntityLinker:
             m.link = self._nil_link(m.span.text, 0.5, "nil")
             m.anchor = True
 
-    def _link_by_context(self, m: _Mention, people: list[_Mention]) -> Link:
+    def _link_by_context(self, m: _Mention, context: _Context) -> Link:
         candidate_ids = {c.entity_id for c in m.candidates}
         tiers = (
-            ("context", lambda a: a.anchor and self._contains(m, a, candidate_ids)),
-            ("context", lambda a: a.anchor and a.link.entity_id in candidate_ids),
-            ("context-kb", lambda a: a.link is not None and a.link.entity_id in candidate_ids),
+            ("context", lambda: context.anchors_containing(m, candidate_ids, self._contains)),
+            ("context", lambda: context.anchors_of(candidate_ids)),
+            ("context-kb", lambda: context.linked_of(candidate_ids)),
         )
-        for method, ok in tiers:
-            chosen = self._weigh(m, [a for a in people if a is not m and ok(a)])
+        for method, pool in tiers:
+            chosen = _weigh(m, pool())
             if chosen is not None:
                 link = chosen.link
                 score = 0.85 if link.entity_id in candidate_ids else 0.75
@@ -206,28 +227,6 @@ class EntityLinker:
             base = 0.9 * _METHOD_SCORE[best.method] * best.similarity
             return self._kb_link(best.entity_id, round(base * (0.5 + 0.5 * share), 3), "kb-prior")
         return self._nil_link(m.span.text, 0.4, "nil")
-
-    @staticmethod
-    def _weigh(m: _Mention, pool: list[_Mention]) -> _Mention | None:
-        """The pool mention whose individual is nearest to ``m`` and most named.
-
-        Weight of an individual: how often the pool names it, divided by
-        ``1 + distance / CONTEXT_CHARS`` (a following mention counts double
-        distance), so a nearby name wins unless another is far more present.
-        """
-        if not pool:
-            return None
-        counts: dict[str, int] = {}
-        for a in pool:
-            counts[a.link.entity_id] = counts.get(a.link.entity_id, 0) + 1
-        pos = m.span.start_char
-        best: dict[str, tuple[float, _Mention]] = {}
-        for a in pool:
-            gap = pos - a.span.end_char if a.span.start_char < pos else 2 * (a.span.start_char - pos)
-            weight = counts.get(a.link.entity_id, 1) / (1 + max(gap, 0) / CONTEXT_CHARS)
-            if a.link.entity_id not in best or weight > best[a.link.entity_id][0]:
-                best[a.link.entity_id] = (weight, a)
-        return max(best.values(), key=lambda wa: (wa[0], -abs(wa[1].span.start_char - pos)))[1]
 
     def _contains(self, m: _Mention, anchor: _Mention, candidate_ids: set[str]) -> bool:
         """Does the anchor's name contain the short form (Lev in Lev Sedov, L. D. in Lev Davidovich)?"""
@@ -258,12 +257,119 @@ class EntityLinker:
             words = words[1:]
         if not words:
             return None
+        banned = self.kb.never_linked(ent.text)
         for label in _PLACE_LABELS[ent.label_].split():
             found = [c for c in self.others[label](words, fuzzy=False) if c.form.kind != SHORT]
+            found = _allowed(found, banned)
             if found:
                 best = found[0]
                 return self._kb_link(best.entity_id, 1.0 if best.method == "exact" else 0.9, f"kb-{best.method}")
         return None
+
+
+def _allowed(candidates: list[Candidate], banned: frozenset[str]) -> list[Candidate]:
+    return [c for c in candidates if c.entity_id not in banned] if banned else candidates
+
+
+@dataclass
+class _Group:
+    """Linked mentions of one individual (under one name), in document order."""
+
+    entity_id: str
+    keys: tuple[str, ...] = ()
+    starts: list[int] = field(default_factory=list)
+    mentions: list[_Mention] = field(default_factory=list)
+
+    def append(self, m: _Mention) -> None:
+        at = bisect.bisect_left(self.starts, m.span.start_char)
+        self.starts.insert(at, m.span.start_char)
+        self.mentions.insert(at, m)
+
+    def nearest(self, pos: int) -> tuple[int, _Mention]:
+        """The smallest gap to ``pos`` (a following mention counts double) and its mention."""
+        at = bisect.bisect_left(self.starts, pos)
+        best: tuple[int, _Mention] | None = None
+        if at > 0:  # mentions never overlap: the last one before ends nearest
+            before = self.mentions[at - 1]
+            best = (max(pos - before.span.end_char, 0), before)
+        if at < len(self.mentions):
+            after = self.mentions[at]
+            gap = 2 * (after.span.start_char - pos)
+            if best is None or gap < best[0]:
+                best = (gap, after)
+        assert best is not None, "groups are never empty"
+        return best
+
+    def closest(self, pos: int) -> _Mention:
+        """The mention whose start is nearest to ``pos`` (the earlier on a tie)."""
+        at = bisect.bisect_left(self.starts, pos)
+        near = self.mentions[max(at - 1, 0) : at + 1]
+        return min(near, key=lambda a: (abs(a.span.start_char - pos), a.span.start_char))
+
+
+class _Context:
+    """A document's linked mentions, indexed so that resolving a short form
+    costs the number of distinct names, not the number of mentions."""
+
+    def __init__(self, people: list[_Mention]) -> None:
+        self.anchors: dict[tuple[tuple[str, ...], str], _Group] = {}
+        self.anchors_by_entity: dict[str, list[_Group]] = {}
+        self.linked: dict[str, _Group] = {}
+        self._containing: dict[tuple, list[_Group]] = {}
+        for m in people:
+            if m.anchor:
+                key = (m.keys, m.link.entity_id)
+                if key not in self.anchors:
+                    self.anchors[key] = _Group(m.link.entity_id, m.keys)
+                    self.anchors_by_entity.setdefault(m.link.entity_id, []).append(self.anchors[key])
+                self.anchors[key].append(m)
+            self.add_linked(m)
+
+    def add_linked(self, m: _Mention) -> None:
+        if m.link is not None:
+            self.linked.setdefault(m.link.entity_id, _Group(m.link.entity_id)).append(m)
+
+    def anchors_containing(self, m: _Mention, candidate_ids: set[str], contains: Callable) -> list[_Group]:
+        """Anchor groups whose name contains the short form ``m`` (cached per form)."""
+        restricted = any(c.form.part not in ("given", "diminutive") for c in m.candidates)
+        key = (m.keys, frozenset(candidate_ids), restricted)
+        if key not in self._containing:
+            self._containing[key] = [g for g in self.anchors.values() if contains(m, g.mentions[0], candidate_ids)]
+        return self._containing[key]
+
+    def anchors_of(self, entity_ids: set[str]) -> list[_Group]:
+        return [g for e in sorted(entity_ids) for g in self.anchors_by_entity.get(e, [])]
+
+    def linked_of(self, entity_ids: set[str]) -> list[_Group]:
+        return [self.linked[e] for e in sorted(entity_ids) if e in self.linked]
+
+
+def _weigh(m: _Mention, groups: list[_Group]) -> _Mention | None:
+    """The mention of the individual nearest to ``m`` and most named in ``groups``.
+
+    Weight of an individual: how many mentions the groups hold for it, divided
+    by ``1 + distance / CONTEXT_CHARS`` (a following mention counts double
+    distance), so a nearby name wins unless another is far more present.
+    """
+    pos = m.span.start_char
+    counts: dict[str, int] = {}
+    nearest: dict[str, tuple[int, _Mention]] = {}
+    for g in groups:
+        counts[g.entity_id] = counts.get(g.entity_id, 0) + len(g.mentions)
+        gap, a = g.nearest(pos)
+        held = nearest.get(g.entity_id)
+        if held is None or (gap, a.span.start_char) < (held[0], held[1].span.start_char):
+            nearest[g.entity_id] = (gap, a)
+    if not nearest:
+        return None
+    return max(
+        nearest.items(),
+        key=lambda item: (
+            counts[item[0]] / (1 + item[1][0] / CONTEXT_CHARS),
+            -abs(item[1][1].span.start_char - pos),
+            -item[1][1].span.start_char,
+        ),
+    )[1][1]
 
 
 def _contains_keys(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:

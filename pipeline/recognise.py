@@ -18,6 +18,9 @@ then the name-shape rules, then the model):
   (``the Trotskys``), part of another name (``Trotsky Museum``,
   ``Order of Lenin``) or several people at once.
 
+A span whose text a reviewer rejected for its label (``models/learned/``,
+:meth:`pipeline.kb.KnowledgeBase.never_entity`) is never proposed.
+
 Config: ``models`` (folder of the knowledge base and rules; default
 ``models/`` of the project or ``$NAMELINK_MODELS``).
 Reads: ``Doc._.namelink_emphasis`` (italic spans of the source, optional): a
@@ -102,16 +105,22 @@ class PersonRules:
         self.group_words = set(config["group_words"])
         self.family_determiners = set(config["family_determiners"])
         self.title_cues = [tuple(cue.split()) for cue in config["work_title_cues"]]
+        self.title_cue_ends = {cue[-1] for cue in self.title_cues}
         self.english = english_segmenter().unigrams
 
     def __call__(self, doc: Doc) -> Doc:
-        self._lower_words = {t.text for t in doc if t.is_lower and t.is_alpha}
+        # Plain string lists: reading them is far cheaper than spaCy Token objects.
+        self._words = [t.text for t in doc]
+        self._lowers = [w.lower() for w in self._words]
+        self._lower_words = {w for w in self._words if w.islower() and w.isalpha()}
         kb = self._kb_proposals(doc)
         shapes = self._shape_proposals(doc, kb)
         proposals = kb + shapes + self._model_proposals(doc, kb + shapes)
         titles = doc._.namelink_emphasis or []
         if titles:  # *Trotsky*, *Writings of Leon Trotsky*: titles of works
             proposals = [p for p in proposals if p.label != "PERSON" or not _inside_any(doc, p, titles)]
+        if self.kb.rejected_entities:  # strings a reviewer rejected (models/learned/negative.yaml)
+            proposals = [p for p in proposals if not self.kb.never_entity(doc[p.start : p.end].text, p.label)]
         chosen = _best_non_overlapping(proposals)
         ents = []
         for p in chosen:
@@ -129,8 +138,8 @@ class PersonRules:
         for e in doc.ents:
             for k in range(e.start, e.end):
                 self._model_label[k] = e.label_
-        keys = [self.keys.skeleton(t.text) for t in doc]
-        breaks = [("\n" in t.text_with_ws) for t in doc]
+        keys = [self.keys.skeleton(w) for w in self._words]
+        breaks = ["\n" in w for w in self._words]  # spaCy keeps newlines as tokens of their own
         pending: list[tuple[int, set[str]]] = []  # common words that need a full name nearby
         i, n = 0, len(doc)
         while i < n:
@@ -155,25 +164,25 @@ class PersonRules:
     def _longest_match(
         self, doc: Doc, keys: list[str], breaks: list[bool], i: int, n: int
     ) -> tuple[int, list[NameForm]] | None:
-        if not doc[i].text[:1].isalpha():
+        words = self._words
+        if not words[i][:1].isalpha() or (keys[i] and keys[i] not in self.index.first_keys):
             return None
         last = i
         while last + 1 < min(n, i + self.index.max_tokens + 2) and not breaks[last]:
             last += 1
         for end in range(last + 1, i, -1):
-            if not doc[end - 1].text[:1].isalpha():
+            if not words[end - 1][:1].isalpha():
                 continue
             key = tuple(k for k in keys[i:end] if k)
             forms = self.index.by_key.get(key)
-            if forms and "." not in doc[i:end].text:  # initials need their dots (not "As", "In")
+            if not forms:
+                continue
+            text = "".join(words[i:end])
+            if "." not in text:  # initials need their dots (not "As", "In")
                 forms = [f for f in forms if f.part != "initials"]
             if forms and len("".join(key)) <= 3:  # Je, Yu, Li: too short for variants
-                forms = [
-                    f
-                    for f in forms
-                    if fold(f.text).replace(".", "").replace(" ", "")
-                    == fold(doc[i:end].text).replace(".", "").replace(" ", "")
-                ]
+                bare = fold(text).replace(".", "")
+                forms = [f for f in forms if fold(f.text).replace(".", "").replace(" ", "") == bare]
             if forms:
                 return end, forms
         return None
@@ -220,9 +229,11 @@ class PersonRules:
 
     def _is_work_title(self, doc: Doc, start: int) -> bool:
         """``the author of Stalin``: a name that is the title of a work."""
+        if start == 0 or self._lowers[start - 1] not in self.title_cue_ends:
+            return False
         for cue in self.title_cues:
             k = len(cue)
-            if start >= k and tuple(t.lower_ for t in doc[start - k : start]) == cue:
+            if start >= k and tuple(self._lowers[start - k : start]) == cue:
                 return True
         return False
 

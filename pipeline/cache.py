@@ -1,0 +1,141 @@
+"""Incremental runs: reuse the lines of the previous run that cannot have changed.
+
+A ``documents.jsonl`` line depends only on the raw bytes of its file and on
+what processed it: namelink's code, the spaCy pipeline and the data under
+``models/``. :func:`run_fingerprint` hashes the latter three (without loading
+the model) and the manifest records it; on the next run into the same folder,
+a file whose source path and raw sha256 match a line of the previous run is
+not processed again, its line is copied byte for byte. A changed model,
+knowledge base, rule file or namelink version changes the fingerprint, and
+every document runs again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from . import __version__
+from .resources import models_dir
+from .write import DOCUMENTS, MANIFEST
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+#: Folders of models/ the pipeline reads (corrections only act through ``train``).
+_MODEL_DATA = ("kb", "rules", "learned")
+
+
+def run_fingerprint(model: str, models: str | Path | None) -> dict[str, str]:
+    """What a document's output depends on besides its own bytes."""
+    return {
+        "namelink": __version__,
+        "code": _hash_tree(_PACKAGE_DIR, "*.py"),
+        "model": model_version(model),
+        "models": _hash_tree(models_dir(models), "*", _MODEL_DATA),
+    }
+
+
+def model_meta(model: str) -> dict[str, Any]:
+    """The meta.json of an installed spaCy pipeline (package name or path), read
+    without importing spaCy; empty if it cannot be found."""
+    path = Path(model)
+    meta_path = path / "meta.json" if path.is_dir() else None
+    if meta_path is None and model.isidentifier():
+        try:
+            spec = importlib.util.find_spec(model)
+        except (ImportError, ValueError):
+            spec = None
+        if spec is not None and spec.origin:
+            meta_path = Path(spec.origin).parent / "meta.json"
+    if meta_path is None or not meta_path.is_file():
+        return {}
+    return orjson.loads(meta_path.read_bytes())
+
+
+def model_version(model: str) -> str:
+    """``lang_name version (as asked for)`` of a spaCy pipeline."""
+    meta = model_meta(model)
+    if not meta:
+        return model
+    return f"{meta.get('lang', '')}_{meta.get('name', '')} {meta.get('version', '')} ({model})"
+
+
+def _hash_tree(root: Path, pattern: str, folders: tuple[str, ...] = ("",)) -> str:
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted((root / folder).rglob(pattern)):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def file_sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+@dataclass(frozen=True)
+class _Line:
+    sha256: str
+    offset: int
+    length: int
+
+
+class PreviousRun:
+    """The reusable lines of the run in ``out_dir``, if its fingerprint matches.
+
+    Only an index (source -> sha256, byte range) is kept in memory; lines are
+    read back from the old file when copied.
+    """
+
+    def __init__(self, out_dir: Path, fingerprint: dict[str, str]) -> None:
+        self.path = out_dir / DOCUMENTS
+        self.lines: dict[str, _Line] = {}
+        self._handle = None
+        manifest = _previous_manifest(out_dir)
+        #: The previous run's spaCy component names (the same pipeline when reused).
+        self.pipe_names = manifest.get("pipeline")
+        if manifest.get("fingerprint") == fingerprint and self.path.is_file():
+            self._index()
+
+    def _index(self) -> None:
+        offset = 0
+        with open(self.path, "rb") as handle:
+            for line in handle:
+                try:
+                    record = orjson.loads(line)
+                except orjson.JSONDecodeError:
+                    self.lines.clear()  # a damaged file is not trusted at all
+                    return
+                if record.get("sha256"):
+                    self.lines[record["source"]] = _Line(record["sha256"], offset, len(line))
+                offset += len(line)
+        # Keep the old file open: the new one replaces it by rename, the data stays readable.
+        self._handle = open(self.path, "rb")  # noqa: SIM115
+
+    def reusable(self, path: Path) -> bytes | None:
+        """The previous line for ``path`` if its raw bytes are unchanged, else None."""
+        line = self.lines.get(str(path))
+        if line is None or self._handle is None or file_sha256(path) != line.sha256:
+            return None
+        self._handle.seek(line.offset)
+        return self._handle.read(line.length)
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+
+
+def _previous_manifest(out_dir: Path) -> dict[str, Any]:
+    try:
+        manifest = orjson.loads((out_dir / MANIFEST).read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return {}
+    return manifest if isinstance(manifest, dict) else {}

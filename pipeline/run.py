@@ -153,7 +153,8 @@ class Pipeline:
                 try:
                     raw = read_document(path)
                 except InputError as err:
-                    records.append(document_record(None, doc_id=path.stem, source=str(path), error=str(err)))
+                    record = document_record(None, doc_id=path.stem, source=str(path), error=str(err))
+                    records.append({**record, "sha256": err.sha256})
                     continue
             readable.append((len(records), raw))
             records.append(None)

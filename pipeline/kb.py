@@ -83,14 +83,24 @@ class KnowledgeBase:
                 raise KnowledgeBaseError(f"{path}: expected a list of entries")
             records.extend((entry, path.name == PERSON_FILE) for entry in data)
         extra = load_learned(models) if learned else Learned()
-        kb = cls.from_records(extra.merge(records), version=hash_files(present + extra.files), path=folder)
+        names_file = models_dir(models) / "rules" / "names.yaml"
+        groups = (load_yaml(names_file) or {}).get("given_name_equivalents", []) if names_file.is_file() else []
+        kb = cls.from_records(
+            extra.merge(records), version=hash_files(present + extra.files), path=folder, equivalents=groups
+        )
         kb.rejected_entities, kb.rejected_links = extra.rejected_entities(), extra.rejected_links()
         return kb
 
     @classmethod
     def from_records(
-        cls, records: Iterable[tuple[dict[str, Any], bool]], version: str = "", path: Path | None = None
+        cls,
+        records: Iterable[tuple[dict[str, Any], bool]],
+        version: str = "",
+        path: Path | None = None,
+        equivalents: Iterable[Iterable[str]] = (),
     ) -> KnowledgeBase:
+        """``equivalents``: groups of one given name in several languages (Lev, Leo, Leon)."""
+        translations = _translations(equivalents)
         entities: dict[str, Entity] = {}
         forms: list[NameForm] = []
         for entry, is_person in records:
@@ -98,7 +108,7 @@ class KnowledgeBase:
             if entity.id in entities:
                 raise KnowledgeBaseError(f"duplicate knowledge base id: {entity.id}")
             entities[entity.id] = entity
-            forms.extend(person_forms(entry) if is_person else other_forms(entry))
+            forms.extend(person_forms(entry, translations) if is_person else other_forms(entry))
         forms += _alias_surnames(forms, entities)
         kb = cls(entities, forms, version, path)
         for form in forms:
@@ -185,8 +195,19 @@ def _initial(word: str) -> str:
     return word[0].upper() + "."
 
 
-def person_forms(entry: dict[str, Any]) -> list[NameForm]:
-    """Every name form of a person entry, from its name parts and aliases."""
+def _translations(groups: Iterable[Iterable[str]]) -> dict[str, list[str]]:
+    """Folded given name -> the other members of its group."""
+    out: dict[str, list[str]] = {}
+    for group in groups:
+        names = [str(n) for n in group]
+        for name in names:
+            out.setdefault(fold(name), []).extend(n for n in names if fold(n) != fold(name))
+    return out
+
+
+def person_forms(entry: dict[str, Any], translations: dict[str, list[str]] | None = None) -> list[NameForm]:
+    """Every name form of a person entry, from its name parts and aliases; with
+    ``translations``, full names also from the given name in other languages."""
     pid = entry["id"]
     given = _strings(entry.get("given"))
     patronymic = _strings(entry.get("patronymic"))
@@ -194,7 +215,9 @@ def person_forms(entry: dict[str, Any]) -> list[NameForm]:
     diminutive = _strings(entry.get("diminutives"))
     out: list[NameForm] = [NameForm(pid, entry["canonical"], FULL)]
     out += [NameForm(pid, a, ALIAS if " " not in a.strip() else FULL) for a in _strings(entry.get("aliases"))]
-    for first in given + diminutive:
+    own = {fold(g) for g in given}
+    translated = [t for g in given for t in (translations or {}).get(fold(g), []) if fold(t) not in own]
+    for first in given + diminutive + translated:
         out += [NameForm(pid, f"{first} {last}", FULL) for last in surname]
     for first in given:
         for middle in patronymic:

@@ -216,7 +216,11 @@ class PersonRules:
             return "PERSON"
         if model in _NEVER_PEOPLE or not token.text[:1].isupper():
             return None
-        proper = token.pos_ == "PROPN" or (token.is_upper and len(token.text) >= 4)  # headlines
+        proper = (
+            token.pos_ == "PROPN"
+            or (token.is_upper and len(token.text) >= 4)  # headlines
+            or self.english.get(token.lower_, 0.0) < _RARE_COUNT  # not an English word (Trotzki tagged NNS)
+        )
         if self._common_word(token) or not proper:
             return _NEEDS_ANCHOR
         exact = any(fold(f.text) == fold(token.text) for f in forms)

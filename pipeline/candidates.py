@@ -52,8 +52,12 @@ class CandidateGenerator:
         label: str = "PERSON",
         fuzzy_cutoff: float = FUZZY_CUTOFF,
         ocr_confusions: list[tuple[str, str]] = (),
+        given_names: frozenset[str] = frozenset(),
     ) -> None:
+        """``given_names``: folded common given names; a longer name that starts with
+        one is a known person's only if that person bears it (see :meth:`partial`)."""
         self.index = index
+        self.given_names = given_names
         self.label = label
         self.fuzzy_cutoff = fuzzy_cutoff
         self.ocr_confusions = [tuple(pair) for pair in ocr_confusions]
@@ -86,9 +90,13 @@ class CandidateGenerator:
                     return [Candidate(c.entity_id, c.form, "partial", 1.0) for c in found]
         found = [c for c in self._by_key(words[-1:]) if c.form.part == "surname"]
         first = fold(words[0])
-        if first in self._given_words:
-            found = [c for c in found if first in {fold(f.text) for f in self.index.kb.forms_of(c.entity_id)}]
+        if first in self._given_words or first in self.given_names:  # Pablo Mercader is not Ramón
+            found = [c for c in found if first in self._first_words(c.entity_id)]
         return [Candidate(c.entity_id, c.form, "partial", 1.0) for c in found]
+
+    def _first_words(self, entity_id: str) -> set[str]:
+        """Folded first words of an individual's names (Lev, Leon, Leo, Lyova...)."""
+        return {fold(f.text.split()[0]) for f in self.index.kb.forms_of(entity_id) if f.text.split()}
 
     def by_last_word(self, word: str, sex: str) -> list[Candidate]:
         """Persons of ``sex`` with a full name ending in ``word`` (Mrs. Trotsky -> Natalia Trotsky)."""

@@ -44,6 +44,7 @@ from spacy.tokens import Doc, Span
 
 from .candidates import FUZZY_CUTOFF, Candidate, CandidateGenerator
 from .kb import ALIAS, SHORT, AliasIndex, KnowledgeBase
+from .lexicon import given_names
 from .names import NameKeys, fold
 from .resources import rules
 
@@ -100,7 +101,9 @@ class EntityLinker:
         self.keys = NameKeys(models)
         index = AliasIndex(self.kb, lambda text: [t.text for t in nlp.make_doc(text)], self.keys)
         config = rules("names", models)
-        self.persons = CandidateGenerator(index, "PERSON", fuzzy_cutoff, config.get("ocr_confusions", []))
+        self.persons = CandidateGenerator(
+            index, "PERSON", fuzzy_cutoff, config.get("ocr_confusions", []), given_names=given_names(models)
+        )
         self.female_titles = set(config.get("female_titles", []))
         self.male_titles = set(config.get("male_titles", []))
         self.others = {

@@ -414,7 +414,12 @@ class PersonRules:
         )
 
     def _trim_edges(self, doc: Doc, start: int, end: int) -> tuple[int, int]:
-        """Drop adverbs, verbs, pronouns... the model swept into a PERSON span."""
+        """Drop adverbs, verbs, pronouns... the model swept into a PERSON span, and
+        lower-case words before the name (``m. Man Nevelson``, ``née Bronstein``)."""
+        while end - start > 1 and doc[start].text[:1].islower() and not self._name_word(doc[start]):
+            if doc[start].lower_ in _PARTICLES:
+                break
+            start += 1
         while end - start > 1 and doc[start].pos_ in _EDGE_POS and not self._name_word(doc[start]):
             start += 1
         while end - start > 1 and doc[end - 1].pos_ in _EDGE_POS and not self._name_word(doc[end - 1]):

@@ -95,6 +95,7 @@ class PersonRules:
         self.people = CandidateGenerator(self.index, "PERSON", ocr_confusions=config.get("ocr_confusions", []))
         self.given = given_names(models) | {fold(w) for e in self.kb.entities.values() for w in e.given}
         self.name_words = {self.keys.skeleton(w) for w in self.kb.name_words()}
+        self.given_keys = {self.keys.skeleton(w) for w in self.given}
         self.titles = set(config["titles"])
         self.institutions = set(config["institution_words"])
         self.institutions_of = set(config["institution_of_words"])
@@ -253,6 +254,23 @@ class PersonRules:
             before = doc[start - 2]
             if before.text[:1].isupper() and before.lower_ in self.institutions_of:
                 return True
+        return self._in_compound(doc, start, end)
+
+    @staticmethod
+    def _in_compound(doc: Doc, start: int, end: int) -> bool:
+        """Half of a hyphenated compound before a common noun: the Stalin-Hitler pact,
+        the Trotskyist-Zinoviev group (a modifier, not a mention of the person)."""
+
+        def glued_hyphen(i: int) -> bool:  # "X-Y" with no space on either side
+            return 0 < i < len(doc) and doc[i].text == "-" and not doc[i - 1].whitespace_ and not doc[i].whitespace_
+
+        def noun_after(i: int) -> bool:
+            return i < len(doc) and doc[i].is_lower and doc[i].is_alpha
+
+        if glued_hyphen(end) and end + 1 < len(doc) and doc[end + 1].text[:1].isupper():
+            return noun_after(end + 2)
+        if glued_hyphen(start - 1) and start >= 2 and doc[start - 2].text[:1].isupper():
+            return noun_after(end)
         return False
 
     # -- name shapes ---------------------------------------------------------
@@ -299,9 +317,10 @@ class PersonRules:
     def _name_shape_end(self, doc: Doc, i: int) -> int | None:
         token = doc[i]
         word = fold(token.text)
-        if word in self.given or _INITIALS.match(token.text):
+        given = self._given_like(token)
+        if given or _INITIALS.match(token.text):
             end = self._extend(doc, i)
-            if end and (self._surname_like(doc[end - 1]) or word in self.given):
+            if end and (self._surname_like(doc[end - 1]) or given):
                 return end
             return None
         if token.is_alpha and len(word) >= 7 and word.endswith(self.strong_ends):
@@ -426,6 +445,10 @@ class PersonRules:
             end -= 1
         return start, end
 
+    def _given_like(self, token: Token) -> bool:
+        """A given name, in any spelling the name key folds (Piotr = Pyotr)."""
+        return fold(token.text) in self.given or self.keys.skeleton(token.text) in self.given_keys
+
     def _name_word(self, token: Token) -> bool:
         return fold(token.text) in self.given or self.keys.skeleton(token.text) in self.name_words
 
@@ -434,7 +457,7 @@ class PersonRules:
         if len(span) < 2 or self._inside_other_name(doc, start, end):
             return False
         first, last = span[0], span[-1]
-        starts_as_name = fold(first.text) in self.given or bool(_INITIALS.match(first.text))
+        starts_as_name = self._given_like(first) or bool(_INITIALS.match(first.text))
         return (
             starts_as_name
             and self._surname_like(last)

@@ -210,5 +210,14 @@ def evaluate(
         write_json(json_path, {name: report.as_dict() for name, report in reports.items()})
 
 
+# The review loop (inspect, report, review export|import, train): see pipeline/cli_loop.py.
+from .cli_loop import inspect_command, report_command, review_group, train_command  # noqa: E402
+
+cli.add_command(inspect_command)
+cli.add_command(report_command)
+cli.add_command(review_group)
+cli.add_command(train_command)
+
+
 def main() -> None:
     cli(prog_name="namelink")

@@ -19,13 +19,16 @@ import multiprocessing
 import platform
 import re
 import sys
+import threading
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+
+import numpy
 
 from . import __version__
 from .cache import PreviousRun, model_meta, run_fingerprint
@@ -42,6 +45,7 @@ CHUNK_CHARS = 100_000
 BATCH_CHARS = 300_000
 _LINKER = "namelink_linker"
 _WORDS = re.compile(r"\S+")
+_NO_TENSOR = numpy.zeros((0, 0), dtype="float32")
 
 
 @dataclass
@@ -95,14 +99,20 @@ class Pipeline:
                 for piece in self._pieces(clean):
                     pieces.append(piece)
                     owners.append(number)
-        for name, component in self.nlp.pipeline:
-            if name == _LINKER:
-                continue
-            with self._timed(name):
-                if hasattr(component, "pipe"):
-                    pieces = list(component.pipe(pieces, batch_size=max(len(pieces), 1)))
-                else:
-                    pieces = [component(doc) for doc in pieces]
+        done = []
+        for group in _groups(pieces, BATCH_CHARS):  # bounds the model's working memory
+            for name, component in self.nlp.pipeline:
+                if name == _LINKER:
+                    continue
+                with self._timed(name):
+                    if hasattr(component, "pipe"):
+                        group = list(component.pipe(group, batch_size=len(group)))
+                    else:
+                        group = [component(doc) for doc in group]
+            for doc in group:
+                doc.tensor = _NO_TENSOR  # tok2vec output: 384 bytes a token, unused from here on
+            done.extend(group)
+        pieces = done
         linker = self.nlp.get_pipe(_LINKER)
         results = []
         for number, clean in enumerate(cleaned):
@@ -179,6 +189,20 @@ class Pipeline:
             yield position, document_record(raw, doc_id=raw.doc_id, source=raw.source, clean=clean, doc=doc)
 
 
+def _groups(docs: list[Any], limit: int) -> Iterator[list[Any]]:
+    """Consecutive groups of docs of at most ``limit`` characters (a longer doc goes alone)."""
+    group: list[Any] = []
+    size = 0
+    for doc in docs:
+        if group and size + len(doc.text) > limit:
+            yield group
+            group, size = [], 0
+        group.append(doc)
+        size += len(doc.text)
+    if group:
+        yield group
+
+
 def _join(pieces: list[Any], clean: CleanText) -> Any:
     if len(pieces) == 1:
         return pieces[0]
@@ -231,6 +255,12 @@ def batches(files: Iterable[Path], limit: int = BATCH_CHARS) -> Iterator[list[Pa
 
 
 _WORKER: Pipeline | None = None
+#: A batch of input files and, per file, the previous run's line (None: process it).
+_Planned = tuple[list[Path], list[bytes | None]]
+
+
+def _todo(item: _Planned) -> list[Path]:
+    return [path for path, line in zip(*item, strict=True) if line is None]
 
 
 def _init_worker(model: str, models: str | Path | None) -> None:
@@ -240,6 +270,8 @@ def _init_worker(model: str, models: str | Path | None) -> None:
 
 
 def _work(paths: list[Path]) -> tuple[list[dict[str, Any]], dict[str, float]]:
+    if not paths:
+        return [], {}
     assert _WORKER is not None
     before = dict(_WORKER.stage_seconds)
     records = _WORKER.process_files(paths)
@@ -340,32 +372,51 @@ class _Runner:
         """(line, record, reused) per file, in input order."""
         import orjson
 
-        for batch in batches(files):
-            kept = [previous.reusable(path) if previous else None for path in batch]
-            todo = [i for i, line in enumerate(kept) if line is None]
-            fresh = dict(zip(todo, self._processed([batch[i] for i in todo]), strict=True))
-            for i, line in enumerate(kept):
+        # Several batches per worker and round, so that no worker idles long at the end.
+        limit = BATCH_CHARS if self.jobs == 1 else BATCH_CHARS // (4 * self.jobs)
+        planned = (
+            (batch, [previous.reusable(p) if previous else None for p in batch]) for batch in batches(files, limit)
+        )
+        for (_, kept), records in self._process(planned):
+            fresh = iter(records)
+            for line in kept:
                 if line is not None:
                     yield line, orjson.loads(line), True
                 else:
-                    record = fresh[i]
+                    record = next(fresh)
                     yield dumps(record), record, False
 
-    def _processed(self, todo: list[Path]) -> list[dict[str, Any]]:
-        if not todo:
-            return []
+    def _process(self, planned: Iterator[_Planned]) -> Iterator[tuple[_Planned, list[dict[str, Any]]]]:
+        """Each planned batch with the records of its files that were not reused, in order."""
         if self.jobs == 1:
-            pipe = self._pipe()
-            before = dict(pipe.stage_seconds)
-            records = pipe.process_files(todo)
-            for k, v in pipe.stage_seconds.items():
-                self.stage_seconds[k] += v - before.get(k, 0.0)
-            return records
-        records = []
-        for part, spent in self._workers().imap(_work, list(batches(todo, BATCH_CHARS // self.jobs))):
-            records.extend(part)
+            for item in planned:
+                yield item, self._in_process(_todo(item))
+            return
+        # Workers take batches as they finish (no waiting on the slowest of a round);
+        # a semaphore bounds how far the feeder runs ahead, so memory stays bounded.
+        ahead, window = deque(), threading.BoundedSemaphore(4 * self.jobs)
+
+        def tasks() -> Iterator[list[Path]]:
+            for item in planned:
+                window.acquire()
+                ahead.append(item)
+                yield _todo(item)
+
+        for records, spent in self._workers().imap(_work, tasks()):
+            item = ahead.popleft()
+            window.release()
             for k, v in spent.items():
                 self.stage_seconds[k] += v
+            yield item, records
+
+    def _in_process(self, todo: list[Path]) -> list[dict[str, Any]]:
+        if not todo:
+            return []
+        pipe = self._pipe()
+        before = dict(pipe.stage_seconds)
+        records = pipe.process_files(todo)
+        for k, v in pipe.stage_seconds.items():
+            self.stage_seconds[k] += v - before.get(k, 0.0)
         return records
 
     def _workers(self) -> Any:

@@ -178,6 +178,16 @@ class Cleaner:
         self._social = set(self.config["social_words"])
         self._keep_hyphen = set(self.config["keep_hyphen_prefixes"])
 
+    @classmethod
+    def for_names(
+        cls, words: Iterable[str], skeleton: Callable[[str], str], models: str | Path | None = None
+    ) -> Cleaner:
+        """A cleaner that knows ``words`` (a knowledge base's name words) and, through
+        ``skeleton`` (the name key), their spelling variants."""
+        words = set(words)
+        keys = {skeleton(w) for w in words}
+        return cls(names=words, is_name=lambda word: skeleton(word) in keys, models=models)
+
     def clean(self, raw: str) -> CleanText:
         mapped = MappedText.from_raw(raw)
         mapped = mapped.transform_lines(_repair_unicode)

@@ -464,7 +464,5 @@ class _RawMapper:
             from .names import NameKeys
 
             kb, keys = KnowledgeBase.load(self.models), NameKeys(self.models)
-            name_keys = {keys.skeleton(w) for w in kb.name_words()}
-            is_name = lambda word: keys.skeleton(word) in name_keys  # noqa: E731
-            self._cleaner = Cleaner(names=kb.name_words(), is_name=is_name, models=self.models)
+            self._cleaner = Cleaner.for_names(kb.name_words(), keys.skeleton, self.models)
         return self._cleaner

@@ -74,12 +74,7 @@ class Pipeline:
         self.nlp = build_nlp(model, models)
         linker = self.nlp.get_pipe(_LINKER)
         self.kb = linker.kb
-        name_keys = {linker.keys.skeleton(w) for w in self.kb.name_words()}
-        self.cleaner = Cleaner(
-            names=self.kb.name_words(),
-            is_name=lambda word: linker.keys.skeleton(word) in name_keys,
-            models=models,
-        )
+        self.cleaner = Cleaner.for_names(self.kb.name_words(), linker.keys.skeleton, models)
         self.chunk_chars = min(CHUNK_CHARS, self.nlp.max_length)
         self.stage_seconds: dict[str, float] = defaultdict(float)
 

@@ -129,8 +129,4 @@ def cleaner():
     from pipeline.kb import KnowledgeBase
     from pipeline.names import NameKeys
 
-    kb = KnowledgeBase.load()
-    keys = NameKeys()
-    words = kb.name_words()
-    name_keys = {keys.skeleton(w) for w in words}
-    return Cleaner(names=words, is_name=lambda word: keys.skeleton(word) in name_keys)
+    return Cleaner.for_names(KnowledgeBase.load().name_words(), NameKeys().skeleton)

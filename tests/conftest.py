@@ -80,7 +80,7 @@ class BatchRun:
 @pytest.fixture(scope="session")
 def pipe():
     """The one loaded namelink pipeline (real model, real knowledge base)."""
-    from pipeline.run import Pipeline
+    from pipeline.batch.document import Pipeline
 
     return Pipeline()
 
@@ -96,7 +96,7 @@ def kb(pipe):
 
 
 def _batch(pipe, paths: list[Path], out_dir: Path) -> BatchRun:
-    from pipeline.run import run_batch
+    from pipeline.batch.document import run_batch
 
     summary = run_batch(paths, out_dir, progress=False, pipeline=pipe)
     records = {rec["doc_id"]: rec for rec in read_jsonl(out_dir / "documents.jsonl")}
@@ -125,8 +125,8 @@ def both_runs(raw_run, own_run) -> list[BatchRun]:
 def cleaner():
     """A Cleaner built the way the pipeline builds it (KB names + skeleton lookup),
     without loading spaCy."""
-    from pipeline.clean import Cleaner
-    from pipeline.kb import KnowledgeBase
-    from pipeline.names import NameKeys
+    from pipeline.clean.cleaner import Cleaner
+    from pipeline.kb.base import KnowledgeBase
+    from pipeline.kb.keys import NameKeys
 
     return Cleaner.for_names(KnowledgeBase.load().name_words(), NameKeys().skeleton)

@@ -8,7 +8,7 @@ import unicodedata
 import pytest
 from conftest import OWN_DIR, OWN_FILES, RAW_DIR, RAW_FILES, read_raw
 
-from pipeline.clean import Cleaner
+from pipeline.clean.cleaner import Cleaner
 
 RAW_000 = RAW_DIR / "000_e5c80eea1864f996.txt"
 RAW_001 = RAW_DIR / "001_8f575d694cbba0d8.txt"
@@ -129,7 +129,7 @@ def test_proper_noun_starting_with_a_name_is_not_split(cleaned):
 
 def test_lowercase_dictionary_words_of_the_seed_texts_stay_whole(cleaned):
     """Every kept lower-case word of the raw texts that is an English word stays one word."""
-    from pipeline.lexicon import english_segmenter
+    from pipeline.kb.lexicon import english_segmenter
 
     unigrams = english_segmenter().unigrams
     for path in RAW_FILES:

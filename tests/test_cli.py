@@ -19,7 +19,7 @@ from conftest import OUTPUT_FILES, OWN_DIR, OWN_GOLD, RAW_DIR, ROOT, read_jsonl
 
 import pipeline
 from pipeline.cli import cli
-from pipeline.evaluate import evaluate, load_gold, predictions_from_records
+from pipeline.evaluation.metrics import evaluate, load_gold, predictions_from_records
 
 # written for the test
 LETTER = "Lev Davidovich Bronstein, later Leon Trotsky, was killed by Ramon Mercader in Coyoacan in August 1940.\n"

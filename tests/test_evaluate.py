@@ -14,14 +14,14 @@ import json
 import pytest
 from conftest import OWN_GOLD, SEEDS_GOLD, read_raw
 
-from pipeline.evaluate import (
+from pipeline.evaluation.metrics import (
     GoldDocument,
     evaluate,
     load_gold,
     predictions_from_records,
     prf,
-    read_records,
 )
+from pipeline.records import read_records
 
 
 def gold_doc(doc_id: str, spans: list[tuple[int, int, str, str]], ignore=()) -> GoldDocument:

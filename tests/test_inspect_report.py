@@ -18,8 +18,8 @@ from click.testing import CliRunner
 from conftest import RAW_FILES, read_jsonl
 
 from pipeline.cli import cli
-from pipeline.inspection import Filters, entity_rows, load_run, mention_rows
-from pipeline.report import file_names
+from pipeline.review.inspection import Filters, entity_rows, load_run, mention_rows
+from pipeline.review.report import file_names
 
 HOSTILE = (
     "A note <script>alert('x')</script> & \"quotes\": Leon Trotsky wrote to Natalia Sedova "
@@ -30,7 +30,7 @@ HOSTILE = (
 @pytest.fixture(scope="module")
 def run_dir(pipe, raw_run, tmp_path_factory) -> Path:
     """The session's run over raw/ plus two documents of our own, as one output folder."""
-    from pipeline.write import DOCUMENTS, ENTITIES, MANIFEST, EntityTable, dumps
+    from pipeline.output.jsonl import DOCUMENTS, ENTITIES, MANIFEST, EntityTable, dumps
 
     inputs = tmp_path_factory.mktemp("inspect_inputs")
     (inputs / "hostile_markup.txt").write_text(HOSTILE, encoding="utf-8")

@@ -17,7 +17,7 @@ import pytest
 import yaml
 from conftest import ROOT, SEEDS_GOLD, find, load_gold_lines, persons, read_jsonl
 
-from pipeline.link import NIL_PREFIX
+from pipeline.records import NIL_PREFIX
 
 PERSONS_YAML = ROOT / "models" / "kb" / "persons.yaml"
 _PERSONS = yaml.safe_load(PERSONS_YAML.read_text(encoding="utf-8"))
@@ -389,7 +389,7 @@ def test_unknown_person_gets_one_nil_id_for_all_mentions(pipe, kb):
 
 
 def test_unknown_person_keeps_one_id_across_documents(pipe, tmp_path):
-    from pipeline.run import run_batch
+    from pipeline.batch.document import run_batch
 
     inputs = tmp_path / "in"
     inputs.mkdir()

@@ -8,8 +8,7 @@ import pytest
 import spacy
 from conftest import ROOT
 
-from pipeline.candidates import CandidateGenerator
-from pipeline.kb import (
+from pipeline.kb.base import (
     ALIAS,
     FULL,
     SHORT,
@@ -18,7 +17,8 @@ from pipeline.kb import (
     KnowledgeBaseError,
     person_forms,
 )
-from pipeline.names import NameKeys, fold
+from pipeline.kb.keys import NameKeys, fold
+from pipeline.link.candidates import CandidateGenerator
 from pipeline.resources import load_yaml
 
 

@@ -8,7 +8,7 @@ import unicodedata
 
 import pytest
 
-from pipeline.offsets import MappedText
+from pipeline.io.offsets import MappedText
 
 
 def spans_of(mapped: MappedText) -> list[tuple[int, int]]:

@@ -23,11 +23,11 @@ from click.testing import CliRunner
 from conftest import ROOT, find, persons, read_jsonl
 
 from pipeline.cli import cli
-from pipeline.kb import KnowledgeBase
-from pipeline.learned import load_learned, render_learned
-from pipeline.names import NameKeys
-from pipeline.review import build_tasks, corrections_from_task, import_corrections
-from pipeline.train import derive
+from pipeline.kb.base import KnowledgeBase
+from pipeline.kb.keys import NameKeys
+from pipeline.kb.learned import load_learned, render_learned
+from pipeline.review.tasks import build_tasks, corrections_from_task, import_corrections
+from pipeline.review.train import derive
 
 DOC_ID = "krupskaya_letters"
 TEXT = (
@@ -292,7 +292,7 @@ def test_derivation_is_deterministic(base):
 
 
 def test_rejected_link_falls_back_and_rejected_string_is_never_a_person(tmp_path):
-    from pipeline.run import Pipeline
+    from pipeline.batch.document import Pipeline
 
     models = copy_models(tmp_path)
     learned = models / "learned"

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from conftest import OWN_FILES, RAW_FILES, persons, read_raw
 
-from pipeline.cache import run_fingerprint
-from pipeline.run import run_batch, split_paragraphs
-from pipeline.textio import InputError, decode, read_document
+from pipeline.batch.document import run_batch, split_paragraphs
+from pipeline.batch.incremental import run_fingerprint
+from pipeline.io.read import InputError, decode, read_document
 
 OUTPUTS = ("documents.jsonl", "entities.jsonl")
 

@@ -23,9 +23,9 @@ import spacy
 from conftest import OUTPUT_FILES, ROOT, BatchRun, persons, read_jsonl, read_raw
 
 import pipeline
-from pipeline.kb import KnowledgeBase
-from pipeline.link import NIL_PREFIX
-from pipeline.write import atomic_writer, write_json
+from pipeline.kb.base import KnowledgeBase
+from pipeline.output.jsonl import atomic_writer, write_json
+from pipeline.records import NIL_PREFIX
 
 DOCUMENT_KEYS = {"doc_id", "source", "sha256", "encoding", "status", "error", "text", "entities"}
 ENTITY_KEYS = {"start", "end", "raw_start", "raw_end", "text", "label", "entity_id", "canonical", "score", "method"}
@@ -282,7 +282,7 @@ def bad_batch(pipe, tmp_path_factory) -> BatchRun:
     (folder / "e_good.txt").write_text(GOOD_TEXT, encoding="utf-8")
     (folder / ".hidden.txt").write_text("Leon Trotsky\n", encoding="utf-8")
     out = tmp_path_factory.mktemp("bad_out")
-    from pipeline.run import run_batch
+    from pipeline.batch.document import run_batch
 
     paths = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
     summary = run_batch([folder], out, progress=False, pipeline=pipe)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from .evaluate import Report, evaluate, load_gold, predictions_from_records, read_records
-from .textio import read_document
+from pipeline.evaluation.metrics import Report, evaluate, load_gold, predictions_from_records
+from pipeline.io.read import read_document
+from pipeline.records import read_records
 
 
 def score_run(
@@ -27,7 +28,7 @@ def score_run(
     if pred_path is not None:
         records = read_records(pred_path)
     else:
-        from .run import Pipeline
+        from pipeline.batch.document import Pipeline
 
         pipe = Pipeline(model, models)
         records = [pipe.process_file(files[doc_id]) for doc_id in gold]
@@ -39,7 +40,7 @@ def score_run(
 
 def plain_spacy_predictions(texts: dict[str, str], model: str) -> dict[str, dict[tuple[int, int], str]]:
     """The model alone on the raw text: its PERSON spans, each linked by its exact string."""
-    from .nlp import load_model
+    from pipeline.batch.nlp import load_model
 
     nlp = load_model(model)
     out = {}

@@ -42,9 +42,9 @@ from typing import Any
 
 import orjson
 
-from .evaluate import read_records
-from .resources import models_dir
-from .write import DOCUMENTS, atomic_writer, dumps
+from pipeline.output.jsonl import atomic_writer
+from pipeline.records import DOCUMENTS, dumps, read_records
+from pipeline.resources import models_dir
 
 FORMATS = ("prodigy", "doccano")
 UNITS = ("doc", "sentence")
@@ -444,7 +444,7 @@ class _RawMapper:
         return self._cache[doc_id]
 
     def _load(self, meta: dict[str, Any]) -> Any:
-        from .textio import InputError, read_document
+        from pipeline.io.read import InputError, read_document
 
         places = [self.raw_dir / f"{meta.get('doc_id')}.txt"] if self.raw_dir else []
         places += [Path(meta["source"])] if meta.get("source") else []
@@ -459,9 +459,9 @@ class _RawMapper:
 
     def _get_cleaner(self) -> Any:
         if self._cleaner is None:
-            from .clean import Cleaner
-            from .kb import KnowledgeBase
-            from .names import NameKeys
+            from pipeline.clean.cleaner import Cleaner
+            from pipeline.kb.base import KnowledgeBase
+            from pipeline.kb.keys import NameKeys
 
             kb, keys = KnowledgeBase.load(self.models), NameKeys(self.models)
             self._cleaner = Cleaner.for_names(kb.name_words(), keys.skeleton, self.models)

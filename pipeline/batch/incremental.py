@@ -20,9 +20,9 @@ from typing import Any
 
 import orjson
 
-from . import __version__
-from .resources import models_dir
-from .write import DOCUMENTS, MANIFEST
+from pipeline import __version__
+from pipeline.records import DOCUMENTS, MANIFEST
+from pipeline.resources import models_dir
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 #: Folders of models/ the pipeline reads (corrections only act through ``train``).

@@ -37,11 +37,11 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from .candidates import CandidateGenerator
-from .kb import FULL, SHORT, AliasIndex, KnowledgeBase, NameForm
-from .lexicon import english_segmenter, given_names
-from .names import NameKeys, fold
-from .resources import rules
+from pipeline.kb.base import FULL, SHORT, AliasIndex, KnowledgeBase, NameForm
+from pipeline.kb.keys import NameKeys, fold
+from pipeline.kb.lexicon import english_segmenter, given_names
+from pipeline.link.candidates import CandidateGenerator
+from pipeline.resources import rules
 
 if not Span.has_extension("namelink_source"):
     Span.set_extension("namelink_source", default=None)

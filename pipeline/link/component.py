@@ -42,13 +42,13 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .candidates import FUZZY_CUTOFF, Candidate, CandidateGenerator
-from .kb import ALIAS, SHORT, AliasIndex, KnowledgeBase
-from .lexicon import given_names
-from .names import NameKeys, fold
-from .resources import rules
+from pipeline.kb.base import ALIAS, SHORT, AliasIndex, KnowledgeBase
+from pipeline.kb.keys import NameKeys
+from pipeline.kb.lexicon import given_names
+from pipeline.link.candidates import FUZZY_CUTOFF, Candidate, CandidateGenerator
+from pipeline.records import NIL_PREFIX, slug
+from pipeline.resources import rules
 
-NIL_PREFIX = "nil:"
 #: Confidence of a name match by how it matched (times the similarity for ocr/fuzzy).
 _METHOD_SCORE = {"exact": 1.0, "variant": 0.9, "ocr": 0.85, "fuzzy": 0.9, "partial": 0.7, "title": 0.7}
 _PLACES, _GROUPS = "GPE LOC FAC", "ORG NORP"
@@ -384,8 +384,3 @@ def _contains_keys(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
             return False
         remaining.remove(hit)
     return bool(shorter)
-
-
-def slug(name: str) -> str:
-    """``'Volina Nevelson'`` -> ``'volina-nevelson'``."""
-    return re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-") or "unnamed"

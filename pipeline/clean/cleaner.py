@@ -23,9 +23,9 @@ from pathlib import Path
 import ftfy
 import wordsegment
 
-from .lexicon import english_segmenter
-from .offsets import Edit, MappedText
-from .resources import rules
+from pipeline.io.offsets import Edit, MappedText
+from pipeline.kb.lexicon import english_segmenter
+from pipeline.resources import rules
 
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _ODD_SPACE = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]")

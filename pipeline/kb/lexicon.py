@@ -7,8 +7,8 @@ from pathlib import Path
 
 import wordsegment
 
-from .names import fold
-from .resources import models_dir
+from pipeline.kb.keys import fold
+from pipeline.resources import models_dir
 
 
 @lru_cache(maxsize=1)

@@ -31,15 +31,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .evaluate import Report
-from .kb import KnowledgeBase
-from .learned import LEARNED_DIR, Learned, learned_dir, load_learned, render_learned, surface_key
-from .link import NIL_PREFIX, slug
-from .names import NameKeys
-from .nlp import DEFAULT_MODEL
-from .resources import models_dir
-from .review import ACCEPTED, ADDED, REJECTED, RELINKED, read_corrections
-from .write import atomic_writer
+from pipeline.batch.nlp import DEFAULT_MODEL
+from pipeline.evaluation.metrics import Report
+from pipeline.kb.base import KnowledgeBase
+from pipeline.kb.keys import NameKeys
+from pipeline.kb.learned import LEARNED_DIR, Learned, learned_dir, load_learned, render_learned, surface_key
+from pipeline.output.jsonl import atomic_writer
+from pipeline.records import NIL_PREFIX, slug
+from pipeline.resources import models_dir
+from pipeline.review.tasks import ACCEPTED, ADDED, REJECTED, RELINKED, read_corrections
 
 CHANGELOG = "CHANGELOG.md"
 #: Prominence of a person that review added (a minor figure: see models/kb/persons.yaml).
@@ -289,7 +289,7 @@ def _patterns(kb: KnowledgeBase) -> set[tuple[str, str]]:
 
 
 def _score(gold: str | Path, raw_dir: str | Path, model: str, models: Path) -> Report:
-    from .scoring import score_run
+    from pipeline.evaluation.runner import score_run
 
     return score_run(Path(gold), Path(raw_dir), None, model, models)["namelink"]
 

@@ -63,10 +63,6 @@ def predictions_from_records(records: Iterable[dict[str, Any]]) -> dict[str, dic
     return out
 
 
-def read_records(path: str | Path) -> list[dict[str, Any]]:
-    return [orjson.loads(line) for line in Path(path).read_bytes().splitlines() if line.strip()]
-
-
 def prf(tp: float, n_pred: float, n_gold: float) -> dict[str, float]:
     p = tp / n_pred if n_pred else 0.0
     r = tp / n_gold if n_gold else 0.0

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from .kb import SHORT, AliasIndex, NameForm
-from .names import fold
+from pipeline.kb.base import SHORT, AliasIndex, NameForm
+from pipeline.kb.keys import fold
 
 #: Lowest rapidfuzz ratio (0-100) that counts as an OCR-damaged spelling.
 FUZZY_CUTOFF = 85.0

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import click
 
-from .inspection import LOW_SCORE, RunOutput, load_run
-from .nlp import DEFAULT_MODEL, ModelNotFoundError
-from .write import DOCUMENTS, dumps
+from pipeline.batch.nlp import DEFAULT_MODEL, ModelNotFoundError
+from pipeline.records import DOCUMENTS, dumps
+from pipeline.review.inspection import LOW_SCORE, RunOutput, load_run
 
 EXIT_USAGE = 2
 
@@ -95,7 +95,7 @@ def inspect_command(
         namelink inspect output/ --label PERSON --max-score 0.7
         namelink inspect --entity leon-trotsky --format jsonl | jq -r .context
     """
-    from .inspection import Filters, document_rows, entity_rows, mention_rows, summary_text
+    from pipeline.review.inspection import Filters, document_rows, entity_rows, mention_rows, summary_text
 
     run = _load(output)
     filters = Filters(entity, doc, label, min_score, max_score)
@@ -136,7 +136,7 @@ def report_command(output: Path, html_dir: Path) -> None:
         namelink report output/ --html report/
         xdg-open report/index.html
     """
-    from .report import write_report
+    from pipeline.review.report import write_report
 
     _require_run(output)
     summary = write_report(output, html_dir)
@@ -191,7 +191,7 @@ def export_command(
         namelink review export output/ --out review.jsonl --unit sentence --max-score 0.8
         prodigy db-in my_review review.jsonl   # or upload to doccano
     """
-    from .review import export_tasks
+    from pipeline.review.tasks import export_tasks
 
     _require_run(output)
     summary = export_tasks(output, out_file, fmt, unit, None if all_labels else label, max_score)
@@ -229,7 +229,7 @@ def import_command(task_file: Path, models_dir: Path | None, fmt: str, raw_dir: 
         namelink review import review-done.jsonl
         namelink train --gold tests/gold/seeds.jsonl
     """
-    from .review import import_corrections
+    from pipeline.review.tasks import import_corrections
 
     try:
         summary = import_corrections(task_file, models_dir, fmt, raw_dir)
@@ -289,8 +289,8 @@ def train_command(
         namelink train --gold tests/gold/seeds.jsonl --raw raw/
         namelink train --dry-run
     """
-    from .scoring import print_report
-    from .train import evaluation_lines, summary_lines, train
+    from pipeline.evaluation.runner import print_report
+    from pipeline.review.train import evaluation_lines, summary_lines, train
 
     if ner:
         click.echo(

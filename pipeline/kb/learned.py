@@ -26,8 +26,8 @@ from typing import Any
 
 import yaml
 
-from .names import fold
-from .resources import load_yaml, models_dir
+from pipeline.kb.keys import fold
+from pipeline.resources import load_yaml, models_dir
 
 LEARNED_DIR = "learned"
 ALIASES_FILE, PERSONS_FILE, NEGATIVE_FILE = "aliases.yaml", "persons.yaml", "negative.yaml"

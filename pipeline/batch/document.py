@@ -1,6 +1,6 @@
 """Running the stages over documents: the library entry point of a batch.
 
->>> from pipeline.run import Pipeline
+>>> from pipeline.batch.document import Pipeline
 >>> pipe = Pipeline()                                  # doctest: +SKIP
 >>> record = pipe.process_text("Lev Davidovich Bronstein, later Leon Trotsky.", "demo")  # doctest: +SKIP
 >>> [(e["text"], e["entity_id"]) for e in record["entities"]]  # doctest: +SKIP
@@ -30,12 +30,21 @@ from typing import Any
 
 import numpy
 
-from . import __version__
-from .cache import PreviousRun, model_meta, run_fingerprint
-from .clean import Cleaner, CleanText
-from .nlp import DEFAULT_MODEL, build_nlp
-from .textio import InputError, RawDocument, iter_input_files, read_document
-from .write import DOCUMENTS, ENTITIES, MANIFEST, EntityTable, atomic_writer, document_record, dumps, write_json
+from pipeline import __version__
+from pipeline.batch.incremental import PreviousRun, model_meta, run_fingerprint
+from pipeline.batch.nlp import DEFAULT_MODEL, build_nlp
+from pipeline.clean.cleaner import Cleaner, CleanText
+from pipeline.io.read import InputError, RawDocument, iter_input_files, read_document
+from pipeline.output.jsonl import (
+    DOCUMENTS,
+    ENTITIES,
+    MANIFEST,
+    EntityTable,
+    atomic_writer,
+    document_record,
+    dumps,
+    write_json,
+)
 
 #: Longest piece of clean text given to the model at once (never more than the
 #: model's ``max_length``); longer documents are cut at paragraph boundaries.
@@ -351,7 +360,7 @@ class _Runner:
         if self.pipeline is not None:
             return self.pipeline.kb
         if self._kb is None:
-            from .kb import KnowledgeBase
+            from pipeline.kb.base import KnowledgeBase
 
             self._kb = KnowledgeBase.load(self.models)
         return self._kb

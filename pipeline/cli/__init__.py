@@ -12,8 +12,8 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .nlp import DEFAULT_MODEL, ModelNotFoundError
+from pipeline import __version__
+from pipeline.batch.nlp import DEFAULT_MODEL, ModelNotFoundError
 
 EXIT_DOCUMENT_ERRORS = 1
 EXIT_USAGE = 2
@@ -89,7 +89,7 @@ def run(
         namelink run archive/ --out archive-out/ --jobs 2
         namelink run letters/1936.txt --model en_core_web_trf
     """
-    from .run import run_batch
+    from pipeline.batch.document import run_batch
 
     inputs = list(paths) or [Path("raw")]
     missing = [str(p) for p in inputs if not p.exists()]
@@ -123,9 +123,9 @@ def clean(file: Path, models_dir: Path | None) -> None:
     Example:
         namelink clean raw/000_e5c80eea1864f996.txt | less
     """
-    from .clean import Cleaner
-    from .kb import KnowledgeBase
-    from .textio import InputError, read_document
+    from pipeline.clean.cleaner import Cleaner
+    from pipeline.io.read import InputError, read_document
+    from pipeline.kb.base import KnowledgeBase
 
     try:
         raw = read_document(file)
@@ -195,7 +195,7 @@ def evaluate(
     Example:
         namelink evaluate --gold tests/gold/seeds.jsonl --raw raw --baseline
     """
-    from .scoring import print_report, score_run
+    from pipeline.evaluation.runner import print_report, score_run
 
     try:
         reports = score_run(gold_path, raw_dir, pred_path, model, models_dir, baseline)
@@ -205,13 +205,13 @@ def evaluate(
         raise click.ClickException(str(err)) from err
     print_report(reports, show_errors, click.echo)
     if json_path:
-        from .write import write_json
+        from pipeline.output.jsonl import write_json
 
         write_json(json_path, {name: report.as_dict() for name, report in reports.items()})
 
 
 # The review loop (inspect, report, review export|import, train): see pipeline/cli_loop.py.
-from .cli_loop import inspect_command, report_command, review_group, train_command  # noqa: E402
+from pipeline.cli.loop import inspect_command, report_command, review_group, train_command  # noqa: E402
 
 cli.add_command(inspect_command)
 cli.add_command(report_command)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from anyascii import anyascii
 
-from .resources import rules
+from pipeline.resources import rules
 
 
 @lru_cache(maxsize=500_000)

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .learned import Learned, load_learned, surface_key
-from .names import NameKeys, fold
-from .resources import hash_files, load_yaml, models_dir
+from pipeline.kb.keys import NameKeys, fold
+from pipeline.kb.learned import Learned, load_learned, surface_key
+from pipeline.resources import hash_files, load_yaml, models_dir
 
 FULL, ALIAS, SHORT = "full", "alias", "short"
 PERSON_FILE = "persons.yaml"

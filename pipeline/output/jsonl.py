@@ -22,18 +22,12 @@ from typing import Any
 import orjson
 from spacy.tokens import Doc
 
-from .clean import CleanText
-from .kb import KnowledgeBase
-from .link import NIL_PREFIX
-from .textio import RawDocument
+from pipeline.clean.cleaner import CleanText
+from pipeline.io.read import RawDocument
+from pipeline.kb.base import KnowledgeBase
+from pipeline.records import DOCUMENTS, ENTITIES, MANIFEST, NIL_PREFIX, dumps
 
-DOCUMENTS = "documents.jsonl"
-ENTITIES = "entities.jsonl"
-MANIFEST = "manifest.json"
-
-
-def dumps(record: Any) -> bytes:
-    return orjson.dumps(record) + b"\n"
+__all__ = ["DOCUMENTS", "ENTITIES", "MANIFEST", "dumps"]
 
 
 def entity_records(doc: Doc, clean: CleanText) -> list[dict[str, Any]]:

@@ -26,7 +26,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from .inspection import RunOutput, entity_rows, load_run, mention_rows
+from pipeline.review.inspection import RunOutput, entity_rows, load_run, mention_rows
 
 #: displaCy's colours for spaCy's English labels; other labels are grey.
 LABEL_COLOURS = {

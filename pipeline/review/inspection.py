@@ -24,9 +24,7 @@ from typing import Any
 
 import orjson
 
-from .evaluate import read_records
-from .link import NIL_PREFIX
-from .write import DOCUMENTS, ENTITIES, MANIFEST
+from pipeline.records import DOCUMENTS, ENTITIES, MANIFEST, NIL_PREFIX, read_records
 
 #: Links scored below this are listed as low-confidence.
 LOW_SCORE = 0.8

@@ -1,0 +1,110 @@
+"""The output contract: the records ``namelink run`` writes, typed, and JSONL read/write.
+
+Everything that reads or writes ``documents.jsonl`` and ``entities.jsonl``
+goes through these types, so the contract is written down once. This module
+imports no spaCy: ``python -c "import pipeline.records"`` and reading a run's
+output with :func:`read_documents` stay fast and light.
+
+- :class:`EntityRecord`: one mention in a document (clean and raw offsets,
+  label, link);
+- :class:`DocumentRecord`: one line of ``documents.jsonl``;
+- :class:`EntityRow`: one line of ``entities.jsonl``.
+
+NIL ids (``nil:<slug>``) name individuals the knowledge base does not know;
+:func:`nil_id` makes them, :func:`is_nil` tells them apart.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Literal, TypedDict
+
+import orjson
+from anyascii import anyascii
+
+DOCUMENTS = "documents.jsonl"
+ENTITIES = "entities.jsonl"
+MANIFEST = "manifest.json"
+NIL_PREFIX = "nil:"
+
+
+class EntityRecord(TypedDict):
+    """A mention: ``text == document text[start:end]``; ``raw_start``/``raw_end`` index
+    the raw file (``ANNOTATION.md``); the link fields are None for an unlinked mention."""
+
+    start: int
+    end: int
+    raw_start: int
+    raw_end: int
+    text: str
+    label: str
+    entity_id: str | None
+    canonical: str | None
+    score: float | None
+    method: str | None
+
+
+class DocumentRecord(TypedDict):
+    """One line of ``documents.jsonl``; ``text`` is None and ``entities`` empty on error."""
+
+    doc_id: str
+    source: str
+    sha256: str | None
+    encoding: str | None
+    status: Literal["ok", "error"]
+    error: str | None
+    text: str | None
+    entities: list[EntityRecord]
+
+
+class EntityRow(TypedDict):
+    """One line of ``entities.jsonl``: every mention linked to one id, over all documents."""
+
+    entity_id: str
+    canonical: str
+    label: str
+    in_kb: bool
+    wikidata: str | None
+    mentions: int
+    documents: list[str]
+    surface_forms: dict[str, int]
+
+
+def slug(name: str) -> str:
+    """``'Volina Nevelson'`` -> ``'volina-nevelson'`` (case and accents folded)."""
+    return re.sub(r"[^a-z0-9]+", "-", anyascii(name).lower()).strip("-") or "unnamed"
+
+
+def nil_id(name: str) -> str:
+    """The id of an individual the knowledge base does not know, from its name."""
+    return NIL_PREFIX + slug(name)
+
+
+def is_nil(entity_id: str | None) -> bool:
+    return bool(entity_id) and entity_id.startswith(NIL_PREFIX)
+
+
+def dumps(record: Any) -> bytes:
+    """One JSON Lines line (orjson: compact, keys in insertion order, UTF-8)."""
+    return orjson.dumps(record) + b"\n"
+
+
+def read_records(path: str | Path) -> list[dict[str, Any]]:
+    """Every non-blank line of a JSON Lines file, parsed."""
+    return [orjson.loads(line) for line in Path(path).read_bytes().splitlines() if line.strip()]
+
+
+def iter_records(path: str | Path) -> Iterator[dict[str, Any]]:
+    """The lines of a JSON Lines file one at a time (for files too big to hold)."""
+    with open(path, "rb") as handle:
+        for line in handle:
+            if line.strip():
+                yield orjson.loads(line)
+
+
+def read_documents(path: str | Path) -> list[DocumentRecord]:
+    """The records of a ``documents.jsonl`` (or of the one in an output folder)."""
+    path = Path(path)
+    return read_records(path / DOCUMENTS if path.is_dir() else path)  # type: ignore[return-value]

@@ -1,18 +1,34 @@
-"""Locating and loading the data files under ``models/``."""
+"""The ``models/`` folder: where it is, its YAML files, and typed views of its rule files.
+
+``NAMELINK_MODELS`` points a run at another models folder (a copy a user
+retrains); the default is the ``models/`` folder next to the package. Rule
+files are looked up per language first: ``rules/<lang>/<name>.yaml`` when it
+exists, else ``rules/<name>.yaml`` (the English and language-neutral rules
+of today), so a language adds its own files without touching the others.
+
+Typed views (:class:`NameRules`, :class:`LinkingRules`, :class:`LabelRules`)
+give the components named, checked fields instead of dictionary lookups; a
+missing key raises :class:`RulesError` naming the file and the key.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import os
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-#: ``NAMELINK_MODELS`` points a run at another models folder (e.g. a copy a
-#: user retrains); the default is the ``models/`` folder next to the package.
 DEFAULT_MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+#: Folders of models/ whose content decides the output (corrections act only through ``train``).
+DATA_FOLDERS = ("kb", "rules", "learned")
+
+
+class RulesError(ValueError):
+    """A rule file lacks a key or has a value of the wrong shape."""
 
 
 def models_dir(path: str | Path | None = None) -> Path:
@@ -35,9 +51,17 @@ def load_yaml(path: str | Path) -> Any:
     return _load_yaml_cached(str(path), path.stat().st_mtime)
 
 
-def rules(name: str, models: str | Path | None = None) -> dict[str, Any]:
-    """Load ``models/rules/<name>.yaml``."""
-    return load_yaml(models_dir(models) / "rules" / f"{name}.yaml")
+def rules_path(name: str, models: str | Path | None = None, lang: str | None = None) -> Path:
+    """``rules/<lang>/<name>.yaml`` if that file exists, else ``rules/<name>.yaml``."""
+    folder = models_dir(models) / "rules"
+    if lang and (folder / lang / f"{name}.yaml").is_file():
+        return folder / lang / f"{name}.yaml"
+    return folder / f"{name}.yaml"
+
+
+def rules(name: str, models: str | Path | None = None, lang: str | None = None) -> dict[str, Any]:
+    """Load ``models/rules/<name>.yaml`` (or its ``<lang>/`` version)."""
+    return load_yaml(rules_path(name, models, lang)) or {}
 
 
 def hash_files(paths: list[Path]) -> str:
@@ -47,3 +71,107 @@ def hash_files(paths: list[Path]) -> str:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def hash_tree(root: Path, pattern: str = "*", folders: tuple[str, ...] = ("",)) -> str:
+    """A short content hash of every file matching ``pattern`` under ``root/<folder>``."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted((root / folder).rglob(pattern)):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def models_fingerprint(models: str | Path | None = None) -> str:
+    """Content hash of the data of a models folder (kb, rules, learned)."""
+    return hash_tree(models_dir(models), "*", DATA_FOLDERS)
+
+
+# -- typed views -------------------------------------------------------------------------------
+
+
+class _View:
+    """Builds a frozen dataclass from a rule file's mapping, every field required."""
+
+    FILE = ""
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], source: str = "") -> Any:
+        values = {}
+        for spec in fields(cls):  # type: ignore[arg-type]
+            if spec.name not in data:
+                raise RulesError(f"{source or cls.FILE}: missing key {spec.name!r}")
+            values[spec.name] = _frozen(data[spec.name])
+        return cls(**values)
+
+    @classmethod
+    def load(cls, models: str | Path | None = None, lang: str | None = None) -> Any:
+        path = rules_path(cls.FILE, models, lang)
+        return cls.from_dict(load_yaml(path) or {}, str(path))
+
+
+def _frozen(value: Any) -> Any:
+    """Lists as tuples, so a view is hashable and never edited in place."""
+    if isinstance(value, list):
+        return tuple(_frozen(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _frozen(v) for k, v in value.items()}
+    return value
+
+
+@dataclass(frozen=True)
+class NameRules(_View):
+    """``rules/names.yaml``: how names are written (see the comments in the file)."""
+
+    FILE = "names"
+    skeleton_rules: tuple[tuple[str, str], ...]
+    patronymic_suffixes: tuple[str, ...]
+    surname_suffixes: dict[str, tuple[str, ...]]
+    strong_surname_suffixes: tuple[str, ...]
+    titles: tuple[str, ...]
+    female_titles: tuple[str, ...]
+    male_titles: tuple[str, ...]
+    institution_words: tuple[str, ...]
+    institution_of_words: tuple[str, ...]
+    derived_suffixes: tuple[str, ...]
+    group_words: tuple[str, ...]
+    work_title_cues: tuple[str, ...]
+    family_determiners: tuple[str, ...]
+    ocr_confusions: tuple[tuple[str, str], ...]
+    given_name_equivalents: tuple[tuple[str, ...], ...]
+    feminine_endings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LinkingRules(_View):
+    """``rules/linking.yaml``: the linker's scores and distances."""
+
+    FILE = "linking"
+    method_scores: dict[str, float]
+    ambiguous_factor: float
+    context_scores: dict[str, float]
+    prior_scale: float
+    nil_scores: dict[str, float]
+    other_scores: dict[str, float]
+    context_chars: int
+    fuzzy_min_letters: int
+    max_ocr_repairs: int
+
+
+@dataclass(frozen=True)
+class LabelRules(_View):
+    """``rules/labels.yaml``: namelink's label names and the model labels mapped onto them."""
+
+    FILE = "labels"
+    person: str
+    model_labels: dict[str, str]
+    linked: tuple[str, ...]
+    places: tuple[str, ...]
+    groups: tuple[str, ...]
+    never_people: tuple[str, ...]
+    kb_default: str
+
+    def of_model(self, label: str) -> str:
+        """namelink's name for a label of the spaCy model (``PER`` -> ``PERSON``)."""
+        return self.model_labels.get(label, label)

@@ -1,4 +1,4 @@
-"""pipeline.names (fold, skeleton keys), pipeline.kb and pipeline.candidates."""
+"""pipeline.kb (fold, skeleton keys, knowledge base, name forms) and pipeline.link.candidates."""
 
 from __future__ import annotations
 
@@ -8,15 +8,15 @@ import pytest
 import spacy
 from conftest import ROOT
 
-from pipeline.kb.base import (
+from pipeline.kb import (
     ALIAS,
     FULL,
     SHORT,
     AliasIndex,
     KnowledgeBase,
     KnowledgeBaseError,
-    person_forms,
 )
+from pipeline.kb.forms import person_forms
 from pipeline.kb.keys import NameKeys, fold
 from pipeline.link.candidates import CandidateGenerator
 from pipeline.resources import load_yaml

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from pipeline.kb.base import SHORT, AliasIndex, NameForm
+from pipeline.kb import SHORT, AliasIndex, NameForm
 from pipeline.kb.keys import fold
 
 #: Lowest rapidfuzz ratio (0-100) that counts as an OCR-damaged spelling.

@@ -42,7 +42,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline.kb.base import ALIAS, SHORT, AliasIndex, KnowledgeBase
+from pipeline.kb import ALIAS, SHORT, AliasIndex, KnowledgeBase
 from pipeline.kb.keys import NameKeys
 from pipeline.kb.lexicon import given_names
 from pipeline.link.candidates import FUZZY_CUTOFF, Candidate, CandidateGenerator

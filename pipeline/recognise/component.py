@@ -37,7 +37,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.kb.base import FULL, SHORT, AliasIndex, KnowledgeBase, NameForm
+from pipeline.kb import FULL, SHORT, AliasIndex, KnowledgeBase, NameForm
 from pipeline.kb.keys import NameKeys, fold
 from pipeline.kb.lexicon import english_segmenter, given_names
 from pipeline.link.candidates import CandidateGenerator

@@ -125,7 +125,7 @@ def both_runs(raw_run, own_run) -> list[BatchRun]:
 def cleaner():
     """A Cleaner built the way the pipeline builds it (KB names + skeleton lookup),
     without loading spaCy."""
-    from pipeline.clean.cleaner import Cleaner
+    from pipeline.clean import Cleaner
     from pipeline.kb.base import KnowledgeBase
     from pipeline.kb.keys import NameKeys
 

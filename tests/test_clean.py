@@ -8,7 +8,7 @@ import unicodedata
 import pytest
 from conftest import OWN_DIR, OWN_FILES, RAW_DIR, RAW_FILES, read_raw
 
-from pipeline.clean.cleaner import Cleaner
+from pipeline.clean import Cleaner
 
 RAW_000 = RAW_DIR / "000_e5c80eea1864f996.txt"
 RAW_001 = RAW_DIR / "001_8f575d694cbba0d8.txt"

@@ -8,7 +8,7 @@ import unicodedata
 
 import pytest
 
-from pipeline.io.offsets import MappedText
+from pipeline.io import MappedText
 
 
 def spans_of(mapped: MappedText) -> list[tuple[int, int]]:

@@ -11,7 +11,7 @@ from conftest import OWN_FILES, RAW_FILES, persons, read_raw
 
 from pipeline.batch.document import run_batch, split_paragraphs
 from pipeline.batch.incremental import run_fingerprint
-from pipeline.io.read import InputError, decode, read_document
+from pipeline.io import InputError, decode, read_document
 
 OUTPUTS = ("documents.jsonl", "entities.jsonl")
 

@@ -33,8 +33,8 @@ import numpy
 from pipeline import __version__
 from pipeline.batch.incremental import PreviousRun, model_meta, run_fingerprint
 from pipeline.batch.nlp import DEFAULT_MODEL, build_nlp
-from pipeline.clean.cleaner import Cleaner, CleanText
-from pipeline.io.read import InputError, RawDocument, iter_input_files, read_document
+from pipeline.clean import Cleaner, CleanText
+from pipeline.io import InputError, RawDocument, iter_input_files, read_document
 from pipeline.output.jsonl import (
     DOCUMENTS,
     ENTITIES,

@@ -123,8 +123,8 @@ def clean(file: Path, models_dir: Path | None) -> None:
     Example:
         namelink clean raw/000_e5c80eea1864f996.txt | less
     """
-    from pipeline.clean.cleaner import Cleaner
-    from pipeline.io.read import InputError, read_document
+    from pipeline.clean import Cleaner
+    from pipeline.io import InputError, read_document
     from pipeline.kb.base import KnowledgeBase
 
     try:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.evaluation.metrics import Report, evaluate, load_gold, predictions_from_records
-from pipeline.io.read import read_document
+from pipeline.io import read_document
 from pipeline.records import read_records
 
 

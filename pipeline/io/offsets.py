@@ -21,11 +21,20 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+#: One edit: replace ``text[start:end]`` by the string (``start == end`` inserts).
 Edit = tuple[int, int, str]
 
 
 @dataclass
 class MappedText:
+    """A text and, for each of its characters, the half-open raw span it came from.
+
+    text (str): The current text.
+    raw_starts (array): ``raw_starts[i]`` is the first raw offset character ``i`` came from.
+    raw_ends (array): ``raw_ends[i]`` is the raw offset just after it.
+    raw_length (int): Length of the raw text (the position of an insertion at the very end).
+    """
+
     text: str
     raw_starts: array
     raw_ends: array
@@ -33,6 +42,7 @@ class MappedText:
 
     @classmethod
     def from_raw(cls, raw: str) -> MappedText:
+        """The identity map of ``raw``: each character maps to itself."""
         n = len(raw)
         return cls(raw, array("q", range(n)), array("q", range(1, n + 1)), n)
 
@@ -93,14 +103,25 @@ class MappedText:
         For functions (Unicode repair, normalisation) that give no edit list:
         only lines the function changes are aligned, with difflib.
         """
-        edits: list[Edit] = []
-        offset = 0
-        for line in self.text.splitlines(keepends=True):
-            fixed = fn(line)
-            if fixed != line:
-                edits.extend(_diff_edits(line, fixed, offset))
-            offset += len(line)
-        return self.apply(edits)
+        return self.apply(line_edits(self.text, fn))
+
+
+def line_edits(text: str, fn: Callable[[str], str]) -> list[Edit]:
+    """The edits that turn each line of ``text`` into ``fn(line)``, found by alignment.
+
+    text (str): The text to transform, line by line (newlines kept on each line).
+    fn (Callable[[str], str]): A whole-string function with no edit list of its own.
+    RETURNS (list[Edit]): Non-overlapping edits, for :meth:`MappedText.apply`; only
+        lines ``fn`` changes are aligned (difflib), so unchanged lines cost nothing.
+    """
+    edits: list[Edit] = []
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        fixed = fn(line)
+        if fixed != line:
+            edits.extend(_diff_edits(line, fixed, offset))
+        offset += len(line)
+    return edits
 
 
 def _diff_edits(old: str, new: str, offset: int) -> list[Edit]:

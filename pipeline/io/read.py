@@ -14,18 +14,33 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
-#: Share of control characters above which a file is taken as binary.
+#: Share of control characters above which a file is taken as binary. A module
+#: constant, not models/ data: files are read before any models folder is chosen.
 BINARY_CONTROL_SHARE = 0.05
 
 
 class InputError(ValueError):
-    """A document that cannot be read as text (``sha256`` of its bytes when they were read)."""
+    """A document that cannot be read as text.
+
+    The message says why (missing, empty, binary, undecodable); ``sha256`` is
+    the hash of the file's bytes when they could be read, so the error record
+    still names the exact input.
+    """
 
     sha256: str | None = None
 
 
 @dataclass(frozen=True)
 class RawDocument:
+    """One input file, decoded.
+
+    doc_id (str): The file name without its extension.
+    source (str): The path as given.
+    text (str): The decoded text; all offsets of the output index it.
+    encoding (str): ``utf-8`` or the encoding charset-normalizer detected.
+    sha256 (str): Hash of the raw bytes (incremental runs compare it).
+    """
+
     doc_id: str
     source: str
     text: str
@@ -34,7 +49,12 @@ class RawDocument:
 
 
 def read_document(path: str | Path) -> RawDocument:
-    """Read one file; raise :class:`InputError` with a clear message if it is not text."""
+    """Read and decode one file.
+
+    path (str | Path): The file to read.
+    RETURNS (RawDocument): Its text, encoding and sha256.
+    RAISES (InputError): With a clear message if the file cannot be read or is not text.
+    """
     import hashlib
 
     path = Path(path)
@@ -52,6 +72,14 @@ def read_document(path: str | Path) -> RawDocument:
 
 
 def decode(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
+    """Decode a file's bytes: UTF-8 as is, anything else by detection.
+
+    data (bytes): The raw bytes.
+    path (str | Path): Named in error messages only.
+    RETURNS (tuple[str, str]): The text and the encoding used.
+    RAISES (InputError): For empty, binary (NUL bytes, or more control characters
+        than :data:`BINARY_CONTROL_SHARE`) or undecodable data.
+    """
     if not data.strip():
         raise InputError(f"{path}: empty file")
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -120,7 +148,12 @@ _CJK = {
 
 
 def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Files named, and every non-hidden file under folders named, in sorted order."""
+    """The input files of a run.
+
+    paths (Iterable[str | Path]): Files and folders as given on the command line.
+    YIELDS (Path): Each file named, and every non-hidden file under each folder
+        named (recursively, sorted), in the order given.
+    """
     for given in paths:
         path = Path(given)
         if path.is_dir():

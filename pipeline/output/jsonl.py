@@ -22,8 +22,8 @@ from typing import Any
 import orjson
 from spacy.tokens import Doc
 
-from pipeline.clean.cleaner import CleanText
-from pipeline.io.read import RawDocument
+from pipeline.clean import CleanText
+from pipeline.io import RawDocument
 from pipeline.kb.base import KnowledgeBase
 from pipeline.records import DOCUMENTS, ENTITIES, MANIFEST, NIL_PREFIX, dumps
 

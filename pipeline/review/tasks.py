@@ -444,7 +444,7 @@ class _RawMapper:
         return self._cache[doc_id]
 
     def _load(self, meta: dict[str, Any]) -> Any:
-        from pipeline.io.read import InputError, read_document
+        from pipeline.io import InputError, read_document
 
         places = [self.raw_dir / f"{meta.get('doc_id')}.txt"] if self.raw_dir else []
         places += [Path(meta["source"])] if meta.get("source") else []
@@ -459,7 +459,7 @@ class _RawMapper:
 
     def _get_cleaner(self) -> Any:
         if self._cleaner is None:
-            from pipeline.clean.cleaner import Cleaner
+            from pipeline.clean import Cleaner
             from pipeline.kb.base import KnowledgeBase
             from pipeline.kb.keys import NameKeys
 

@@ -1,0 +1,104 @@
+"""A typed, compiled view of ``models/rules/cleaning.yaml``.
+
+The YAML stays the one source of the rules; :class:`CleanConfig` only checks
+that the keys are there, compiles the patterns once per :class:`Cleaner` and
+gives the policy numbers names the steps can read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class TeaserPolicy:
+    """When a trailing run of related-article teasers is dropped (``teasers:``).
+
+    max_lines (int): Filled lines one teaser takes at most (title, summary, byline, date, tag).
+    lines_before_date (int): Lines of a teaser before its date line (title, summary, byline).
+    max_line_chars (int): A longer line is article text, never a teaser.
+    header_max_words (int): A line just above the teasers with at most this many
+        words and no closing punctuation is their header ("More stories").
+    """
+
+    max_lines: int
+    lines_before_date: int
+    max_line_chars: int
+    header_max_words: int
+
+
+@dataclass(frozen=True)
+class HardWrapPolicy:
+    """When a document counts as hard-wrapped (``hard_wrap:``).
+
+    min_lines (int): Fewer non-empty lines never count.
+    min_width, max_width (int): The width band of a wrapped line.
+    min_wrapped_share (float): Share of lines that must fall in the band.
+    long_width (int): A line longer than this is long ...
+    max_long_share (float): ... and at most this share of lines may be (a
+        rejoined hyphenation makes a few).
+    """
+
+    min_lines: int
+    min_width: int
+    max_width: int
+    long_width: int
+    max_long_share: float
+    min_wrapped_share: float
+
+
+@dataclass(frozen=True)
+class CleanConfig:
+    """The cleaning rules of one models folder, compiled.
+
+    steps (tuple[str, ...]): Names of the cleaning steps, in the order they run.
+    social_words (frozenset[str]): A line made only of these is a share bar.
+    breadcrumb_separators (tuple[str, ...]): Separators of a breadcrumb line.
+    breadcrumb_min_separators (int): A breadcrumb has at least this many.
+    breadcrumb_max_words_per_segment (int): ... and segments this short.
+    footer (tuple[re.Pattern, ...]): A line matching one starts a dropped footer paragraph.
+    date_line (re.Pattern): A teaser's date line.
+    citation (re.Pattern): Citation markers to delete.
+    keep_hyphen_prefixes (frozenset[str]): Words that keep their hyphen at a line end.
+    teasers (TeaserPolicy): See :class:`TeaserPolicy`.
+    hard_wrap (HardWrapPolicy): See :class:`HardWrapPolicy`.
+    segmentation (dict[str, Any]): The glued-word splitter's settings, as in the YAML.
+    """
+
+    steps: tuple[str, ...]
+    social_words: frozenset[str]
+    breadcrumb_separators: tuple[str, ...]
+    breadcrumb_min_separators: int
+    breadcrumb_max_words_per_segment: int
+    footer: tuple[re.Pattern, ...]
+    date_line: re.Pattern
+    citation: re.Pattern
+    keep_hyphen_prefixes: frozenset[str]
+    teasers: TeaserPolicy
+    hard_wrap: HardWrapPolicy
+    segmentation: dict[str, Any]
+
+    @classmethod
+    def from_rules(cls, rules: dict[str, Any]) -> CleanConfig:
+        """Build the view from the loaded YAML (``pipeline.resources.rules("cleaning")``).
+
+        rules (dict[str, Any]): The parsed cleaning.yaml.
+        RETURNS (CleanConfig): The compiled rules.
+        RAISES (KeyError): If a key is missing.
+        """
+        return cls(
+            steps=tuple(rules["steps"]),
+            social_words=frozenset(rules["social_words"]),
+            breadcrumb_separators=tuple(rules["breadcrumb_separators"]),
+            breadcrumb_min_separators=int(rules["breadcrumb_min_separators"]),
+            breadcrumb_max_words_per_segment=int(rules["breadcrumb_max_words_per_segment"]),
+            footer=tuple(re.compile(p, re.I) for p in rules["footer_patterns"]),
+            date_line=re.compile(rules["date_line"], re.I),
+            citation=re.compile(rules["citation_pattern"], re.I),
+            keep_hyphen_prefixes=frozenset(rules["keep_hyphen_prefixes"]),
+            teasers=TeaserPolicy(**rules["teasers"]),
+            hard_wrap=HardWrapPolicy(**rules["hard_wrap"]),
+            segmentation=rules["segmentation"],
+        )

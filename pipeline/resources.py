@@ -152,8 +152,10 @@ class LinkingRules(_View):
     ambiguous_factor: float
     context_scores: dict[str, float]
     prior_scale: float
+    prior_share_weight: float
     nil_scores: dict[str, float]
     other_scores: dict[str, float]
+    other_leading_words: tuple[str, ...]
     context_chars: int
     fuzzy_min_letters: int
     max_ocr_repairs: int

@@ -80,7 +80,7 @@ class BatchRun:
 @pytest.fixture(scope="session")
 def pipe():
     """The one loaded namelink pipeline (real model, real knowledge base)."""
-    from pipeline.batch.document import Pipeline
+    from pipeline.batch import Pipeline
 
     return Pipeline()
 
@@ -96,7 +96,7 @@ def kb(pipe):
 
 
 def _batch(pipe, paths: list[Path], out_dir: Path) -> BatchRun:
-    from pipeline.batch.document import run_batch
+    from pipeline.batch import run_batch
 
     summary = run_batch(paths, out_dir, progress=False, pipeline=pipe)
     records = {rec["doc_id"]: rec for rec in read_jsonl(out_dir / "documents.jsonl")}

@@ -30,7 +30,8 @@ HOSTILE = (
 @pytest.fixture(scope="module")
 def run_dir(pipe, raw_run, tmp_path_factory) -> Path:
     """The session's run over raw/ plus two documents of our own, as one output folder."""
-    from pipeline.output.jsonl import DOCUMENTS, ENTITIES, MANIFEST, EntityTable, dumps
+    from pipeline.output import EntityTable
+    from pipeline.records import DOCUMENTS, ENTITIES, MANIFEST, dumps
 
     inputs = tmp_path_factory.mktemp("inspect_inputs")
     (inputs / "hostile_markup.txt").write_text(HOSTILE, encoding="utf-8")

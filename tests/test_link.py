@@ -389,7 +389,7 @@ def test_unknown_person_gets_one_nil_id_for_all_mentions(pipe, kb):
 
 
 def test_unknown_person_keeps_one_id_across_documents(pipe, tmp_path):
-    from pipeline.batch.document import run_batch
+    from pipeline.batch import run_batch
 
     inputs = tmp_path / "in"
     inputs.mkdir()
@@ -443,7 +443,7 @@ def test_every_linked_person_span_has_kb_id_in_the_doc(pipe):
     links_by_span = doc._.namelink_links
     for ent in people:
         link = links_by_span[(ent.start_char, ent.end_char)]
-        assert ent.kb_id_ == link.entity_id != ""
+        assert ent.kb_id_ == link["entity_id"] != ""
         assert ent._.namelink_link == link
     assert {e.text: e.kb_id_ for e in people}["Jacques Mornard"] == MERCADER
     assert {e.text: e.kb_id_ for e in people}["Esteban Volkov"] == kb_id("Esteban Volkov")

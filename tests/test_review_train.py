@@ -292,7 +292,7 @@ def test_derivation_is_deterministic(base):
 
 
 def test_rejected_link_falls_back_and_rejected_string_is_never_a_person(tmp_path):
-    from pipeline.batch.document import Pipeline
+    from pipeline.batch import Pipeline
 
     models = copy_models(tmp_path)
     learned = models / "learned"

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from conftest import OWN_FILES, RAW_FILES, persons, read_raw
 
-from pipeline.batch.document import run_batch, split_paragraphs
+from pipeline.batch import run_batch
+from pipeline.batch.chunking import split_paragraphs
 from pipeline.batch.incremental import run_fingerprint
 from pipeline.io import InputError, decode, read_document
 

@@ -24,7 +24,7 @@ from conftest import OUTPUT_FILES, ROOT, BatchRun, persons, read_jsonl, read_raw
 
 import pipeline
 from pipeline.kb.base import KnowledgeBase
-from pipeline.output.jsonl import atomic_writer, write_json
+from pipeline.output import atomic_writer, write_json
 from pipeline.records import NIL_PREFIX
 
 DOCUMENT_KEYS = {"doc_id", "source", "sha256", "encoding", "status", "error", "text", "entities"}
@@ -282,7 +282,7 @@ def bad_batch(pipe, tmp_path_factory) -> BatchRun:
     (folder / "e_good.txt").write_text(GOOD_TEXT, encoding="utf-8")
     (folder / ".hidden.txt").write_text("Leon Trotsky\n", encoding="utf-8")
     out = tmp_path_factory.mktemp("bad_out")
-    from pipeline.batch.document import run_batch
+    from pipeline.batch import run_batch
 
     paths = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
     summary = run_batch([folder], out, progress=False, pipeline=pipe)

@@ -22,20 +22,18 @@ import orjson
 
 from pipeline import __version__
 from pipeline.records import DOCUMENTS, MANIFEST
-from pipeline.resources import models_dir
+from pipeline.resources import hash_tree, models_fingerprint
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
-#: Folders of models/ the pipeline reads (corrections only act through ``train``).
-_MODEL_DATA = ("kb", "rules", "learned")
 
 
 def run_fingerprint(model: str, models: str | Path | None) -> dict[str, str]:
     """What a document's output depends on besides its own bytes."""
     return {
         "namelink": __version__,
-        "code": _hash_tree(_PACKAGE_DIR, "*.py"),
+        "code": hash_tree(_PACKAGE_DIR, "*.py"),
         "model": model_version(model),
-        "models": _hash_tree(models_dir(models), "*", _MODEL_DATA),
+        "models": models_fingerprint(models),
     }
 
 
@@ -62,15 +60,6 @@ def model_version(model: str) -> str:
     if not meta:
         return model
     return f"{meta.get('lang', '')}_{meta.get('name', '')} {meta.get('version', '')} ({model})"
-
-
-def _hash_tree(root: Path, pattern: str, folders: tuple[str, ...] = ("",)) -> str:
-    digest = hashlib.sha256()
-    for folder in folders:
-        for path in sorted((root / folder).rglob(pattern)):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()[:16]
 
 
 def file_sha256(path: Path) -> str | None:

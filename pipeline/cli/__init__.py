@@ -89,7 +89,7 @@ def run(
         namelink run archive/ --out archive-out/ --jobs 2
         namelink run letters/1936.txt --model en_core_web_trf
     """
-    from pipeline.batch.document import run_batch
+    from pipeline.batch import run_batch
 
     inputs = list(paths) or [Path("raw")]
     missing = [str(p) for p in inputs if not p.exists()]

@@ -28,7 +28,7 @@ def score_run(
     if pred_path is not None:
         records = read_records(pred_path)
     else:
-        from pipeline.batch.document import Pipeline
+        from pipeline.batch import Pipeline
 
         pipe = Pipeline(model, models)
         records = [pipe.process_file(files[doc_id]) for doc_id in gold]

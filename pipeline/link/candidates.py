@@ -14,16 +14,18 @@ mention's words it returns :class:`Candidate` objects, best evidence first:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
 from pipeline.kb import SHORT, AliasIndex, NameForm
 from pipeline.kb.keys import fold
+from pipeline.resources import LinkingRules, NameRules
 
-#: Lowest rapidfuzz ratio (0-100) that counts as an OCR-damaged spelling.
+#: Lowest rapidfuzz ratio (0-100) that counts as an OCR-damaged spelling: the
+#: linker's ``fuzzy_cutoff`` config default (85: one wrong letter in seven).
 FUZZY_CUTOFF = 85.0
-_FEMININE_ENDS = ("a", "aya", "aia", "aja")
 
 
 @dataclass(frozen=True)
@@ -49,21 +51,31 @@ class CandidateGenerator:
     def __init__(
         self,
         index: AliasIndex,
-        label: str = "PERSON",
+        label: str,
         fuzzy_cutoff: float = FUZZY_CUTOFF,
-        ocr_confusions: list[tuple[str, str]] = (),
+        ocr_confusions: Iterable[tuple[str, str]] = (),
         given_names: frozenset[str] = frozenset(),
+        linking: LinkingRules | None = None,
+        names: NameRules | None = None,
     ) -> None:
         """``given_names``: folded common given names; a longer name that starts with
-        one is a known person's only if that person bears it (see :meth:`partial`)."""
+        one is a known person's only if that person bears it (see :meth:`partial`).
+        ``linking`` and ``names`` (default: the default models folder's) give the
+        fuzzy matcher's minimum length, the repair limit and the feminine endings."""
+        linking = linking or LinkingRules.load()
         self.index = index
         self.given_names = given_names
         self.label = label
         self.fuzzy_cutoff = fuzzy_cutoff
         self.ocr_confusions = [tuple(pair) for pair in ocr_confusions]
+        self.min_letters = linking.fuzzy_min_letters
+        self.max_repairs = linking.max_ocr_repairs
+        self.feminine_endings = tuple((names or NameRules.load()).feminine_endings)
         entities = index.kb.entities
         self._fuzzy_forms = [
-            f for f in index.kb.forms if entities[f.entity_id].label == label and len(f.text.replace(" ", "")) >= 6
+            f
+            for f in index.kb.forms
+            if entities[f.entity_id].label == label and len(f.text.replace(" ", "")) >= self.min_letters
         ]
         self._fuzzy_keys = [fold(f.text) for f in self._fuzzy_forms]
         self._given_words = {fold(f.text) for f in index.kb.forms if f.part in ("given", "diminutive")}
@@ -117,7 +129,7 @@ class CandidateGenerator:
         out: list[list[str]] = []
         for seen, meant in self.ocr_confusions:
             start = text.find(seen)
-            while start != -1 and len(out) < 12:
+            while start != -1 and len(out) < self.max_repairs:
                 out.append((text[:start] + meant + text[start + len(seen) :]).split())
                 start = text.find(seen, start + 1)
         return out
@@ -133,15 +145,18 @@ class CandidateGenerator:
             out.append(Candidate(form.entity_id, form, method, 1.0))
         return _best_per_entity(out)
 
+    def _feminine(self, name: str) -> bool:
+        return name.split()[-1].endswith(self.feminine_endings) if name.split() else False
+
     def _fuzzy(self, words: list[str]) -> list[Candidate]:
         query = fold(" ".join(words))
-        if len(query.replace(" ", "")) < 6:
+        if len(query.replace(" ", "")) < self.min_letters:
             return []
         hits = process.extract(query, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=self.fuzzy_cutoff, limit=5)
         out = []
         for _, score, i in hits:
             form = self._fuzzy_forms[i]
-            if _feminine(query) != _feminine(self._fuzzy_keys[i]) or len(words) != len(form.text.split()):
+            if self._feminine(query) != self._feminine(self._fuzzy_keys[i]) or len(words) != len(form.text.split()):
                 continue
             out.append(Candidate(form.entity_id, form, "fuzzy", score / 100.0))
         return _best_per_entity(out)
@@ -149,10 +164,6 @@ class CandidateGenerator:
 
 def _same_letters(form: str, folded: str) -> bool:
     return "".join(ch for ch in fold(form) if ch.isalnum()) == "".join(ch for ch in folded if ch.isalnum())
-
-
-def _feminine(name: str) -> bool:
-    return name.split()[-1].endswith(_FEMININE_ENDS) if name.split() else False
 
 
 def _best_per_entity(candidates: list[Candidate]) -> list[Candidate]:

@@ -1,0 +1,193 @@
+"""``run_batch``: every input file to ``documents.jsonl``, ``entities.jsonl`` and ``manifest.json``.
+
+Streams: it holds a few batches of documents at a time, whatever the corpus
+size. Each file's line is copied from the previous run when nothing it
+depends on changed (:mod:`pipeline.batch.incremental`), or processed here or
+by a pool of worker processes (:mod:`pipeline.batch.workers`); the lines go
+to the output through an :class:`~pipeline.output.OutputWriter`.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import threading
+import time
+from collections import defaultdict, deque
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+import orjson
+
+from pipeline.batch.chunking import groups_by_size
+from pipeline.batch.document import BATCH_CHARS, Pipeline
+from pipeline.batch.incremental import PreviousRun, run_fingerprint
+from pipeline.batch.manifest import RunSummary, manifest
+from pipeline.batch.nlp import DEFAULT_MODEL
+from pipeline.batch.workers import WorkerPool
+from pipeline.io import iter_input_files
+from pipeline.kb import KnowledgeBase
+from pipeline.output import OutputWriter, writer_for
+from pipeline.records import DocumentRecord, dumps
+
+_WORDS = re.compile(r"\S+")
+#: A batch of input files and, per file, the previous run's line (None: process it).
+_Planned = tuple[list[Path], list[bytes | None]]
+
+
+def file_batches(files: Iterable[Path], limit: int = BATCH_CHARS) -> Iterator[list[Path]]:
+    """Consecutive groups of files of about ``limit`` bytes (a bigger file goes alone)."""
+    return groups_by_size(list(files), limit, _file_size)
+
+
+def _file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def run_batch(
+    paths: Iterable[str | Path],
+    out_dir: str | Path,
+    model: str = DEFAULT_MODEL,
+    models: str | Path | None = None,
+    progress: bool = True,
+    pipeline: Pipeline | None = None,
+    jobs: int = 1,
+    incremental: bool = True,
+    output_format: str = "jsonl",
+) -> RunSummary:
+    """Process every input file and write the run's output to ``out_dir``.
+
+    ``jobs`` > 1 runs documents in that many worker processes; the output is
+    the same, byte for byte, as with one. With ``incremental``, a document whose
+    raw bytes, model, models/ data and namelink code are unchanged since the
+    last run into ``out_dir`` is not processed again: its line is copied.
+    ``output_format`` names a registered writer (:func:`pipeline.output.writer_for`).
+    """
+    from tqdm import tqdm
+
+    files = list(iter_input_files(paths))
+    started_at = datetime.now(timezone.utc)
+    model = pipeline.model_name if pipeline else model
+    models = pipeline.models if pipeline else models
+    fingerprint = run_fingerprint(model, models)
+    previous = PreviousRun(Path(out_dir), fingerprint) if incremental else None
+    runner = _Runner(model, models, pipeline, jobs)
+    summary = RunSummary(jobs=jobs)
+    writer: OutputWriter = writer_for(output_format)(Path(out_dir), runner.kb)
+    started = time.perf_counter()
+    bar = tqdm(total=len(files), desc="namelink", unit="doc", disable=not progress, file=sys.stderr)
+    try:
+        with writer:
+            for line, record, reused in runner.lines(files, previous):
+                writer.add(line, record)
+                _count(summary, record, reused)
+                bar.update(1)
+            summary.seconds = time.perf_counter() - started
+            summary.stage_seconds, summary.load_seconds = dict(runner.stage_seconds), runner.load_seconds
+            summary.entities = writer.finish()
+            pipe_names = runner.pipeline.nlp.pipe_names if runner.pipeline else previous and previous.pipe_names
+            writer.write_manifest(manifest(model, runner.kb(), summary, files, started_at, fingerprint, pipe_names))
+    finally:
+        bar.close()
+        runner.close()
+        if previous:
+            previous.close()
+    return summary
+
+
+def _count(summary: RunSummary, record: DocumentRecord, reused: bool) -> None:
+    summary.documents += 1
+    summary.reused += reused
+    summary.errors += record["status"] == "error"
+    summary.mentions += len(record["entities"])
+    summary.words += len(_WORDS.findall(record["text"] or ""))
+
+
+class _Runner:
+    """Turns input files into output lines: copied from the previous run, or processed
+    in this process or a pool of workers. The model loads only if something needs it."""
+
+    def __init__(self, model: str, models: str | Path | None, pipeline: Pipeline | None, jobs: int) -> None:
+        self.model, self.models, self.pipeline, self.jobs = model, models, pipeline, max(jobs, 1)
+        self.load_seconds = 0.0
+        self.stage_seconds: dict[str, float] = defaultdict(float)
+        self._pool: WorkerPool | None = None
+        self._kb: KnowledgeBase | None = None
+
+    def kb(self) -> KnowledgeBase:
+        if self.pipeline is not None:
+            return self.pipeline.kb
+        if self._kb is None:
+            self._kb = KnowledgeBase.load(self.models)
+        return self._kb
+
+    def _pipe(self) -> Pipeline:
+        if self.pipeline is None:
+            started = time.perf_counter()
+            self.pipeline = Pipeline(self.model, self.models)
+            self.load_seconds = time.perf_counter() - started
+        return self.pipeline
+
+    def lines(self, files: list[Path], previous: PreviousRun | None) -> Iterator[tuple[bytes, DocumentRecord, bool]]:
+        """(line, record, reused) per file, in input order."""
+        # Several batches per worker and round, so that no worker idles long at the end.
+        limit = BATCH_CHARS if self.jobs == 1 else BATCH_CHARS // (4 * self.jobs)
+        planned = (
+            (batch, [previous.reusable(p) if previous else None for p in batch]) for batch in file_batches(files, limit)
+        )
+        for (_, kept), records in self._process(planned):
+            fresh = iter(records)
+            for line in kept:
+                if line is not None:
+                    yield line, orjson.loads(line), True
+                else:
+                    record = next(fresh)
+                    yield dumps(record), record, False
+
+    def _process(self, planned: Iterator[_Planned]) -> Iterator[tuple[_Planned, list[DocumentRecord]]]:
+        """Each planned batch with the records of its files that were not reused, in order."""
+        if self.jobs == 1:
+            for item in planned:
+                yield item, self._in_process(_todo(item))
+            return
+        # Workers take batches as they finish (no waiting on the slowest of a round);
+        # a semaphore bounds how far the feeder runs ahead, so memory stays bounded.
+        ahead, window = deque(), threading.BoundedSemaphore(4 * self.jobs)
+
+        def tasks() -> Iterator[list[Path]]:
+            for item in planned:
+                window.acquire()
+                ahead.append(item)
+                yield _todo(item)
+
+        if self._pool is None:
+            self._pool = WorkerPool(self.jobs, self.model, self.models, self._pipe)
+        for records, spent in self._pool.imap(tasks()):
+            item = ahead.popleft()
+            window.release()
+            for k, v in spent.items():
+                self.stage_seconds[k] += v
+            yield item, records
+
+    def _in_process(self, todo: list[Path]) -> list[DocumentRecord]:
+        if not todo:
+            return []
+        pipe = self._pipe()
+        before = dict(pipe.stage_seconds)
+        records = pipe.process_files(todo)
+        for k, v in pipe.stage_seconds.items():
+            self.stage_seconds[k] += v - before.get(k, 0.0)
+        return records
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+
+
+def _todo(item: _Planned) -> list[Path]:
+    return [path for path, line in zip(*item, strict=True) if line is None]

@@ -1,0 +1,52 @@
+"""Worker processes: batches of files processed by a pool, each worker with one loaded pipeline.
+
+With the ``fork`` start method the workers inherit the parent's loaded
+pipeline copy-on-write (no second load); otherwise each loads its own. The
+pipeline a worker uses lives in that worker process only (:data:`_IN_WORKER`,
+set by the pool's initializer), never in the parent's objects.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from pipeline.batch.document import Pipeline
+from pipeline.records import DocumentRecord
+
+#: The pipeline of this worker process (None in a process that is no worker).
+_IN_WORKER: dict[str, Pipeline] = {}
+
+
+def _init_worker(model: str, models: str | Path | None, inherited: Pipeline | None) -> None:
+    _IN_WORKER["pipeline"] = inherited if inherited is not None else Pipeline(model, models)
+
+
+def _work(paths: list[Path]) -> tuple[list[DocumentRecord], dict[str, float]]:
+    """Records of a batch of files, and the seconds spent per stage on them."""
+    if not paths:
+        return [], {}
+    pipe = _IN_WORKER["pipeline"]
+    before = dict(pipe.stage_seconds)
+    records = pipe.process_files(paths)
+    return records, {k: v - before.get(k, 0.0) for k, v in pipe.stage_seconds.items()}
+
+
+class WorkerPool:
+    """``jobs`` processes that turn batches of files into records, in order."""
+
+    def __init__(self, jobs: int, model: str, models: str | Path | None, loaded: Callable[[], Pipeline]) -> None:
+        forking = "fork" in multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if forking else "spawn")
+        # Forked workers share the loaded model copy-on-write; spawned ones load their own.
+        inherited = loaded() if forking else None
+        self._pool = context.Pool(jobs, initializer=_init_worker, initargs=(model, models, inherited))
+
+    def imap(self, batches: Iterable[list[Path]]) -> Iterator[tuple[list[DocumentRecord], dict[str, float]]]:
+        """(records, stage seconds) per batch, in the order the batches were given."""
+        return self._pool.imap(_work, batches)
+
+    def close(self) -> None:
+        self._pool.close()
+        self._pool.join()

@@ -1,0 +1,133 @@
+"""The decision: which individual each person mention of a document names.
+
+Two passes over a document's mentions, candidates already on them:
+
+1. **names that stand alone**: a multi-word name or a pseudonym with
+   candidates links to the best one (exact, then variant, then fuzzy; ties by
+   the knowledge base's prominence). A multi-word name with no candidate
+   founds a NIL individual ``nil:<slug of the name>``. These are the
+   document's *anchors*; an unknown name inside a longer unknown name joins it.
+2. **short forms** (a given name, surname, diminutive or initials) link to the
+   individual of the nearest anchor that contains them; failing that, of the
+   nearest anchor among their candidates; failing that, to the candidate most
+   recently linked; failing that, to the candidate with the highest
+   prominence; failing that, to a NIL individual of their own.
+
+Scores and distances come from ``models/rules/linking.yaml``
+(:class:`~pipeline.resources.LinkingRules`).
+"""
+
+from __future__ import annotations
+
+from pipeline.kb import ALIAS, KnowledgeBase
+from pipeline.link.candidates import Candidate
+from pipeline.link.context import Context, Group, contains_keys, weigh
+from pipeline.link.mentions import Link, Mention
+from pipeline.records import NIL_PREFIX, nil_id
+from pipeline.resources import LinkingRules
+
+
+class PersonDecider:
+    """Links a document's person mentions in place (``Mention.link``)."""
+
+    def __init__(self, kb: KnowledgeBase, scores: LinkingRules) -> None:
+        self.kb = kb
+        self.scores = scores
+
+    def __call__(self, people: list[Mention]) -> None:
+        for m in people:
+            self._link_standalone(m)
+        self._merge_nil_parts(people)
+        context = Context(people)
+        for m in people:
+            if m.link is None:
+                m.link = self._link_by_context(m, context)
+                context.add_linked(m)
+
+    def _link_standalone(self, m: Mention) -> None:
+        stands_alone = len(m.keys) >= 2 and not all(len(k) == 1 for k in m.keys)
+        full = [c for c in m.candidates if not c.is_short]
+        if full and (stands_alone or all(c.form.kind == ALIAS for c in full)):
+            best = self._by_prominence(full, same_method=True)
+            score = self.scores.method_scores[best.method] * best.similarity
+            if len({c.entity_id for c in full}) > 1:
+                score *= self.scores.ambiguous_factor
+            m.link = self._kb_link(best.entity_id, score, f"kb-{best.method}")
+            m.anchor = stands_alone
+        elif stands_alone and not m.candidates:
+            m.link = _nil_link(m.span.text, self.scores.nil_scores["anchor"], "nil")
+            m.anchor = True
+
+    def _merge_nil_parts(self, people: list[Mention]) -> None:
+        """An unknown name inside a longer unknown name of the same document is
+        the same individual (Manuel Arriaga in Manuel Arriaga Luna)."""
+        groups: dict[tuple[str, ...], Group] = {}
+        for m in people:
+            if m.anchor and m.link.entity_id.startswith(NIL_PREFIX):
+                groups.setdefault(m.keys, Group(m.link.entity_id, m.keys)).append(m)
+        longer = {
+            keys: [g for g in groups.values() if len(g.keys) > len(keys) and contains_keys(g.keys, keys)]
+            for keys in groups
+        }
+        for m in people:  # document order: a merged longer name passes its new id on
+            if not (m.anchor and longer.get(m.keys)):
+                continue
+            pos = m.span.start_char
+            best = max(
+                (g.closest(pos) for g in longer[m.keys]),
+                key=lambda a: (len(a.keys), -abs(a.span.start_char - pos), -a.span.start_char),
+            )
+            m.link = Link(best.link.entity_id, best.link.canonical, self.scores.nil_scores["part"], "nil-context")
+
+    def _link_by_context(self, m: Mention, context: Context) -> Link:
+        candidate_ids = {c.entity_id for c in m.candidates}
+        tiers = (
+            ("context", lambda: context.anchors_containing(m, candidate_ids, self._contains)),
+            ("context", lambda: context.anchors_of(candidate_ids)),
+            ("context-kb", lambda: context.linked_of(candidate_ids)),
+        )
+        for method, pool in tiers:
+            chosen = weigh(m, pool(), self.scores.context_chars)
+            if chosen is not None:
+                return self._context_link(chosen.link, method, candidate_ids)
+        if candidate_ids:
+            return self._prior_link(m, candidate_ids)
+        return _nil_link(m.span.text, self.scores.nil_scores["short"], "nil")
+
+    def _context_link(self, link: Link, method: str, candidate_ids: set[str]) -> Link:
+        scores = self.scores.context_scores
+        if method != "context":
+            score = scores["linked"]
+        else:
+            score = scores["candidate"] if link.entity_id in candidate_ids else scores["other"]
+        return Link(link.entity_id, link.canonical, score, method)
+
+    def _prior_link(self, m: Mention, candidate_ids: set[str]) -> Link:
+        """The most prominent candidate, scored by its share of the candidates' prominence."""
+        best = self._by_prominence(m.candidates, same_method=False)
+        entities = self.kb.entities
+        share = entities[best.entity_id].prominence / sum(entities[c].prominence for c in candidate_ids)
+        base = self.scores.prior_scale * self.scores.method_scores[best.method] * best.similarity
+        weight = self.scores.prior_share_weight
+        return self._kb_link(best.entity_id, round(base * ((1 - weight) + weight * share), 3), "kb-prior")
+
+    def _contains(self, m: Mention, anchor: Mention, candidate_ids: set[str]) -> bool:
+        """Does the anchor's name contain the short form (Lev in Lev Sedov, L. D. in Lev Davidovich)?"""
+        foreign = candidate_ids and anchor.link.entity_id not in candidate_ids
+        if foreign and any(c.form.part not in ("given", "diminutive") for c in m.candidates):
+            return False  # a known surname or alias never joins another individual
+        return contains_keys(anchor.keys, m.keys)
+
+    def _by_prominence(self, candidates: list[Candidate], same_method: bool) -> Candidate:
+        pool = candidates
+        if same_method:
+            pool = [c for c in candidates if c.method == candidates[0].method]
+        return max(pool, key=lambda c: (self.kb.entities[c.entity_id].prominence, -pool.index(c)))
+
+    def _kb_link(self, entity_id: str, score: float, method: str) -> Link:
+        return Link(entity_id, self.kb.entities[entity_id].canonical, round(min(score, 1.0), 3), method)
+
+
+def _nil_link(text: str, score: float, method: str) -> Link:
+    name = " ".join(text.split())
+    return Link(nil_id(name), name, score, method)

@@ -1,0 +1,94 @@
+"""Person mentions as the linker sees them: words, keys, candidates, and the link decided.
+
+:class:`MentionBuilder` turns a PERSON span into a :class:`Mention` with its
+candidates (:mod:`pipeline.link.candidates`), narrowed by a title's sex
+(``Mrs. Trotsky`` is a woman) and by what review ruled out for the string.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from spacy.tokens import Span
+
+from pipeline.kb import KnowledgeBase, NameKeys
+from pipeline.link.candidates import Candidate, CandidateGenerator
+from pipeline.resources import NameRules
+
+_MULTI_INITIALS = re.compile(r"^(?:[A-Z]\.){2,}$")
+
+
+class Link(NamedTuple):
+    """The decision for one mention: which individual, named how, how sure, by which method."""
+
+    entity_id: str
+    canonical: str
+    score: float
+    method: str
+
+    def as_dict(self) -> dict[str, str | float]:
+        """The plain value stored on ``Span._.namelink_link`` (serialisable with the Doc)."""
+        return self._asdict()
+
+
+@dataclass
+class Mention:
+    """One PERSON span of a document during linking (a local object of one call)."""
+
+    span: Span
+    words: list[str]
+    keys: tuple[str, ...]
+    candidates: list[Candidate]
+    link: Link | None = None
+    anchor: bool = False
+    banned: frozenset[str] = frozenset()  # ids review ruled out for this string
+
+
+def allowed(candidates: list[Candidate], banned: frozenset[str]) -> list[Candidate]:
+    return [c for c in candidates if c.entity_id not in banned] if banned else candidates
+
+
+class MentionBuilder:
+    """Builds the :class:`Mention` of a span: its name words, their keys (``L.D.``
+    counts as two initials), and its candidates."""
+
+    def __init__(self, kb: KnowledgeBase, keys: NameKeys, persons: CandidateGenerator, names: NameRules) -> None:
+        self.kb, self.keys, self.persons = kb, keys, persons
+        self.female_titles = set(names.female_titles)
+        self.male_titles = set(names.male_titles)
+
+    def __call__(self, span: Span) -> Mention:
+        words = [t.text for t in span if any(ch.isalnum() for ch in t.text)]
+        banned = self.kb.never_linked(span.text)
+        return Mention(span, words, self._keys(words), self._candidates(span, words, banned), banned=banned)
+
+    def _keys(self, words: list[str]) -> tuple[str, ...]:
+        keys: list[str] = []
+        for w in words:
+            if _MULTI_INITIALS.match(w):
+                keys.extend(ch.lower() for ch in w if ch.isalpha())
+            else:
+                keys.append(self.keys.skeleton(w))
+        return tuple(k for k in keys if k)
+
+    def _candidates(self, span: Span, words: list[str], banned: frozenset[str]) -> list[Candidate]:
+        candidates = allowed(self.persons(words), banned)
+        sex = self._title_sex(span)
+        if sex and candidates:
+            candidates = [c for c in candidates if self.kb.entities[c.entity_id].sex in (sex, None)]
+            if not candidates:  # Mrs. Trotsky: the woman known by that name
+                candidates = allowed(self.persons.by_last_word(words[-1], sex), banned)
+        if not candidates and len(words) >= 2:
+            candidates = allowed(self.persons.partial(words), banned)
+        return candidates
+
+    def _title_sex(self, span: Span) -> str | None:
+        if span.start == 0:
+            return None
+        before = span.doc[span.start - 1]
+        word = before.lower_.rstrip(".")
+        if before.text in (".",) and span.start >= 2:
+            word = span.doc[span.start - 2].lower_
+        return "F" if word in self.female_titles else "M" if word in self.male_titles else None

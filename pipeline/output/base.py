@@ -1,0 +1,91 @@
+"""The writer interface: how a run's records reach files, and the registry of formats.
+
+A writer receives every document's record in input order (with its JSON
+Lines bytes, which an incremental run copies unchanged from the previous
+run), then writes what aggregates over the run, then the manifest. Files are
+written atomically; if the run fails, :meth:`OutputWriter.abort` discards what
+was begun and the folder keeps the previous run's files.
+
+Add a format: subclass :class:`OutputWriter`, decorate it with
+``@output_writer("name")``, and ``namelink run --format name`` (or
+``run_batch(..., output_format="name")``) uses it.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pipeline.kb import KnowledgeBase
+from pipeline.output.files import write_json
+from pipeline.records import MANIFEST, DocumentRecord
+
+#: Registered writers by format name.
+OUTPUT_WRITERS: dict[str, type[OutputWriter]] = {}
+
+
+def output_writer(name: str) -> Callable[[type[OutputWriter]], type[OutputWriter]]:
+    """Register a writer class under ``name``."""
+
+    def register(cls: type[OutputWriter]) -> type[OutputWriter]:
+        if name in OUTPUT_WRITERS:
+            raise ValueError(f"output format {name!r} is registered already")
+        cls.name = name
+        OUTPUT_WRITERS[name] = cls
+        return cls
+
+    return register
+
+
+def writer_for(name: str) -> type[OutputWriter]:
+    """The writer class of a format, with a clear error for an unknown one."""
+    try:
+        return OUTPUT_WRITERS[name]
+    except KeyError:
+        known = ", ".join(sorted(OUTPUT_WRITERS))
+        raise ValueError(f"unknown output format {name!r} (known: {known})") from None
+
+
+class OutputWriter(ABC):
+    """Writes one run into ``out_dir``.
+
+    ``kb`` gives the knowledge base the run linked against (called when first
+    needed, so a run that reuses every line never loads the model for it).
+    Use as a context manager: an exception inside aborts the output.
+    """
+
+    name = ""
+
+    def __init__(self, out_dir: Path, kb: Callable[[], KnowledgeBase]) -> None:
+        self.out_dir = Path(out_dir)
+        self.kb = kb
+
+    def __enter__(self) -> OutputWriter:
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        self.open()
+        return self
+
+    def __exit__(self, kind: Any, error: Any, traceback: Any) -> None:
+        if error is not None:
+            self.abort()
+
+    @abstractmethod
+    def open(self) -> None:
+        """Start the files (called on entering the context)."""
+
+    @abstractmethod
+    def add(self, line: bytes, record: DocumentRecord) -> None:
+        """One document's record; ``line`` is its ``documents.jsonl`` line."""
+
+    @abstractmethod
+    def finish(self) -> int:
+        """Complete the documents and write the per-entity output; the number of entities."""
+
+    @abstractmethod
+    def abort(self) -> None:
+        """Discard every file begun; the previous run's files stay."""
+
+    def write_manifest(self, manifest: dict[str, Any]) -> None:
+        write_json(self.out_dir / MANIFEST, manifest)

@@ -1,0 +1,56 @@
+"""Records from a processed document: the spaCy Doc and its clean text to a :class:`DocumentRecord`."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from pipeline.clean import CleanText
+from pipeline.io import RawDocument
+from pipeline.records import DocumentRecord, EntityRecord
+
+
+def entity_records(doc: Doc, clean: CleanText) -> list[EntityRecord]:
+    """One record per entity of ``doc``: clean offsets, raw offsets (through ``clean``'s map) and the link."""
+    out = []
+    for ent in doc.ents:
+        link = ent._.namelink_link or {}
+        raw_start, raw_end = clean.raw_span(ent.start_char, ent.end_char)
+        out.append(
+            {
+                "start": ent.start_char,
+                "end": ent.end_char,
+                "raw_start": raw_start,
+                "raw_end": raw_end,
+                "text": ent.text,
+                "label": ent.label_,
+                "entity_id": link.get("entity_id"),
+                "canonical": link.get("canonical"),
+                "score": link.get("score"),
+                "method": link.get("method"),
+            }
+        )
+    return out
+
+
+def document_record(
+    raw: RawDocument | None,
+    *,
+    doc_id: str,
+    source: str,
+    clean: CleanText | None = None,
+    doc: Doc | None = None,
+    error: str | None = None,
+) -> DocumentRecord:
+    """The ``documents.jsonl`` line of one document (``status`` ok or error)."""
+    return {
+        "doc_id": doc_id,
+        "source": source,
+        "sha256": raw.sha256 if raw else None,
+        "encoding": raw.encoding if raw else None,
+        "status": "error" if error else "ok",
+        "error": error,
+        "text": clean.text if clean and not error else None,
+        "entities": entity_records(doc, clean) if doc is not None and clean and not error else [],
+    }
+
+

@@ -158,6 +158,7 @@ class LinkingRules(_View):
     other_leading_words: tuple[str, ...]
     context_chars: int
     fuzzy_min_letters: int
+    ocr_similarity: float
     max_ocr_repairs: int
 
 

@@ -37,8 +37,8 @@ class KnowledgeBase:
     entities: dict[str, Entity]
     forms: list[NameForm]
     version: str
+    person_label: str
     path: Path | None = None
-    person_label: str = field(default="PERSON", repr=False)
     _by_entity: dict[str, list[NameForm]] = field(default_factory=dict, repr=False)
     rejected_entities: frozenset[tuple[str, str]] = field(default_factory=frozenset, repr=False)
     rejected_links: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
@@ -93,7 +93,7 @@ class KnowledgeBase:
             entities[entity.id] = entity
             forms.extend(person_forms(entry, translated) if is_person else other_forms(entry, labels.groups))
         forms += alias_surnames(forms, entities, labels.person, names.patronymic_suffixes)
-        kb = cls(entities, forms, version, path, labels.person)
+        kb = cls(entities, forms, version, labels.person, path)
         for form in forms:
             kb._by_entity.setdefault(form.entity_id, []).append(form)
         return kb

@@ -70,6 +70,7 @@ class CandidateGenerator:
         self.ocr_confusions = [tuple(pair) for pair in ocr_confusions]
         self.min_letters = linking.fuzzy_min_letters
         self.max_repairs = linking.max_ocr_repairs
+        self.ocr_similarity = linking.ocr_similarity
         self.feminine_endings = tuple((names or NameRules.load()).feminine_endings)
         entities = index.kb.entities
         self._fuzzy_forms = [
@@ -85,7 +86,7 @@ class CandidateGenerator:
         if found or not fuzzy:
             return found
         for repaired in self._ocr_repairs(words):
-            found += [Candidate(c.entity_id, c.form, "ocr", 0.9) for c in self._by_key(repaired)]
+            found += [Candidate(c.entity_id, c.form, "ocr", self.ocr_similarity) for c in self._by_key(repaired)]
         if found:
             return _best_per_entity(found)
         return self._fuzzy(words)
@@ -124,7 +125,7 @@ class CandidateGenerator:
         return _best_per_entity(out)
 
     def _ocr_repairs(self, words: list[str]) -> list[list[str]]:
-        """Spellings with one OCR confusion undone (at most 12)."""
+        """Spellings with one OCR confusion undone (at most ``max_ocr_repairs``)."""
         text = " ".join(words)
         out: list[list[str]] = []
         for seen, meant in self.ocr_confusions:

@@ -8,15 +8,22 @@ one-token patterns on ``TAG`` (and ``LOWER``) define, so
 and swaps the ruler for ``namelink_tag_pos``, a dictionary lookup per token.
 Patterns on the dependency parse are left out: namelink runs no parser.
 
-Config: ``mapping``, ``"TAG"`` or ``"TAG|lower"`` -> coarse POS
-(``{"NNP": "PROPN", "VBD|was": "AUX"}``); the ``TAG|lower`` entry wins.
+The table, ``"TAG"`` or ``"TAG|lower"`` -> coarse POS (``{"NNP": "PROPN",
+"VBD|was": "AUX"}``; the ``TAG|lower`` entry wins), is data of the component,
+not config (its keys are punctuation tags that a config file cannot hold):
+set with :meth:`TagToPos.set_mapping`, saved by ``to_disk`` as ``mapping.json``
+and read back by ``from_disk``, as spaCy's ``attribute_ruler`` keeps its patterns.
+Reads: ``Token.tag``, ``Token.lower``.
 Sets: ``Token.pos`` (tokens whose tag is not in the table keep theirs).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from itertools import product
+from pathlib import Path
 
+import srsly
 from spacy.attrs import LOWER, POS, TAG
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -24,14 +31,22 @@ from spacy.tokens import Doc
 _RULER = "attribute_ruler"
 
 
-@Language.factory("namelink_tag_pos", default_config={"mapping": {}}, requires=["token.tag"], assigns=["token.pos"])
-def make_tag_pos(nlp: Language, name: str, mapping: dict[str, str]) -> TagToPos:
-    return TagToPos(nlp, mapping)
+@Language.factory("namelink_tag_pos", default_config={}, requires=["token.tag"], assigns=["token.pos"])
+def make_tag_pos(nlp: Language, name: str) -> TagToPos:
+    return TagToPos(nlp)
 
 
 class TagToPos:
-    def __init__(self, nlp: Language, mapping: dict[str, str]) -> None:
-        add = nlp.vocab.strings.add
+    """Sets ``Token.pos`` from ``Token.tag`` (and the lower-case form) by table lookup."""
+
+    _FILE = "mapping.json"
+
+    def __init__(self, nlp: Language, mapping: dict[str, str] | None = None) -> None:
+        self._strings = nlp.vocab.strings
+        self.set_mapping(mapping or {})
+
+    def set_mapping(self, mapping: dict[str, str]) -> None:
+        add = self._strings.add
         self.mapping = dict(mapping)
         self._by_tag: dict[int, int] = {}
         self._by_tag_word: dict[tuple[int, int], int] = {}
@@ -41,6 +56,15 @@ class TagToPos:
                 self._by_tag_word[(add(tag), add(word))] = add(pos)
             else:
                 self._by_tag[add(tag)] = add(pos)
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        srsly.write_json(path / self._FILE, self.mapping)
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> TagToPos:
+        self.set_mapping(srsly.read_json(Path(path) / self._FILE))
+        return self
 
     def __call__(self, doc: Doc) -> Doc:
         if not self.mapping or not len(doc):
@@ -87,5 +111,5 @@ def replace_attribute_ruler(nlp: Language) -> bool:
     if not table:
         return False
     nlp.remove_pipe(_RULER)
-    nlp.add_pipe("namelink_tag_pos", after="tagger", config={"mapping": table})
+    nlp.add_pipe("namelink_tag_pos", after="tagger").set_mapping(table)
     return True

@@ -15,6 +15,7 @@ import click
 
 from pipeline.batch.nlp import DEFAULT_MODEL, ModelNotFoundError
 from pipeline.records import DOCUMENTS, dumps
+from pipeline.review.formats import format_names
 from pipeline.review.inspection import LOW_SCORE, RunOutput, load_run
 
 EXIT_USAGE = 2
@@ -166,7 +167,7 @@ def review_group() -> None:
     "--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Task file to write."
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(["prodigy", "doccano"]), default="prodigy", show_default=True, help="Tool."
+    "--format", "fmt", type=click.Choice(format_names()), default="prodigy", show_default=True, help="Tool."
 )
 @click.option(
     "--unit", type=click.Choice(["doc", "sentence"]), default="doc", show_default=True, help="One task per ..."
@@ -191,7 +192,7 @@ def export_command(
         namelink review export output/ --out review.jsonl --unit sentence --max-score 0.8
         prodigy db-in my_review review.jsonl   # or upload to doccano
     """
-    from pipeline.review.tasks import export_tasks
+    from pipeline.review.export import export_tasks
 
     _require_run(output)
     summary = export_tasks(output, out_file, fmt, unit, None if all_labels else label, max_score)
@@ -204,7 +205,7 @@ def export_command(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["auto", "prodigy", "doccano"]),
+    type=click.Choice(["auto", *format_names()]),
     default="auto",
     show_default=True,
     help="Format of TASK_FILE.",
@@ -229,7 +230,7 @@ def import_command(task_file: Path, models_dir: Path | None, fmt: str, raw_dir: 
         namelink review import review-done.jsonl
         namelink train --gold tests/gold/seeds.jsonl
     """
-    from pipeline.review.tasks import import_corrections
+    from pipeline.review.importing import import_corrections
 
     try:
         summary = import_corrections(task_file, models_dir, fmt, raw_dir)

@@ -94,10 +94,12 @@ class RegistryChoice(click.Choice):
 
     @property  # type: ignore[override]
     def choices(self) -> tuple[str, ...]:
+        """The extra choices (``auto``), then the registry's names as they are now."""
         return self._extra + tuple(self._names())
 
     @choices.setter
     def choices(self, _value: Any) -> None:
+        """Ignored: the choices always come from the registry."""
         pass  # click.Choice.__init__ sets them; ours come from the registry
 
 

@@ -30,18 +30,32 @@ Span = tuple[int, int]
 
 @dataclass
 class GoldDocument:
+    """The gold annotation of one document.
+
+    doc_id (str): The document's id (its raw file is ``<doc_id>.txt``).
+    spans (dict): Raw (start, end) -> gold individual id, PERSON spans only.
+    texts (dict): Raw (start, end) -> the span's text, every label.
+    ignore (list): Raw regions left out of scoring.
+    """
+
     doc_id: str
     spans: dict[Span, str]  # raw span -> gold individual id
     texts: dict[Span, str]
     ignore: list[Span] = field(default_factory=list)
 
     def ignored(self, span: Span) -> bool:
+        """Whether ``span`` lies in or overlaps an ``ignore`` region."""
         return any(a <= span[0] and span[1] <= b for a, b in self.ignore) or any(
             span[0] < b and a < span[1] for a, b in self.ignore
         )
 
 
 def load_gold(path: str | Path) -> dict[str, GoldDocument]:
+    """Read a gold JSONL file (``ANNOTATION.md``).
+
+    path (str | Path): The file, one document per line.
+    RETURNS (dict): Document id -> :class:`GoldDocument`.
+    """
     docs = {}
     for line in Path(path).read_bytes().splitlines():
         if not line.strip():
@@ -64,6 +78,13 @@ def predictions_from_records(records: Iterable[dict[str, Any]]) -> dict[str, dic
 
 
 def prf(tp: float, n_pred: float, n_gold: float) -> dict[str, float]:
+    """Precision, recall and F1 (0 where undefined), rounded to 4 places.
+
+    tp (float): True positives.
+    n_pred (float): Predictions.
+    n_gold (float): Gold items.
+    RETURNS (dict): ``precision``, ``recall``, ``f1``.
+    """
     p = tp / n_pred if n_pred else 0.0
     r = tp / n_gold if n_gold else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
@@ -72,6 +93,15 @@ def prf(tp: float, n_pred: float, n_gold: float) -> dict[str, float]:
 
 @dataclass
 class Report:
+    """Every figure of one evaluation, and the errors behind them.
+
+    strict, fuzzy, bcubed, end_to_end (dict): ``precision``, ``recall``, ``f1`` each.
+    alias_recall (float): End-to-end recall on alias mentions.
+    counts (dict): Gold, predicted, matched, correctly linked and alias mentions.
+    individuals (list): Per gold individual: mentions, linked right, recall.
+    misses, false_alarms, wrong_links (list): The errors, with their context.
+    """
+
     strict: dict[str, float]
     fuzzy: dict[str, float]
     bcubed: dict[str, float]
@@ -84,6 +114,7 @@ class Report:
     wrong_links: list[dict[str, Any]]
 
     def as_dict(self) -> dict[str, Any]:
+        """The report as plain data (for ``--json``)."""
         return self.__dict__.copy()
 
 

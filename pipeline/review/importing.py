@@ -195,6 +195,7 @@ class _RawMapper:
         self._cache: dict[str, Any] = {}
 
     def raw_span(self, task: dict[str, Any], start: int, end: int) -> tuple[int | None, int | None]:
+        """Raw offsets of the span ``start:end`` of ``task``'s text; (None, None) if the raw file is not found."""
         meta = task_meta(task)
         clean = self._clean(meta)
         offset = meta.get("offset", 0)

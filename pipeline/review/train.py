@@ -57,6 +57,21 @@ _KIND_TITLES = {
 
 @dataclass
 class TrainResult:
+    """What :func:`train` found and did.
+
+    changed (bool): The learned layer differs from the one in ``models/learned/``.
+    corrections (int): Corrections read.
+    correction_files (int): Files they came from.
+    added (dict): Kind (``aliases``, ``persons``, ...) -> printable items added.
+    removed (dict): Kind -> printable items removed.
+    patterns (tuple): Name patterns before and after.
+    notes (list): Corrections left out, and why.
+    before (Report | None): The evaluation before (with gold data).
+    after (Report | None): The evaluation after, when something changed.
+    changelog (Path | None): ``CHANGELOG.md``, when an entry was appended.
+    dry_run (bool): Nothing was written.
+    """
+
     changed: bool
     corrections: int
     correction_files: int
@@ -83,6 +98,7 @@ class _Verdicts:
     sources: dict[str, set[str]] = field(default_factory=dict)  # id -> correction files
 
     def add(self, row: dict[str, Any]) -> None:
+        """Record one correction, overriding earlier verdicts on the same string."""
         key, label, text = surface_key(row["text"]), row["label"], row["text"]
         if row["action"] == REJECTED:
             self.entity[(key, label)] = (False, text)
@@ -131,6 +147,7 @@ class _NewPersons:
     sources: dict[str, set[str]] = field(default_factory=dict)
 
     def add(self, person: str, text: str, files: Iterable[str]) -> None:
+        """Add ``text`` to the strings of ``person``, from the correction ``files``."""
         self.clusters.setdefault(person, []).append(text)
         self.sources.setdefault(person, set()).update(files)
 
@@ -182,6 +199,7 @@ class _NameIndex:
         return self.keys.phrase(text.replace(".", ". ").split())
 
     def owners(self, text: str) -> set[str]:
+        """The ids of the individuals who have ``text`` (up to skeleton keys) as a name."""
         return self.by_key.get(self._key(text), set())
 
 
@@ -229,7 +247,16 @@ def train(
     dry_run: bool = False,
     now: datetime | None = None,
 ) -> TrainResult:
-    """Rebuild ``models/learned/`` from the knowledge base and the corrections; see the module doc."""
+    """Rebuild ``models/learned/`` from the knowledge base and the corrections; see the module doc.
+
+    models (str | Path | None): The models folder; None for the project's ``models/``.
+    gold (str | Path | None): Gold JSONL: score the pipeline before and after.
+    raw_dir (str | Path): Folder with the gold's raw files.
+    model (str): The spaCy pipeline to score with.
+    dry_run (bool): Measure the change but write nothing.
+    now (datetime | None): The time of the changelog entry (default: now).
+    RETURNS (TrainResult): What changed, the evaluations and where it was logged.
+    """
     folder = models_dir(models)
     corrections = read_corrections(folder)
     base = KnowledgeBase.load(folder, learned=False)

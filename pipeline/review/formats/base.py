@@ -93,7 +93,8 @@ class ReviewFormat(Protocol):
             ``score``, ``method``, ``text``, ``raw_start`` and ``raw_end``.
         meta (dict): ``doc_id``, ``source``, ``sha256``, ``offset`` (of ``text`` in the document) and,
             for sentence tasks, ``sentence``.
-        RETURNS (dict): The task as the tool reads it.
+        RETURNS (dict): The task as the tool reads it. Its text must be under ``"text"``: the import
+            reads it there to compare offsets and find the raw ones of added spans.
         """
         ...
 

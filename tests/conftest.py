@@ -123,10 +123,7 @@ def both_runs(raw_run, own_run) -> list[BatchRun]:
 
 @pytest.fixture(scope="session")
 def cleaner():
-    """A Cleaner built the way the pipeline builds it (KB names + skeleton lookup),
-    without loading spaCy."""
-    from pipeline.clean import Cleaner
-    from pipeline.kb.base import KnowledgeBase
-    from pipeline.kb.keys import NameKeys
+    """The Cleaner the pipeline uses (KB names + skeleton lookup), without loading the spaCy model."""
+    from pipeline.batch.document import name_aware_cleaner
 
-    return Cleaner.for_names(KnowledgeBase.load().name_words(), NameKeys().skeleton)
+    return name_aware_cleaner()

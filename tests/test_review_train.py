@@ -23,10 +23,10 @@ from click.testing import CliRunner
 from conftest import ROOT, find, persons, read_jsonl
 
 from pipeline.cli import cli
-from pipeline.kb.base import KnowledgeBase
+from pipeline.kb import KnowledgeBase
 from pipeline.kb.keys import NameKeys
 from pipeline.kb.learned import load_learned, render_learned
-from pipeline.review.tasks import build_tasks, corrections_from_task, import_corrections
+from pipeline.review import build_tasks, corrections_from_task, import_corrections
 from pipeline.review.train import derive
 
 DOC_ID = "krupskaya_letters"

@@ -23,7 +23,7 @@ import spacy
 from conftest import OUTPUT_FILES, ROOT, BatchRun, persons, read_jsonl, read_raw
 
 import pipeline
-from pipeline.kb.base import KnowledgeBase
+from pipeline.kb import KnowledgeBase
 from pipeline.output import atomic_writer, write_json
 from pipeline.records import NIL_PREFIX
 

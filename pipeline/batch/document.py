@@ -45,6 +45,12 @@ BATCH_CHARS = 300_000
 _NO_TENSOR = numpy.zeros((0, 0), dtype="float32")
 
 
+def name_aware_cleaner(models: str | Path | None = None) -> Cleaner:
+    """The cleaner a run uses: it knows the knowledge base's name words and their spelling variants."""
+    shared = load_shared(models)
+    return Cleaner.for_names(shared.name_words, shared.keys.skeleton, models)
+
+
 def whole_document_split(nlp: Language) -> tuple[list[str], list[str]]:
     """Component names before the first whole-document component, and from it on."""
     names = nlp.pipe_names
@@ -66,7 +72,7 @@ class Pipeline:
         self.nlp = build_nlp(model, models)
         self.shared = load_shared(models)  # the same object the components read
         self.kb = self.shared.kb
-        self.cleaner = Cleaner.for_names(self.shared.name_words, self.shared.keys.skeleton, models)
+        self.cleaner = name_aware_cleaner(models)
         self.chunk_chars = min(CHUNK_CHARS, self.nlp.max_length)
         self.stage_seconds: dict[str, float] = defaultdict(float)
 

@@ -30,18 +30,32 @@ Span = tuple[int, int]
 
 @dataclass
 class GoldDocument:
+    """The gold annotation of one document.
+
+    doc_id (str): The document's id (its raw file is ``<doc_id>.txt``).
+    spans (dict): Raw (start, end) -> gold individual id, PERSON spans only.
+    texts (dict): Raw (start, end) -> the span's text, every label.
+    ignore (list): Raw regions left out of scoring.
+    """
+
     doc_id: str
     spans: dict[Span, str]  # raw span -> gold individual id
     texts: dict[Span, str]
     ignore: list[Span] = field(default_factory=list)
 
     def ignored(self, span: Span) -> bool:
+        """Whether ``span`` lies in or overlaps an ``ignore`` region."""
         return any(a <= span[0] and span[1] <= b for a, b in self.ignore) or any(
             span[0] < b and a < span[1] for a, b in self.ignore
         )
 
 
 def load_gold(path: str | Path) -> dict[str, GoldDocument]:
+    """Read a gold JSONL file (``ANNOTATION.md``).
+
+    path (str | Path): The file, one document per line.
+    RETURNS (dict): Document id -> :class:`GoldDocument`.
+    """
     docs = {}
     for line in Path(path).read_bytes().splitlines():
         if not line.strip():
@@ -64,6 +78,13 @@ def predictions_from_records(records: Iterable[dict[str, Any]]) -> dict[str, dic
 
 
 def prf(tp: float, n_pred: float, n_gold: float) -> dict[str, float]:
+    """Precision, recall and F1 (0 where undefined), rounded to 4 places.
+
+    tp (float): True positives.
+    n_pred (float): Predictions.
+    n_gold (float): Gold items.
+    RETURNS (dict): ``precision``, ``recall``, ``f1``.
+    """
     p = tp / n_pred if n_pred else 0.0
     r = tp / n_gold if n_gold else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
@@ -72,6 +93,15 @@ def prf(tp: float, n_pred: float, n_gold: float) -> dict[str, float]:
 
 @dataclass
 class Report:
+    """Every figure of one evaluation, and the errors behind them.
+
+    strict, fuzzy, bcubed, end_to_end (dict): ``precision``, ``recall``, ``f1`` each.
+    alias_recall (float): End-to-end recall on alias mentions.
+    counts (dict): Gold, predicted, matched, correctly linked and alias mentions.
+    individuals (list): Per gold individual: mentions, linked right, recall.
+    misses, false_alarms, wrong_links (list): The errors, with their context.
+    """
+
     strict: dict[str, float]
     fuzzy: dict[str, float]
     bcubed: dict[str, float]
@@ -84,7 +114,11 @@ class Report:
     wrong_links: list[dict[str, Any]]
 
     def as_dict(self) -> dict[str, Any]:
+        """The report as plain data (for ``--json``)."""
         return self.__dict__.copy()
+
+
+Key = tuple[str, Span]  # (doc_id, raw span)
 
 
 def evaluate(
@@ -92,33 +126,24 @@ def evaluate(
     predicted: dict[str, dict[Span, str | None]],
     raw_texts: dict[str, str] | None = None,
 ) -> Report:
-    gold_items: list[tuple[str, Span, str]] = []
-    pred_items: list[tuple[str, Span, str | None]] = []
-    fuzzy_tp = 0
-    for doc_id, g in gold.items():
-        pred = {s: i for s, i in predicted.get(doc_id, {}).items() if not g.ignored(s)}
-        gspans = {s: i for s, i in g.spans.items() if not g.ignored(s)}
-        gold_items += [(doc_id, s, i) for s, i in gspans.items()]
-        pred_items += [(doc_id, s, i) for s, i in pred.items()]
-        fuzzy_tp += _fuzzy_matches(list(gspans), list(pred))
-    gold_map = {(d, s): i for d, s, i in gold_items}
-    pred_map = {(d, s): i for d, s, i in pred_items}
+    """Score predictions against gold data (see the module doc for the metrics).
+
+    gold (dict): Gold documents by id (:func:`load_gold`).
+    predicted (dict): Raw span -> predicted id, per document id (:func:`predictions_from_records`).
+    raw_texts (dict | None): Raw text per document id, for the context of misses and false alarms.
+    RETURNS (Report): Every figure, the per-individual recall and the error lists.
+    """
+    gold_map, pred_map, fuzzy_tp = _pool(gold, predicted)
     matched = [k for k in gold_map if k in pred_map]
-    strict = prf(len(matched), len(pred_map), len(gold_map))
-    fuzzy = prf(fuzzy_tp, len(pred_map), len(gold_map))
-    bcubed = _bcubed([(gold_map[k], pred_map[k] or f"none:{k}") for k in matched])
     mapping = _greedy_mapping(gold_map, pred_map, matched)
     correct = {k for k in matched if pred_map[k] is not None and mapping.get(pred_map[k]) == gold_map[k]}
-    e2e = prf(len(correct), len(pred_map), len(gold_map))
     alias_keys = _alias_mentions(gold, gold_map)
-    alias_recall = round(len(alias_keys & correct) / len(alias_keys), 4) if alias_keys else 0.0
-    texts = raw_texts or {}
     return Report(
-        strict=strict,
-        fuzzy=fuzzy,
-        bcubed=bcubed,
-        end_to_end=e2e,
-        alias_recall=alias_recall,
+        strict=prf(len(matched), len(pred_map), len(gold_map)),
+        fuzzy=prf(fuzzy_tp, len(pred_map), len(gold_map)),
+        bcubed=_bcubed([(gold_map[k], pred_map[k] or f"none:{k}") for k in matched]),
+        end_to_end=prf(len(correct), len(pred_map), len(gold_map)),
+        alias_recall=round(len(alias_keys & correct) / len(alias_keys), 4) if alias_keys else 0.0,
         counts={
             "gold": len(gold_map),
             "predicted": len(pred_map),
@@ -127,12 +152,38 @@ def evaluate(
             "alias_mentions": len(alias_keys),
         },
         individuals=_per_individual(gold_map, correct),
-        misses=[_context(k, gold_map[k], texts) for k in sorted(gold_map) if k not in pred_map],
-        false_alarms=[_context(k, pred_map[k], texts) for k in sorted(pred_map) if k not in gold_map],
-        wrong_links=[
+        **_errors(gold_map, pred_map, matched, correct, raw_texts or {}),
+    )
+
+
+def _pool(
+    gold: dict[str, GoldDocument], predicted: dict[str, dict[Span, str | None]]
+) -> tuple[dict[Key, str], dict[Key, str | None], int]:
+    """Gold and predicted ids keyed (doc_id, span) over all documents, ignored regions left out,
+    and the number of fuzzy matches (counted per document)."""
+    gold_map: dict[Key, str] = {}
+    pred_map: dict[Key, str | None] = {}
+    fuzzy_tp = 0
+    for doc_id, g in gold.items():
+        pred = {s: i for s, i in predicted.get(doc_id, {}).items() if not g.ignored(s)}
+        gspans = {s: i for s, i in g.spans.items() if not g.ignored(s)}
+        gold_map.update(((doc_id, s), i) for s, i in gspans.items())
+        pred_map.update(((doc_id, s), i) for s, i in pred.items())
+        fuzzy_tp += _fuzzy_matches(list(gspans), list(pred))
+    return gold_map, pred_map, fuzzy_tp
+
+
+def _errors(
+    gold_map: dict[Key, str], pred_map: dict[Key, str | None], matched: list[Key], correct: set[Key], texts: dict
+) -> dict[str, list[dict[str, Any]]]:
+    """The misses, false alarms and wrong links, in context, sorted by document and offset."""
+    return {
+        "misses": [_context(k, gold_map[k], texts) for k in sorted(gold_map) if k not in pred_map],
+        "false_alarms": [_context(k, pred_map[k], texts) for k in sorted(pred_map) if k not in gold_map],
+        "wrong_links": [
             {**_context(k, pred_map[k], texts), "gold": gold_map[k]} for k in sorted(matched) if k not in correct
         ],
-    )
+    }
 
 
 def _fuzzy_matches(gold: list[Span], pred: list[Span]) -> int:

@@ -18,7 +18,17 @@ def score_run(
     models: Path | None,
     baseline: bool = False,
 ) -> dict[str, Report]:
-    """Reports keyed ``namelink`` (and ``spacy`` with ``baseline``)."""
+    """Score the pipeline (or a finished run) on gold data.
+
+    gold_path (Path): Gold JSONL.
+    raw_dir (Path): Folder with the gold's raw files (``<doc_id>.txt``).
+    pred_path (Path | None): A run's ``documents.jsonl`` to score instead of running the pipeline.
+    model (str): The spaCy pipeline.
+    models (Path | None): The models folder.
+    baseline (bool): Also score the spaCy model alone.
+    RETURNS (dict): Reports keyed ``namelink`` (and ``spacy`` with ``baseline``).
+    RAISES (FileNotFoundError): Raw files are missing and there is no ``pred_path``.
+    """
     gold = load_gold(gold_path)
     files = {doc_id: raw_dir / f"{doc_id}.txt" for doc_id in gold}
     missing = [str(p) for p in files.values() if not p.is_file()]
@@ -51,6 +61,12 @@ def plain_spacy_predictions(texts: dict[str, str], model: str) -> dict[str, dict
 
 
 def print_report(reports: dict[str, Report], show_errors: int, echo: Callable[[str], None]) -> None:
+    """Print reports side by side as a table, then the first report's individuals and errors.
+
+    reports (dict): Column name -> :class:`Report` (e.g. ``namelink`` and ``spacy``).
+    show_errors (int): How many individuals, misses, false alarms and wrong links to list (0: none).
+    echo (Callable): Prints one line (``click.echo``, ``print``).
+    """
     names = list(reports)
     echo("PERSON".ljust(26) + "".join(n.rjust(22) for n in names))
     rows = [

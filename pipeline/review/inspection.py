@@ -32,6 +32,14 @@ LOW_SCORE = 0.8
 
 @dataclass
 class RunOutput:
+    """A finished run, as :func:`load_run` reads it.
+
+    folder (Path): The output folder.
+    documents (list): The ``documents.jsonl`` records (:class:`pipeline.records.DocumentRecord`).
+    entities (dict): Entity id -> ``entities.jsonl`` row (:class:`pipeline.records.EntityRow`).
+    manifest (dict): ``manifest.json``, empty if missing.
+    """
+
     folder: Path
     documents: list[dict[str, Any]]
     entities: dict[str, dict[str, Any]]  # entity id -> entities.jsonl row
@@ -39,7 +47,12 @@ class RunOutput:
 
 
 def load_run(folder: str | Path) -> RunOutput:
-    """Read an output folder written by ``namelink run``."""
+    """Read an output folder written by ``namelink run``.
+
+    folder (str | Path): The folder with ``documents.jsonl`` (and ``entities.jsonl``, ``manifest.json``).
+    RETURNS (RunOutput): The records, the entity rows by id and the manifest.
+    RAISES (FileNotFoundError): The folder holds no ``documents.jsonl``.
+    """
     folder = Path(folder)
     if not (folder / DOCUMENTS).is_file():
         raise FileNotFoundError(f"no {DOCUMENTS} in {folder}: run `namelink run` first")
@@ -61,9 +74,11 @@ class Filters:
     max_score: float | None = None
 
     def document(self, record: dict[str, Any]) -> bool:
+        """Whether the ``documents.jsonl`` record ``record`` passes the ``doc`` filter."""
         return not self.doc or record["doc_id"] in self.doc
 
     def mention(self, ent: dict[str, Any]) -> bool:
+        """Whether the mention ``ent`` (an :class:`pipeline.records.EntityRecord`) passes the other filters."""
         if self.entity and ent["entity_id"] not in self.entity:
             return False
         if self.label and ent["label"] not in self.label:
@@ -74,6 +89,7 @@ class Filters:
         return self.max_score is None or (score is not None and score <= self.max_score)
 
     def describe(self) -> str:
+        """The filters in effect, e.g. ``label=PERSON score<=0.7`` (empty when none)."""
         named = (("entity", self.entity), ("doc", self.doc), ("label", self.label))
         parts = [f"{name}={','.join(values)}" for name, values in named if values]
         parts += [f"score>={self.min_score}"] if self.min_score is not None else []

@@ -88,17 +88,30 @@ _PAGE = """<!DOCTYPE html>
 
 @dataclass
 class ReportSummary:
+    """What :func:`write_report` wrote.
+
+    folder (Path): The report's folder.
+    documents (int): Document pages written.
+    entities (int): Entity pages written.
+    """
+
     folder: Path
     documents: int
     entities: int
 
     @property
     def index(self) -> Path:
+        """The report's ``index.html``."""
         return self.folder / "index.html"
 
 
 def write_report(output: str | Path, html_dir: str | Path) -> ReportSummary:
-    """Write the HTML report of the run in ``output`` to ``html_dir``."""
+    """Write the HTML report of a run.
+
+    output (str | Path): The run's output folder.
+    html_dir (str | Path): Folder to write ``index.html``, ``docs/`` and ``entities/`` into (created).
+    RETURNS (ReportSummary): The folder and the numbers of pages written.
+    """
     run = load_run(output)
     html_dir = Path(html_dir)
     mentions = mention_rows(run)
@@ -138,6 +151,7 @@ def file_names(ids: Iterable[str]) -> dict[str, str]:
 
 
 def colour(label: str) -> str:
+    """The highlight colour (CSS) of a label; labels without their own share one."""
     return LABEL_COLOURS.get(label, _DEFAULT_COLOUR)
 
 
@@ -182,6 +196,7 @@ def _hover(ent: dict[str, Any]) -> str:
 def index_page(
     run: RunOutput, entities: list[dict[str, Any]], doc_files: dict[str, str], entity_files: dict[str, str]
 ) -> str:
+    """The report's ``index.html``: the run's documents and its individuals, with links to their pages."""
     docs = [
         [
             _link(f"{DOCS_DIR}/{doc_files[r['doc_id']]}", r["doc_id"]),

@@ -2,14 +2,14 @@
 
 :func:`derive` reads the corrections (``models/corrections/*.jsonl``, oldest
 first; for one string the latest verdict wins) against the hand-written
-knowledge base and returns the learned layer (:class:`pipeline.learned.Learned`):
+knowledge base and returns the learned layer (:class:`pipeline.kb.learned.Learned`):
 
 - a string confirmed for an individual (accepted, added, relinked to it) that
   is not yet one of its names becomes an alias of it;
 - a rejected string becomes a ``not_entities`` rule (never that label); the
   old id of a relinked string becomes a ``not_links`` rule (never that link);
 - an id the knowledge base lacks becomes a new person, its id derived with
-  :func:`pipeline.link.slug`, and a confirmed NIL cluster ``nil:<slug>`` is
+  :func:`pipeline.records.slug`, and a confirmed NIL cluster ``nil:<slug>`` is
   promoted to a person; their strings become the person's canonical name
   (the longest) and aliases. An added string with no id that no knowledge
   base name matches is a new person named by that string.
@@ -24,7 +24,7 @@ counts of those forms before and after are reported too.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -33,13 +33,13 @@ from typing import Any
 
 from pipeline.batch.nlp import DEFAULT_MODEL
 from pipeline.evaluation.metrics import Report
-from pipeline.kb.base import KnowledgeBase
+from pipeline.kb import KnowledgeBase
 from pipeline.kb.keys import NameKeys
 from pipeline.kb.learned import LEARNED_DIR, Learned, learned_dir, load_learned, render_learned, surface_key
-from pipeline.output.jsonl import atomic_writer
+from pipeline.output.files import atomic_writer
 from pipeline.records import NIL_PREFIX, slug
 from pipeline.resources import models_dir
-from pipeline.review.tasks import ACCEPTED, ADDED, REJECTED, RELINKED, read_corrections
+from pipeline.review.corrections import ACCEPTED, ADDED, REJECTED, RELINKED, read_corrections
 
 CHANGELOG = "CHANGELOG.md"
 #: Prominence of a person that review added (a minor figure: see models/kb/persons.yaml).
@@ -57,6 +57,21 @@ _KIND_TITLES = {
 
 @dataclass
 class TrainResult:
+    """What :func:`train` found and did.
+
+    changed (bool): The learned layer differs from the one in ``models/learned/``.
+    corrections (int): Corrections read.
+    correction_files (int): Files they came from.
+    added (dict): Kind (``aliases``, ``persons``, ...) -> printable items added.
+    removed (dict): Kind -> printable items removed.
+    patterns (tuple): Name patterns before and after.
+    notes (list): Corrections left out, and why.
+    before (Report | None): The evaluation before (with gold data).
+    after (Report | None): The evaluation after, when something changed.
+    changelog (Path | None): ``CHANGELOG.md``, when an entry was appended.
+    dry_run (bool): Nothing was written.
+    """
+
     changed: bool
     corrections: int
     correction_files: int
@@ -83,6 +98,7 @@ class _Verdicts:
     sources: dict[str, set[str]] = field(default_factory=dict)  # id -> correction files
 
     def add(self, row: dict[str, Any]) -> None:
+        """Record one correction, overriding earlier verdicts on the same string."""
         key, label, text = surface_key(row["text"]), row["label"], row["text"]
         if row["action"] == REJECTED:
             self.entity[(key, label)] = (False, text)
@@ -102,36 +118,68 @@ class _Verdicts:
 
 
 def derive(base: KnowledgeBase, corrections: list[dict[str, Any]], keys: NameKeys) -> tuple[Learned, list[str]]:
-    """The learned layer for ``base`` (the knowledge base without it) and notes on what was left out."""
+    """The learned layer the corrections give, on top of a knowledge base.
+
+    base (KnowledgeBase): The knowledge base without a learned layer (``learned=False``).
+    corrections (list): Stored corrections, oldest first (:func:`pipeline.review.corrections.read_corrections`).
+    keys (NameKeys): The name keys that tell whether a string is already a name in ``base``.
+    RETURNS (tuple): ``(learned, notes)``: the new layer, and why some corrections were left out.
+    """
     verdicts = _Verdicts()
     for row in corrections:
         verdicts.add(row)
-    rejected = {k for k, (ok, _) in verdicts.entity.items() if not ok}
-    learned, notes = Learned(), []
+    learned = Learned()
     learned.not_entities = [{"text": t, "label": label} for (_, label), (ok, t) in verdicts.entity.items() if not ok]
     learned.not_links = [{"text": t, "entity_id": i} for (_, i), (ok, t, _) in verdicts.link.items() if not ok]
     names = _NameIndex(base, keys)
-    clusters: dict[str, list[str]] = {}
-    sources: dict[str, set[str]] = {}
+    new = _NewPersons()
+    notes = _confirmed_links(learned, base, names, verdicts, new)
+    _unlinked_additions(names, verdicts, new)
+    learned.persons = _new_persons(base, new.clusters, new.sources)
+    return learned, notes
+
+
+@dataclass
+class _NewPersons:
+    """Strings of individuals the knowledge base lacks, per new person id, and the files they came from."""
+
+    clusters: dict[str, list[str]] = field(default_factory=dict)
+    sources: dict[str, set[str]] = field(default_factory=dict)
+
+    def add(self, person: str, text: str, files: Iterable[str]) -> None:
+        """Add ``text`` to the strings of ``person``, from the correction ``files``."""
+        self.clusters.setdefault(person, []).append(text)
+        self.sources.setdefault(person, set()).update(files)
+
+
+def _rejected(verdicts: _Verdicts) -> set[tuple[str, str]]:
+    return {k for k, (ok, _) in verdicts.entity.items() if not ok}
+
+
+def _confirmed_links(
+    learned: Learned, base: KnowledgeBase, names: _NameIndex, verdicts: _Verdicts, new: _NewPersons
+) -> list[str]:
+    """Aliases for known ids, new persons for unknown PERSON ids; notes on what is left out."""
+    rejected, notes = _rejected(verdicts), []
     for (key, entity_id), (ok, text, label) in verdicts.link.items():
         if not ok or (key, label) in rejected:
             continue
         if entity_id in base.entities:
             notes += _add_alias(learned, base, names, entity_id, text, label)
         elif label == "PERSON":
-            person = _person_id(entity_id)
-            clusters.setdefault(person, []).append(text)
-            sources.setdefault(person, set()).update(verdicts.sources.get(entity_id, ()))
+            new.add(_person_id(entity_id), text, verdicts.sources.get(entity_id, ()))
         else:
             notes.append(f"left out {text!r} -> {entity_id}: a new {label} is not added to the knowledge base")
+    return notes
+
+
+def _unlinked_additions(names: _NameIndex, verdicts: _Verdicts, new: _NewPersons) -> None:
+    """An added PERSON string without id that no known name matches is a new person named by it."""
+    rejected = _rejected(verdicts)
     for (key, label), text in verdicts.unlinked.items():
         if (key, label) in rejected or label != "PERSON" or names.owners(text):
             continue  # a known name: the linker decides who it is
-        person = slug(text)
-        clusters.setdefault(person, []).append(text)
-        sources.setdefault(person, set()).update(verdicts.sources.get(text, ()))
-    learned.persons = _new_persons(base, clusters, sources)
-    return learned, notes
+        new.add(slug(text), text, verdicts.sources.get(text, ()))
 
 
 def _person_id(entity_id: str) -> str:
@@ -151,6 +199,7 @@ class _NameIndex:
         return self.keys.phrase(text.replace(".", ". ").split())
 
     def owners(self, text: str) -> set[str]:
+        """The ids of the individuals who have ``text`` (up to skeleton keys) as a name."""
         return self.by_key.get(self._key(text), set())
 
 
@@ -198,7 +247,16 @@ def train(
     dry_run: bool = False,
     now: datetime | None = None,
 ) -> TrainResult:
-    """Rebuild ``models/learned/`` from the knowledge base and the corrections; see the module doc."""
+    """Rebuild ``models/learned/`` from the knowledge base and the corrections; see the module doc.
+
+    models (str | Path | None): The models folder; None for the project's ``models/``.
+    gold (str | Path | None): Gold JSONL: score the pipeline before and after.
+    raw_dir (str | Path): Folder with the gold's raw files.
+    model (str): The spaCy pipeline to score with.
+    dry_run (bool): Measure the change but write nothing.
+    now (datetime | None): The time of the changelog entry (default: now).
+    RETURNS (TrainResult): What changed, the evaluations and where it was logged.
+    """
     folder = models_dir(models)
     corrections = read_corrections(folder)
     base = KnowledgeBase.load(folder, learned=False)

@@ -1,0 +1,122 @@
+"""Options, arguments and checks that several ``namelink`` commands share, each declared once.
+
+Every decorator here is a factory (``@models_option()``), so a command can
+adjust what really differs (whether ``--gold`` is required, the help text)
+while names, types, defaults and checks stay in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pipeline.batch.nlp import DEFAULT_MODEL
+from pipeline.records import DOCUMENTS
+
+#: Exit code when at least one document failed (its documents.jsonl line has ``status: "error"``).
+EXIT_DOCUMENT_ERRORS = 1
+#: Exit code of a usage error (bad option, missing input, unknown model); click's own.
+EXIT_USAGE = 2
+
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+
+def model_option(
+    help: str = "Installed spaCy pipeline (package name or path) to recognise entities with.",
+) -> Decorator:
+    """``--model``: the spaCy pipeline (default :data:`pipeline.batch.nlp.DEFAULT_MODEL`), passed as ``model``."""
+    return click.option("--model", default=DEFAULT_MODEL, show_default=True, help=help)
+
+
+def models_option() -> Decorator:
+    """``--models`` (or ``$NAMELINK_MODELS``): the models folder, passed as ``models_dir`` (None: the project's)."""
+    return click.option(
+        "--models",
+        "models_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        envvar="NAMELINK_MODELS",
+        help="Folder with the knowledge base and rules [default: the project's models/].",
+    )
+
+
+def gold_option(required: bool = False, help: str = "Gold JSONL (ANNOTATION.md format).") -> Decorator:
+    """``--gold``: an existing gold JSONL file, passed as ``gold_path`` (None when not required and not given)."""
+    return click.option(
+        "--gold",
+        "gold_path",
+        required=required,
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        default=None,
+        help=help,
+    )
+
+
+def raw_option(
+    default: Path | None = Path("raw"),
+    exists: bool = True,
+    help: str = "Folder with the gold's raw files (<doc_id>.txt).",
+) -> Decorator:
+    """``--raw``: a folder of raw ``<doc_id>.txt`` files, passed as ``raw_dir``.
+
+    default (Path | None): The folder when the option is not given (shown in the help unless None).
+    exists (bool): Whether click checks that the folder exists (a usage error, exit 2, if not).
+    """
+    return click.option(
+        "--raw",
+        "raw_dir",
+        type=click.Path(exists=exists, file_okay=False, path_type=Path),
+        default=default,
+        show_default=default is not None,
+        help=help,
+    )
+
+
+def output_argument() -> Decorator:
+    """``OUTPUT``: a run's output folder (default ``output/``), passed as ``output``."""
+    return click.argument(
+        "output",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("output"),
+        required=False,
+    )
+
+
+class RegistryChoice(click.Choice):
+    """A :class:`click.Choice` whose choices are read when used, so a format registered later is offered too."""
+
+    def __init__(self, names: Callable[[], Sequence[str]], extra: Sequence[str] = ()) -> None:
+        self._names, self._extra = names, tuple(extra)
+        super().__init__((), case_sensitive=True)
+
+    @property  # type: ignore[override]
+    def choices(self) -> tuple[str, ...]:
+        """The extra choices (``auto``), then the registry's names as they are now."""
+        return self._extra + tuple(self._names())
+
+    @choices.setter
+    def choices(self, _value: Any) -> None:
+        """Ignored: the choices always come from the registry."""
+        pass  # click.Choice.__init__ sets them; ours come from the registry
+
+
+def review_format_option(default: str, help: str, auto: bool = False) -> Decorator:
+    """``--format``: a registered review format (:func:`pipeline.review.formats.format_names`), as ``fmt``.
+
+    default (str): The format when the option is not given.
+    help (str): The option's help.
+    auto (bool): Also offer ``auto`` (detect each task's format) before the formats.
+    """
+    from pipeline.review.formats import format_names
+
+    choice = RegistryChoice(format_names, ("auto",) if auto else ())
+    return click.option("--format", "fmt", type=choice, default=default, show_default=True, help=help)
+
+
+def require_run(output: Path) -> None:
+    """Stop with a usage error (exit 2) unless ``output`` holds a run's ``documents.jsonl``."""
+    if not (output / DOCUMENTS).is_file():
+        raise click.UsageError(f"no {DOCUMENTS} in {output}: run `namelink run` first")

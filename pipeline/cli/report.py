@@ -1,0 +1,37 @@
+"""``namelink report``: a static HTML report of a run (:func:`pipeline.review.report.write_report`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from pipeline.cli.options import output_argument, require_run
+
+
+@click.command("report")
+@output_argument()
+@click.option(
+    "--html",
+    "html_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write index.html, docs/ and entities/ into.",
+)
+def report_command(output: Path, html_dir: Path) -> None:
+    """Write a static HTML report of a run.
+
+    Reads OUTPUT (default output/) and writes an index of documents and
+    individuals, each document with its entities highlighted, and a page per
+    individual with every mention in context. Opens offline in any browser.
+
+    \b
+    Example:
+        namelink report output/ --html report/
+        xdg-open report/index.html
+    """
+    from pipeline.review.report import write_report
+
+    require_run(output)
+    summary = write_report(output, html_dir)
+    click.echo(f"{summary.documents} document pages, {summary.entities} entity pages -> {summary.index}")

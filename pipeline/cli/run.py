@@ -1,0 +1,79 @@
+"""``namelink run``: clean, recognise and link a batch of documents (:func:`pipeline.batch.document.run_batch`)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from pipeline.batch.nlp import ModelNotFoundError
+from pipeline.cli.options import EXIT_DOCUMENT_ERRORS, model_option, models_option
+
+
+@click.command("run")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="Folder for documents.jsonl, entities.jsonl and manifest.json.",
+)
+@model_option()
+@models_option()
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Worker processes; the output is identical for any number.",
+)
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Process every document again, even those unchanged since the last run into OUT.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
+def run_command(
+    paths: tuple[Path, ...], out_dir: Path, model: str, models_dir: Path | None, jobs: int, full: bool, quiet: bool
+) -> None:
+    """Clean, recognise and link every document in PATHS (files or folders; default raw/).
+
+    Writes OUT/documents.jsonl (one line per document), OUT/entities.jsonl
+    (one line per entity) and OUT/manifest.json. A document that cannot be
+    read becomes a status "error" line and the batch goes on; the exit code
+    is 1 if any document failed. Runs are incremental: a document whose bytes,
+    model, models/ data and namelink version are unchanged since the last run
+    into OUT keeps its previous line without being processed (--full to redo).
+
+    \b
+    Example:
+        namelink run raw/ --out output/
+        namelink run archive/ --out archive-out/ --jobs 2
+        namelink run letters/1936.txt --model en_core_web_trf
+    """
+    from pipeline.batch import run_batch
+
+    inputs = list(paths) or [Path("raw")]
+    missing = [str(p) for p in inputs if not p.exists()]
+    if missing:
+        raise click.UsageError(f"no such file or folder: {', '.join(missing)}")
+    try:
+        summary = run_batch(
+            inputs, out_dir, model=model, models=models_dir, progress=not quiet, jobs=jobs, incremental=not full
+        )
+    except ModelNotFoundError as err:
+        raise click.UsageError(str(err)) from err
+    if not quiet:
+        click.echo(
+            f"{summary.documents} documents, {summary.mentions} mentions, {summary.entities} entities, "
+            f"{summary.errors} errors, {summary.reused} unchanged since the last run; "
+            f"{summary.words} words in {summary.seconds:.1f}s "
+            f"({summary.words_per_second:,.0f} words/s) -> {out_dir}",
+            err=True,
+        )
+    if summary.errors:
+        sys.exit(EXIT_DOCUMENT_ERRORS)

@@ -178,3 +178,32 @@ class LabelRules(_View):
     def of_model(self, label: str) -> str:
         """namelink's name for a label of the spaCy model (``PER`` -> ``PERSON``)."""
         return self.model_labels.get(label, label)
+
+
+@dataclass(frozen=True)
+class RecogniseRules(_View):
+    """``rules/recognise.yaml``: the recogniser's word lists and thresholds (see the comments in the file)."""
+
+    FILE = "recognise"
+    particles: tuple[str, ...]
+    coordinators: tuple[str, ...]
+    trim: tuple[str, ...]
+    leading_articles: tuple[str, ...]
+    articles: tuple[str, ...]
+    possessives: tuple[str, ...]
+    of_words: tuple[str, ...]
+    plural_ending: str
+    common_count: float
+    rare_count: float
+    not_name_pos: tuple[str, ...]
+    edge_pos: tuple[str, ...]
+    name_word_pos: tuple[str, ...]
+    stemless_derived_suffixes: tuple[str, ...]
+    damaged_name_min_chars: int
+    strong_surname_min_chars: int
+    patronymic_min_chars: int
+    headline_min_chars: int
+    short_variant_min_chars: int
+    exact_only_key_letters: int
+    max_name_words: int
+    match_extra_tokens: int

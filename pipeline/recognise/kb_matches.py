@@ -1,0 +1,150 @@
+"""Rule family 1: the knowledge base's name forms found in the text.
+
+:class:`KbMatches` proposes every name form of every entry (``pipeline.kb``),
+matched on skeleton keys so spelling variants match too (``Trotzki``), the
+longest match first at each token. The context vetoes a match that is part of
+another name (``Trotsky Museum``, ``Order of Lenin``) or the title of a work.
+A bare given name or surname must be a proper noun (tagger) or a model
+person; one that is also a common word (``Service``) is proposed only where
+the document names its bearer in full (an *anchor*). Proposals have source
+``kb`` and carry the ids of the entries they name.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from pipeline.kb import FULL, SHORT, AliasIndex, KnowledgeBase, NameForm
+from pipeline.kb.keys import fold
+from pipeline.recognise.context import NameContext
+from pipeline.recognise.selection import KB, Proposal
+from pipeline.recognise.state import DocWords
+from pipeline.resources import LabelRules
+
+#: :meth:`KbMatches._accept` of a bare name that is also a common word (Service).
+NEEDS_ANCHOR = "needs-anchor"
+_Match = tuple[int, list[NameForm]]
+
+
+class KbMatches:
+    """Proposes knowledge-base matches (source ``kb``); holds no per-document state."""
+
+    def __init__(self, kb: KnowledgeBase, index: AliasIndex, context: NameContext, labels: LabelRules) -> None:
+        self.kb = kb
+        self.index = index
+        self.context = context
+        self.rules = context.rules
+        self.person = labels.person
+        self.never_people = frozenset(labels.never_people)
+
+    def propose(self, w: DocWords) -> list[Proposal]:
+        keys = [self.context.keys.skeleton(word) for word in w.words]
+        breaks = ["\n" in word for word in w.words]  # spaCy keeps newlines as tokens of their own
+        out: list[Proposal] = []
+        pending: list[tuple[int, set[str]]] = []  # common words that need a full name nearby
+        i, n = 0, len(w.doc)
+        while i < n:
+            match = self._longest_match(w, keys, breaks, i, n)
+            if match is None:
+                i += 1
+                continue
+            end, forms = match
+            label = self._accept(w, i, end, forms)
+            if label == NEEDS_ANCHOR:
+                pending.append((i, {f.entity_id for f in forms}))
+                i += 1
+            elif label:
+                out.append(Proposal(i, end, label, KB, frozenset(f.entity_id for f in forms)))
+                i = end
+            else:
+                i += 1
+        return out + self._anchored(out, pending)
+
+    def _anchored(self, out: list[Proposal], pending: list[tuple[int, set[str]]]) -> list[Proposal]:
+        """The pending common words whose bearer a multi-word match names."""
+        person = self.person
+        named = {e for p in out if p.end - p.start > 1 and p.label == person for e in p.entities}
+        return [Proposal(k, k + 1, person, KB, frozenset(ids)) for k, ids in pending if ids & named]
+
+    def _longest_match(self, w: DocWords, keys: list[str], breaks: list[bool], i: int, n: int) -> _Match | None:
+        words = w.words
+        if not words[i][:1].isalpha() or (keys[i] and keys[i] not in self.index.first_keys):
+            return None
+        last = i
+        while last + 1 < min(n, i + self.index.max_tokens + self.rules.match_extra_tokens) and not breaks[last]:
+            last += 1
+        for end in range(last + 1, i, -1):
+            if not words[end - 1][:1].isalpha():
+                continue
+            key = tuple(k for k in keys[i:end] if k)
+            forms = self.index.by_key.get(key)
+            if forms:
+                forms = self._as_written(forms, words, key, i, end)
+            if forms:
+                return end, forms
+        return None
+
+    def _as_written(
+        self, forms: list[NameForm], words: list[str], key: tuple[str, ...], i: int, end: int
+    ) -> list[NameForm]:
+        """The forms of a key match that the text's spelling allows."""
+        text = "".join(words[i:end])
+        if "." not in text:  # initials need their dots (not "As", "In")
+            forms = [f for f in forms if f.part != "initials"]
+        if forms and len("".join(key)) <= self.rules.exact_only_key_letters:  # Je, Yu, Li: too short for variants
+            bare = fold(text).replace(".", "")
+            forms = [f for f in forms if fold(f.text).replace(".", "").replace(" ", "") == bare]
+        return forms
+
+    def _accept(self, w: DocWords, start: int, end: int, forms: list[NameForm]) -> str | None:
+        """The label of a knowledge-base match, None when the context says no, or
+        ``NEEDS_ANCHOR`` for a bare name that is also a common word (Service)."""
+        span = w.doc[start:end]
+        if self._context_vetoes(w, start, end, forms):
+            return None
+        model = w.model_label.get(start)
+        label = self._label(w, start, forms, model)
+        if label == self.person and len(span) == 1 and all(f.kind == SHORT for f in forms):
+            return self._accept_short(w, span[0], forms, model)
+        elif label != self.person and len(span) == 1 and self.context.common_word(w, span[0]):
+            return None
+        return label
+
+    def _context_vetoes(self, w: DocWords, start: int, end: int, forms: list[NameForm]) -> bool:
+        """Part of another name, the title of a work, or lower-case text that is no full name."""
+        doc = w.doc
+        if self.context.inside_other_name(doc, start, end) or self.context.is_work_title(w, start):
+            return True
+        span = doc[start:end]
+        if not any(t.text[:1].isupper() for t in span):
+            # lower-case text only for multi-word full names (title lines)
+            if len(span) < 2 or not any(f.kind == FULL for f in forms):
+                return True
+        return False
+
+    def _label(self, w: DocWords, start: int, forms: list[NameForm], model: str | None) -> str:
+        """A person when the forms name one (or the model says so of a name shared with a place)."""
+        person = self.person
+        labels = {self.kb.entities[f.entity_id].label for f in forms}
+        if person in labels and len(labels) > 1:
+            after_preposition = start > 0 and w.doc[start - 1].pos_ == "ADP"
+            labels = {model} if model in labels and not after_preposition else labels - {person}
+        return person if person in labels else sorted(labels)[0]
+
+    def _accept_short(self, w: DocWords, token: Token, forms: list[NameForm], model: str | None) -> str | None:
+        """A bare given name or surname: a proper noun, not a date; a common word
+        only where the document names its bearer in full."""
+        if model == self.person:
+            return self.person
+        if model in self.never_people or not token.text[:1].isupper():
+            return None
+        rules = self.rules
+        proper = (
+            token.pos_ == "PROPN"
+            or (token.is_upper and len(token.text) >= rules.headline_min_chars)  # headlines
+            or self.context.english.get(token.lower_, 0.0) < rules.rare_count  # not English (Trotzki tagged NNS)
+        )
+        if self.context.common_word(w, token) or not proper:
+            return NEEDS_ANCHOR
+        exact = any(fold(f.text) == fold(token.text) for f in forms)
+        return self.person if exact or len(token.text) >= rules.short_variant_min_chars else None

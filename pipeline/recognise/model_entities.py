@@ -1,0 +1,223 @@
+"""Rule family 3: the model's entities (``doc.ents`` as the NER left them), repaired.
+
+:class:`ModelEntities` reads each of the model's entities with its label in
+namelink's names (``PER`` of a French model is a person) and proposes it with
+source ``model`` after repairs:
+
+- titles, quotes, punctuation and possessives trimmed (``Stalin's Nemesis``
+  is ``Stalin``; ``Trotsky's Left Opposition`` is ``Left Opposition``), and
+  adverbs, verbs... swept into a person span (``Intellectually Stalin``);
+- a name-shaped or misspelt-known-person span the model gave another label
+  relabelled a person;
+- a person span dropped when the rules cover it better (``War Trotsky``,
+  ``Kamenev Stalin``), or when it is not one person: several people
+  (``Lenin and Trotsky``), part of another name (``Trotsky Museum``), a common
+  noun (``the Duma``), a heading, a derived word (``Trotskyist``) or a family
+  (``the Trotskys``).
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span, Token
+
+from pipeline.kb import KnowledgeBase
+from pipeline.kb.keys import fold
+from pipeline.recognise.context import INITIALS, NameContext
+from pipeline.recognise.selection import MODEL, Proposal
+from pipeline.recognise.state import DocWords
+from pipeline.resources import LabelRules
+
+
+class ModelEntities:
+    """Proposes the model's entities repaired (source ``model``); holds no per-document state."""
+
+    def __init__(self, kb: KnowledgeBase, context: NameContext, labels: LabelRules) -> None:
+        rules = context.rules
+        self.kb = kb
+        self.context = context
+        self.rules = rules
+        self.labels = labels
+        self.person = labels.person
+        self.trim = frozenset(rules.trim)
+        self.leading_articles = frozenset(rules.leading_articles)
+        self.articles = frozenset(rules.articles)
+        self.coordinators = frozenset(rules.coordinators)
+        self.not_name_pos = frozenset(rules.not_name_pos)
+        self.edge_pos = frozenset(rules.edge_pos)
+
+    def propose(self, w: DocWords, rules: list[Proposal]) -> list[Proposal]:
+        """The model's entities repaired; ``rules`` the other families' proposals."""
+        people = [p for p in rules if p.label == self.person]
+        out = []
+        for ent in w.doc.ents:
+            proposal = self._repaired(w, ent, people)
+            if proposal is not None:
+                out.append(proposal)
+        return out
+
+    def _repaired(self, w: DocWords, ent: Span, people: list[Proposal]) -> Proposal | None:
+        doc, person, possessives = w.doc, self.person, self.rules.possessives
+        start, end = self._trim(doc, ent.start, ent.end)
+        label = self.labels.of_model(ent.label_)
+        if label != person:
+            start = _after_possessive(doc, start, end, possessives)
+        elif end - start > 1:
+            end = _before_possessive(doc, start, end, possessives)
+            start, end = self._trim_edges(doc, start, end)
+            if self._rules_cover_better(w, start, end, people):
+                return None
+        if start >= end or "\n" in doc[start:end].text:
+            return None
+        if label != person and (self._looks_like_person(doc, start, end) or self._damaged_person_name(doc, start, end)):
+            label = person
+        if label == person and not self._plausible_person(w, start, end):
+            return None
+        return Proposal(start, end, label, MODEL)
+
+    # -- trimming -----------------------------------------------------------------------------
+
+    def _trim(self, doc: Doc, start: int, end: int) -> tuple[int, int]:
+        titles = self.context.titles
+        while start < end and self._leading_noise(doc[start]):
+            start += 1
+        while end > start and (doc[end - 1].lower_ in self.trim or fold(doc[end - 1].text) in titles):
+            end -= 1
+        return start, end
+
+    def _leading_noise(self, token: Token) -> bool:
+        lower = token.lower_
+        return lower in self.trim or lower in self.leading_articles or fold(token.text) in self.context.titles
+
+    def _trim_edges(self, doc: Doc, start: int, end: int) -> tuple[int, int]:
+        """Drop adverbs, verbs, pronouns... the model swept into a PERSON span, and
+        lower-case words before the name (``m. Man Nevelson``, ``née Bronstein``)."""
+        name_word, edge_pos = self.context.name_word, self.edge_pos
+        while end - start > 1 and doc[start].text[:1].islower() and not name_word(doc[start]):
+            if doc[start].lower_ in self.context.particles:
+                break
+            start += 1
+        while end - start > 1 and doc[start].pos_ in edge_pos and not name_word(doc[start]):
+            start += 1
+        while end - start > 1 and doc[end - 1].pos_ in edge_pos and not name_word(doc[end - 1]):
+            end -= 1
+        return start, end
+
+    # -- the rules know better ----------------------------------------------------------------
+
+    def _rules_cover_better(self, w: DocWords, start: int, end: int, people: list[Proposal]) -> bool:
+        """A model PERSON span that adds non-name words to a knowledge-base name
+        (``War Trotsky``, ``Leon Trotsky Exiled``) or joins two people
+        (``Kamenev Stalin``)."""
+        doc = w.doc
+        inside = [p for p in people if start <= p.start and p.end <= end and (p.start, p.end) != (start, end)]
+        if not inside or fold(doc[start].text) in self.context.given:
+            return False  # a given name heads the span: Roland Chambers, not Rolland
+        if len({p.entities for p in inside if p.entities}) > 1:
+            return True
+        covered = {k for p in inside for k in range(p.start, p.end)}
+        return any(not self._name_like(w, doc[k]) for k in range(start, end) if k not in covered)
+
+    def _name_like(self, w: DocWords, token: Token) -> bool:
+        """Could be part of a name: initials, particles, known or rare capitalised words."""
+        context = self.context
+        capitalised = token.text[:1].isupper()
+        if token.pos_ in self.not_name_pos and not context.name_word(token):
+            return False
+        if any(self.kb.entities[f.entity_id].label != self.person for f in context.index.lookup([token.text])):
+            return False  # Berlin Sedow: a place is not part of the name
+        return (
+            bool(INITIALS.match(token.text))
+            or token.lower_ in context.particles
+            or not token.is_alpha
+            or context.name_word(token)
+            or (capitalised and (context.surname_like(token) or not context.common_word(w, token)))
+        )
+
+    # -- another label, a person's name -------------------------------------------------------
+
+    def _looks_like_person(self, doc: Doc, start: int, end: int) -> bool:
+        context = self.context
+        span = doc[start:end]
+        if len(span) < 2 or context.inside_other_name(doc, start, end):
+            return False
+        first, last = span[0], span[-1]
+        starts_as_name = context.given_like(first) or bool(INITIALS.match(first.text))
+        return (
+            starts_as_name
+            and context.surname_like(last)
+            and all(context.capitalised_word(t) or INITIALS.match(t.text) for t in span)
+        )
+
+    def _damaged_person_name(self, doc: Doc, start: int, end: int) -> bool:
+        """A span the model did not call PERSON that is a misspelt known person (OCR)."""
+        context = self.context
+        words = [t.text for t in doc[start:end]]
+        if not all(w[:1].isupper() or w.lower() in context.particles for w in words) or context.index.lookup(words):
+            return False
+        return bool(context.people(words))
+
+    # -- a person span that is no person ------------------------------------------------------
+
+    def _plausible_person(self, w: DocWords, start: int, end: int) -> bool:
+        span = w.doc[start:end]
+        if self._part_of_something_else(w, start, end) or self._not_a_name(w, start, end):
+            return False
+        return any(t.text[:1].isupper() for t in span)
+
+    def _part_of_something_else(self, w: DocWords, start: int, end: int) -> bool:
+        """Several people, a line break, another name, a work's title or a common noun."""
+        doc, context = w.doc, self.context
+        span = doc[start:end]
+        if any(t.lower_ in self.coordinators for t in span) or "\n" in span.text:
+            return True
+        if context.inside_other_name(doc, start, end) or context.is_work_title(w, start):
+            return True
+        if any(t.text[:1].isupper() and t.lower_ in context.institutions for t in span[1:]):
+            return True  # Leon Trotsky Memorial, Houghton Library
+        if start > 0 and doc[start - 1].lower_ in self.articles and not context.name_word(span[0]):
+            return True  # the Duma, the Gestapo, a Menshevik
+        return False
+
+    def _not_a_name(self, w: DocWords, start: int, end: int) -> bool:
+        """Common words only, a derived word or a plural group."""
+        context = self.context
+        span = w.doc[start:end]
+        if all(context.common_word(w, t) and not context.name_word(t) for t in span if t.is_alpha):
+            return True  # headings such as "Family Formation", "Death"
+        last = fold(span[-1].text)
+        if last.endswith(context.derived) and span[-1].text[:1].isupper():
+            stem = context.derived_stem(last)
+            if stem is not None:
+                return True
+        return self._plural_group(w.doc, start, end)
+
+    def _plural_group(self, doc: Doc, start: int, end: int) -> bool:
+        """A plural name after a determiner or a number: the Trotskys, the two Levs."""
+        context, plural = self.context, self.rules.plural_ending
+        last = fold(doc[end - 1].text)
+        if not last.endswith(plural) or start == 0:
+            return False
+        before, counted = start - 1, False
+        while before > 0 and (doc[before].like_num or doc[before].pos_ == "ADJ"):
+            counted = counted or doc[before].like_num
+            before -= 1
+        if not counted and doc[before].lower_ not in context.family_determiners:
+            return False
+        stem = last[: -len(plural)]
+        return end - start == 1 or context.keys.skeleton(stem) in context.name_words or stem in context.given
+
+
+def _before_possessive(doc: Doc, start: int, end: int, possessives: tuple[str, ...]) -> int:
+    """``Stalin's Nemesis`` tagged PERSON: the person ends before the possessive."""
+    for k in range(start + 1, end):
+        if doc[k].lower_ in possessives:
+            return k
+    return end
+
+
+def _after_possessive(doc: Doc, start: int, end: int, possessives: tuple[str, ...]) -> int:
+    """``Trotsky's Left Opposition`` (ORG): the entity starts after the possessive."""
+    for k in range(end - 1, start, -1):
+        if doc[k].lower_ in possessives:
+            return k + 1
+    return start

@@ -39,7 +39,9 @@ class NameContext:
         self.rules = rules
         self.keys = shared.keys
         self.index = index
-        self.people = CandidateGenerator(index, shared.labels.person, ocr_confusions=names.ocr_confusions)
+        self.people = CandidateGenerator(
+            index, shared.labels.person, ocr_confusions=names.ocr_confusions, linking=shared.linking, names=names
+        )
         self.given = shared.kb_given_names
         self.name_words = {self.keys.skeleton(w) for w in shared.name_words}
         self.given_keys = {self.keys.skeleton(w) for w in self.given}

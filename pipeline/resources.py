@@ -64,6 +64,11 @@ def rules(name: str, models: str | Path | None = None, lang: str | None = None) 
     return load_yaml(rules_path(name, models, lang)) or {}
 
 
+def person_label(models: str | Path | None = None) -> str:
+    """namelink's label of people (``rules/labels.yaml``: ``person``)."""
+    return LabelRules.load(models).person
+
+
 def hash_files(paths: list[Path]) -> str:
     """A short content hash of data files, for the manifest and re-run checks."""
     digest = hashlib.sha256()

@@ -37,7 +37,7 @@ def review_group() -> None:
 @click.option(
     "--unit", type=click.Choice(["doc", "sentence"]), default="doc", show_default=True, help="One task per ..."
 )
-@click.option("--label", multiple=True, default=("PERSON",), show_default=True, help="Labels to review (repeatable).")
+@click.option("--label", multiple=True, help="Labels to review (repeatable) [default: the person label, PERSON].")
 @click.option("--all-labels", is_flag=True, help="Review every label, not only --label.")
 @click.option("--max-score", type=float, default=None, help="Only spans linked with at most this score.")
 def export_command(

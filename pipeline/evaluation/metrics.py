@@ -25,6 +25,11 @@ from typing import Any
 
 import orjson
 
+from pipeline.resources import person_label
+
+#: The label of a person mention in gold files (``ANNOTATION.md``); spans without a label are persons.
+GOLD_PERSON = "PERSON"
+
 Span = tuple[int, int]
 
 
@@ -61,18 +66,23 @@ def load_gold(path: str | Path) -> dict[str, GoldDocument]:
         if not line.strip():
             continue
         rec = orjson.loads(line)
-        spans = {(s["start"], s["end"]): s["kb_id"] for s in rec["spans"] if s.get("label", "PERSON") == "PERSON"}
+        persons = [s for s in rec["spans"] if s.get("label", GOLD_PERSON) == GOLD_PERSON]
+        spans = {(s["start"], s["end"]): s["kb_id"] for s in persons}
         texts = {(s["start"], s["end"]): s["text"] for s in rec["spans"]}
         docs[rec["doc_id"]] = GoldDocument(rec["doc_id"], spans, texts, [tuple(r) for r in rec.get("ignore", [])])
     return docs
 
 
-def predictions_from_records(records: Iterable[dict[str, Any]]) -> dict[str, dict[Span, str | None]]:
-    """PERSON predictions per document: raw span -> predicted id."""
+def predictions_from_records(
+    records: Iterable[dict[str, Any]], label: str | None = None
+) -> dict[str, dict[Span, str | None]]:
+    """Person predictions per document: raw span -> predicted id (``label``: the person
+    label of the run, by default ``rules/labels.yaml``'s)."""
+    label = label or person_label()
     out: dict[str, dict[Span, str | None]] = {}
     for rec in records:
         out[rec["doc_id"]] = {
-            (e["raw_start"], e["raw_end"]): e["entity_id"] for e in rec["entities"] if e["label"] == "PERSON"
+            (e["raw_start"], e["raw_end"]): e["entity_id"] for e in rec["entities"] if e["label"] == label
         }
     return out
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from pipeline.evaluation.metrics import Report, evaluate, load_gold, predictions_from_records
 from pipeline.io import read_document
 from pipeline.records import read_records
+from pipeline.resources import LabelRules, person_label
 
 
 def score_run(
@@ -53,10 +54,13 @@ def plain_spacy_predictions(texts: dict[str, str], model: str) -> dict[str, dict
     from pipeline.batch.nlp import load_model
 
     nlp = load_model(model)
+    labels = LabelRules.load()
     out = {}
     for doc_id, text in texts.items():
         doc = nlp(text)
-        out[doc_id] = {(e.start_char, e.end_char): e.text for e in doc.ents if e.label_ == "PERSON"}
+        out[doc_id] = {
+            (e.start_char, e.end_char): e.text for e in doc.ents if labels.of_model(e.label_) == labels.person
+        }
     return out
 
 
@@ -68,7 +72,7 @@ def print_report(reports: dict[str, Report], show_errors: int, echo: Callable[[s
     echo (Callable): Prints one line (``click.echo``, ``print``).
     """
     names = list(reports)
-    echo("PERSON".ljust(26) + "".join(n.rjust(22) for n in names))
+    echo(person_label().ljust(26) + "".join(n.rjust(22) for n in names))
     rows = [
         ("strict P/R/F1", lambda r: r.strict),
         ("fuzzy P/R/F1", lambda r: r.fuzzy),

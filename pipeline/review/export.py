@@ -17,12 +17,16 @@ from typing import Any
 
 from pipeline.output.files import atomic_writer
 from pipeline.records import DOCUMENTS, dumps, read_records
+from pipeline.resources import person_label
 from pipeline.review.formats import FORMATS
 from pipeline.review.nlp import sentencizer
 
 UNITS = ("doc", "sentence")
 TASK_KEY = "namelink"
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")
+
+#: The default of ``labels``: the person label of ``rules/labels.yaml``.
+PEOPLE: tuple[str, ...] = ()
 
 
 @dataclass
@@ -44,7 +48,7 @@ def export_tasks(
     out_file: str | Path,
     fmt: str = "prodigy",
     unit: str = "doc",
-    labels: Iterable[str] | None = ("PERSON",),
+    labels: Iterable[str] | None = PEOPLE,
     max_score: float | None = None,
 ) -> ExportSummary:
     """Write review tasks for a run to a JSONL file.
@@ -53,7 +57,7 @@ def export_tasks(
     out_file (str | Path): The task file to write (atomically).
     fmt (str): A registered format's name.
     unit (str): ``"doc"`` or ``"sentence"``: one task per document or per sentence.
-    labels (Iterable[str] | None): Labels to review; None for every label.
+    labels (Iterable[str] | None): Labels to review; None for every label; empty (the default) for people.
     max_score (float | None): Only spans linked with at most this score (and only tasks with such spans).
     RETURNS (ExportSummary): The numbers of tasks, spans and documents written.
     """
@@ -75,7 +79,7 @@ def build_tasks(
     record: dict[str, Any],
     fmt: str = "prodigy",
     unit: str = "doc",
-    labels: Iterable[str] | None = ("PERSON",),
+    labels: Iterable[str] | None = PEOPLE,
     max_score: float | None = None,
 ) -> Iterator[dict[str, Any]]:
     """The review tasks of one ``documents.jsonl`` record.
@@ -83,7 +87,7 @@ def build_tasks(
     record (dict): A :class:`pipeline.records.DocumentRecord`.
     fmt (str): A registered format's name.
     unit (str): ``"doc"`` or ``"sentence"``.
-    labels (Iterable[str] | None): Labels to review; None for every label.
+    labels (Iterable[str] | None): Labels to review; None for every label; empty (the default) for people.
     max_score (float | None): Only spans linked with at most this score, and only units with such spans.
     YIELDS (dict): One task per unit, none for a failed document.
     RAISES (ValueError): Unknown format or unit (on the first iteration).
@@ -108,7 +112,7 @@ def _mentions(
     entities: list[dict[str, Any]], labels: Iterable[str] | None, max_score: float | None
 ) -> list[dict[str, Any]]:
     """The mentions to review: of the wanted labels, and scored at most ``max_score`` if given."""
-    wanted = set(labels) if labels else None
+    wanted = set(labels or ()) or (None if labels is None else {person_label()})
     mentions = [e for e in entities if wanted is None or e["label"] in wanted]
     if max_score is not None:
         mentions = [e for e in mentions if e["score"] is not None and e["score"] <= max_score]

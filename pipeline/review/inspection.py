@@ -25,6 +25,7 @@ from typing import Any
 import orjson
 
 from pipeline.records import DOCUMENTS, ENTITIES, MANIFEST, NIL_PREFIX, read_records
+from pipeline.resources import person_label
 
 #: Links scored below this are listed as low-confidence.
 LOW_SCORE = 0.8
@@ -142,6 +143,7 @@ def entity_rows(run: RunOutput, mentions: list[dict[str, Any]]) -> list[dict[str
 
 def document_rows(run: RunOutput, filters: Filters = Filters()) -> list[dict[str, Any]]:
     """One row per document: status, error, mention counts (of mentions passing ``filters``)."""
+    person = person_label()
     out = []
     for record in run.documents:
         if not filters.document(record):
@@ -155,7 +157,7 @@ def document_rows(run: RunOutput, filters: Filters = Filters()) -> list[dict[str
                 "error": record["error"],
                 "characters": len(record.get("text") or ""),
                 "mentions": len(chosen),
-                "persons": sum(e["label"] == "PERSON" for e in chosen),
+                "persons": sum(e["label"] == person for e in chosen),
             }
         )
     return out

@@ -26,6 +26,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from pipeline.resources import person_label
 from pipeline.review.inspection import RunOutput, entity_rows, load_run, mention_rows
 
 #: displaCy's colours for spaCy's English labels; other labels are grey.
@@ -197,12 +198,13 @@ def index_page(
     run: RunOutput, entities: list[dict[str, Any]], doc_files: dict[str, str], entity_files: dict[str, str]
 ) -> str:
     """The report's ``index.html``: the run's documents and its individuals, with links to their pages."""
+    person = person_label()
     docs = [
         [
             _link(f"{DOCS_DIR}/{doc_files[r['doc_id']]}", r["doc_id"]),
             Markup('<span class="error">error</span>') if r["status"] == "error" else r["status"],
             len(r["entities"]),
-            sum(e["label"] == "PERSON" for e in r["entities"]),
+            sum(e["label"] == person for e in r["entities"]),
             r["error"],
         ]
         for r in run.documents

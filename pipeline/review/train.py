@@ -134,7 +134,7 @@ def derive(base: KnowledgeBase, corrections: list[dict[str, Any]], keys: NameKey
     names = _NameIndex(base, keys)
     new = _NewPersons()
     notes = _confirmed_links(learned, base, names, verdicts, new)
-    _unlinked_additions(names, verdicts, new)
+    _unlinked_additions(names, verdicts, new, base.person_label)
     learned.persons = _new_persons(base, new.clusters, new.sources)
     return learned, notes
 
@@ -166,18 +166,18 @@ def _confirmed_links(
             continue
         if entity_id in base.entities:
             notes += _add_alias(learned, base, names, entity_id, text, label)
-        elif label == "PERSON":
+        elif label == base.person_label:
             new.add(_person_id(entity_id), text, verdicts.sources.get(entity_id, ()))
         else:
             notes.append(f"left out {text!r} -> {entity_id}: a new {label} is not added to the knowledge base")
     return notes
 
 
-def _unlinked_additions(names: _NameIndex, verdicts: _Verdicts, new: _NewPersons) -> None:
+def _unlinked_additions(names: _NameIndex, verdicts: _Verdicts, new: _NewPersons, person: str) -> None:
     """An added PERSON string without id that no known name matches is a new person named by it."""
     rejected = _rejected(verdicts)
     for (key, label), text in verdicts.unlinked.items():
-        if (key, label) in rejected or label != "PERSON" or names.owners(text):
+        if (key, label) in rejected or label != person or names.owners(text):
             continue  # a known name: the linker decides who it is
         new.add(slug(text), text, verdicts.sources.get(text, ()))
 

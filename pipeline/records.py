@@ -86,6 +86,23 @@ def is_nil(entity_id: str | None) -> bool:
     return bool(entity_id) and entity_id.startswith(NIL_PREFIX)
 
 
+def window(text: str, start: int, end: int, width: int = 40) -> tuple[str, str, str]:
+    """(left, mention, right): ``width`` characters either side of ``text[start:end]``,
+    their whitespace (newlines too) collapsed, so a mention shows on one line."""
+    left = " ".join(text[max(0, start - width) : start].split())
+    right = " ".join(text[end : end + width].split())
+    return left, text[start:end], right
+
+
+def read_manifest(folder: str | Path) -> dict[str, Any]:
+    """The ``manifest.json`` of an output folder; empty if it is missing or unreadable."""
+    try:
+        manifest = orjson.loads((Path(folder) / MANIFEST).read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return {}
+    return manifest if isinstance(manifest, dict) else {}
+
+
 def dumps(record: Any) -> bytes:
     """One JSON Lines line (orjson: compact, keys in insertion order, UTF-8)."""
     return orjson.dumps(record) + b"\n"

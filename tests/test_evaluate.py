@@ -1,4 +1,4 @@
-"""pipeline.evaluate: the metrics as units on hand-built data, and accuracy floors on the gold sets.
+"""pipeline.evaluation: the metrics as units on hand-built data, and accuracy floors on the gold sets.
 
 The floors use the session runs' records (``raw_run``, ``own_run``) with the
 library's functions, so the pipeline is not run again. They are set a little

@@ -1,4 +1,4 @@
-"""pipeline.offsets.MappedText: clean text that maps back to exact raw offsets."""
+"""pipeline.io.offsets.MappedText: clean text that maps back to exact raw offsets."""
 
 from __future__ import annotations
 

@@ -1,11 +1,11 @@
 """Stage 4, write, and run_batch: the output contract and bad input.
 
-Contract (pipeline/write.py): documents.jsonl has one line per input file,
+Contract (pipeline/output/): documents.jsonl has one line per input file,
 entities.jsonl one line per entity id, manifest.json versions, model,
 knowledge-base hash, counts and timings; all three are written atomically.
 Raw offsets follow /work/shared/ANNOTATION.md: code-point indices into the raw
 file as read with ``open(path, encoding="utf-8", newline="")`` (for a file in
-another encoding: into its decoded text, pipeline/textio.py).
+another encoding: into its decoded text, pipeline/io/read.py).
 """
 
 from __future__ import annotations

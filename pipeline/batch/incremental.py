@@ -21,7 +21,7 @@ from typing import Any
 import orjson
 
 from pipeline import __version__
-from pipeline.records import DOCUMENTS, MANIFEST
+from pipeline.records import DOCUMENTS, read_manifest
 from pipeline.resources import hash_tree, models_fingerprint
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
@@ -87,7 +87,7 @@ class PreviousRun:
         self.path = out_dir / DOCUMENTS
         self.lines: dict[str, _Line] = {}
         self._handle = None
-        manifest = _previous_manifest(out_dir)
+        manifest = read_manifest(out_dir)
         #: The previous run's spaCy component names (the same pipeline when reused).
         self.pipe_names = manifest.get("pipeline")
         if manifest.get("fingerprint") == fingerprint and self.path.is_file():
@@ -120,11 +120,3 @@ class PreviousRun:
         if self._handle is not None:
             self._handle.close()
             self._handle = None
-
-
-def _previous_manifest(out_dir: Path) -> dict[str, Any]:
-    try:
-        manifest = orjson.loads((out_dir / MANIFEST).read_bytes())
-    except (OSError, orjson.JSONDecodeError):
-        return {}
-    return manifest if isinstance(manifest, dict) else {}

@@ -1,4 +1,4 @@
-"""``namelink run``: clean, recognise and link a batch of documents (:func:`pipeline.batch.document.run_batch`)."""
+"""``namelink run``: clean, recognise and link a batch of documents (:func:`pipeline.batch.run_batch`)."""
 
 from __future__ import annotations
 
@@ -36,9 +36,22 @@ from pipeline.cli.options import EXIT_DOCUMENT_ERRORS, model_option, models_opti
     is_flag=True,
     help="Process every document again, even those unchanged since the last run into OUT.",
 )
+@click.option(
+    "--output-format",
+    default="jsonl",
+    show_default=True,
+    help="Registered output writer (pipeline.output.output_writer); jsonl is namelink's own format.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
 def run_command(
-    paths: tuple[Path, ...], out_dir: Path, model: str, models_dir: Path | None, jobs: int, full: bool, quiet: bool
+    paths: tuple[Path, ...],
+    out_dir: Path,
+    model: str,
+    models_dir: Path | None,
+    jobs: int,
+    full: bool,
+    output_format: str,
+    quiet: bool,
 ) -> None:
     """Clean, recognise and link every document in PATHS (files or folders; default raw/).
 
@@ -56,14 +69,26 @@ def run_command(
         namelink run letters/1936.txt --model en_core_web_trf
     """
     from pipeline.batch import run_batch
+    from pipeline.output import writer_for
 
     inputs = list(paths) or [Path("raw")]
     missing = [str(p) for p in inputs if not p.exists()]
     if missing:
         raise click.UsageError(f"no such file or folder: {', '.join(missing)}")
     try:
+        writer_for(output_format)
+    except ValueError as err:
+        raise click.UsageError(str(err)) from err
+    try:
         summary = run_batch(
-            inputs, out_dir, model=model, models=models_dir, progress=not quiet, jobs=jobs, incremental=not full
+            inputs,
+            out_dir,
+            model=model,
+            models=models_dir,
+            progress=not quiet,
+            jobs=jobs,
+            incremental=not full,
+            output_format=output_format,
         )
     except ModelNotFoundError as err:
         raise click.UsageError(str(err)) from err

@@ -25,6 +25,7 @@ from typing import Any
 
 import orjson
 
+from pipeline.records import window
 from pipeline.resources import person_label
 
 #: The label of a person mention in gold files (``ANNOTATION.md``); spans without a label are persons.
@@ -264,13 +265,12 @@ def _per_individual(gold_map: dict, correct: set) -> list[dict[str, Any]]:
 def _context(key: tuple[str, Span], ident: str | None, texts: dict[str, str]) -> dict[str, Any]:
     doc_id, (start, end) = key
     raw = texts.get(doc_id, "")
-    left = raw[max(0, start - 40) : start].replace("\n", " ")
-    right = raw[end : end + 40].replace("\n", " ")
+    left, mention, right = window(raw, start, end)
     return {
         "doc_id": doc_id,
         "start": start,
         "end": end,
         "text": raw[start:end],
         "id": ident,
-        "context": f"{left}[[{raw[start:end]}]]{right}",
+        "context": f"{left} [[{mention}]] {right}".strip(),
     }

@@ -22,9 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import orjson
-
-from pipeline.records import DOCUMENTS, ENTITIES, MANIFEST, NIL_PREFIX, read_records
+from pipeline.records import DOCUMENTS, ENTITIES, NIL_PREFIX, read_manifest, read_records, window
 from pipeline.resources import person_label
 
 #: Links scored below this are listed as low-confidence.
@@ -60,7 +58,7 @@ def load_run(folder: str | Path) -> RunOutput:
     entities = {}
     if (folder / ENTITIES).is_file():
         entities = {row["entity_id"]: row for row in read_records(folder / ENTITIES)}
-    manifest = orjson.loads((folder / MANIFEST).read_bytes()) if (folder / MANIFEST).is_file() else {}
+    manifest = read_manifest(folder)
     return RunOutput(folder, read_records(folder / DOCUMENTS), entities, manifest)
 
 
@@ -165,9 +163,8 @@ def document_rows(run: RunOutput, filters: Filters = Filters()) -> list[dict[str
 
 def context(text: str, start: int, end: int, width: int = 40) -> str:
     """``left [[mention]] right`` on one line."""
-    left = " ".join(text[max(0, start - width) : start].split())
-    right = " ".join(text[end : end + width].split())
-    return f"{left} [[{text[start:end]}]] {right}".strip()
+    left, mention, right = window(text, start, end, width)
+    return f"{left} [[{mention}]] {right}".strip()
 
 
 # -- the terminal summary ----------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """A static HTML report of a finished run, readable offline in any browser.
 
-:func:`write_report` reads an output folder (:func:`pipeline.inspection.load_run`)
+:func:`write_report` reads an output folder (:func:`pipeline.review.inspection.load_run`)
 and writes, into one folder:
 
 - ``index.html``: the documents (status, mention counts) and the individuals
@@ -26,6 +26,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from pipeline.records import window
 from pipeline.resources import person_label
 from pipeline.review.inspection import RunOutput, entity_rows, load_run, mention_rows
 
@@ -281,7 +282,7 @@ def _mark(ent: dict[str, Any], surface: str, entity_files: dict[str, str]) -> Ma
 def entity_page(
     row: dict[str, Any], mentions: list[dict[str, Any]], texts: dict[str, str], doc_files: dict[str, str]
 ) -> str:
-    """One individual (``row`` of :func:`pipeline.inspection.entity_rows`) and every mention of it
+    """One individual (``row`` of :func:`pipeline.review.inspection.entity_rows`) and every mention of it
     in context (``texts``: clean text per document id)."""
     facts = Markup("<p>{} · {} · {} mentions in {} documents{}</p>").format(
         _label_chip(row["label"]),
@@ -307,6 +308,5 @@ def entity_page(
 
 
 def _in_context(text: str, start: int, end: int, width: int = 70) -> Markup:
-    left = " ".join(text[max(0, start - width) : start].split())
-    right = " ".join(text[end : end + width].split())
-    return Markup('<span class="context">… {} <mark>{}</mark> {} …</span>').format(left, text[start:end], right)
+    left, mention, right = window(text, start, end, width)
+    return Markup('<span class="context">… {} <mark>{}</mark> {} …</span>').format(left, mention, right)

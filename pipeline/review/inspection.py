@@ -17,11 +17,11 @@ documents with errors.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline.output.entities import EntityTable
 from pipeline.records import DOCUMENTS, ENTITIES, NIL_PREFIX, read_manifest, read_records, window
 from pipeline.resources import person_label
 
@@ -110,33 +110,12 @@ def mention_rows(run: RunOutput, filters: Filters = Filters()) -> list[dict[str,
 
 
 def entity_rows(run: RunOutput, mentions: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One row per linked individual of ``mentions``, most mentioned first."""
-    forms: dict[str, Counter] = {}
-    docs: dict[str, list[str]] = {}
-    first: dict[str, dict[str, Any]] = {}
+    """One row per linked individual of ``mentions``, most mentioned first; known ids are
+    described as the run's ``entities.jsonl`` has them."""
+    table = EntityTable(describe=run.entities.get)
     for m in mentions:
-        eid = m["entity_id"]
-        if eid is None:
-            continue
-        forms.setdefault(eid, Counter())[m["text"]] += 1
-        if m["doc_id"] not in docs.setdefault(eid, []):
-            docs[eid].append(m["doc_id"])
-        first.setdefault(eid, m)
-    rows = []
-    for eid, counter in forms.items():
-        known = run.entities.get(eid, {})
-        rows.append(
-            {
-                "entity_id": eid,
-                "canonical": known.get("canonical") or first[eid]["canonical"],
-                "label": known.get("label") or first[eid]["label"],
-                "in_kb": known.get("in_kb", not eid.startswith(NIL_PREFIX)),
-                "mentions": sum(counter.values()),
-                "documents": docs[eid],
-                "surface_forms": dict(counter.most_common()),
-            }
-        )
-    return sorted(rows, key=lambda r: (-r["mentions"], r["entity_id"]))
+        table.add_mention(m["doc_id"], m)
+    return list(table.records())
 
 
 def document_rows(run: RunOutput, filters: Filters = Filters()) -> list[dict[str, Any]]:

@@ -83,6 +83,7 @@ def nil_id(name: str) -> str:
 
 
 def is_nil(entity_id: str | None) -> bool:
+    """Is ``entity_id`` a NIL id (an individual the knowledge base does not know)?"""
     return bool(entity_id) and entity_id.startswith(NIL_PREFIX)
 
 

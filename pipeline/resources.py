@@ -32,6 +32,7 @@ class RulesError(ValueError):
 
 
 def models_dir(path: str | Path | None = None) -> Path:
+    """The models folder: ``path``, else ``$NAMELINK_MODELS``, else the project's ``models/``."""
     if path is not None:
         return Path(path)
     return Path(os.environ.get("NAMELINK_MODELS", DEFAULT_MODELS_DIR))

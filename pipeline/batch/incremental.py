@@ -63,6 +63,7 @@ def model_version(model: str) -> str:
 
 
 def file_sha256(path: Path) -> str | None:
+    """The sha256 of a file's bytes, or None if it cannot be read."""
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:

@@ -83,6 +83,7 @@ def _as_list(value: Any) -> list[str]:
 
 
 def learned_dir(models: str | Path | None = None) -> Path:
+    """``<models>/learned``: the folder ``namelink train`` writes."""
     return models_dir(models) / LEARNED_DIR
 
 

@@ -154,6 +154,7 @@ class SharedDataComponent:
                 shutil.copytree(source / name, target / name, dirs_exist_ok=True)
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> SharedDataComponent:
+        """Read the data ``to_disk`` saved beside the component (loaded on first use)."""
         folder = Path(path) / self.DATA_DIR
         if not (folder / "kb").is_dir():
             raise FileNotFoundError(f"{path}: no saved knowledge base ({self.DATA_DIR}/kb) for this component")

@@ -30,6 +30,7 @@ FUZZY_CUTOFF = 85.0
 
 @dataclass(frozen=True)
 class Candidate:
+    """One entry a mention may name: the matching form, how it matched, and how closely (1.0 unless ocr or fuzzy)."""
     entity_id: str
     form: NameForm
     method: str  # exact, variant, ocr or fuzzy

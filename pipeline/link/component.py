@@ -59,6 +59,7 @@ if not Doc.has_extension("namelink_links"):
 def make_linker(
     nlp: Language, name: str, models: str | None, fuzzy_cutoff: float, shared: SharedLoader
 ) -> EntityLinker:
+    """The ``namelink_linker`` factory (config: see the module docstring)."""
     return EntityLinker(nlp, models, fuzzy_cutoff, shared)
 
 

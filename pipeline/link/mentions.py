@@ -47,6 +47,7 @@ class Mention:
 
 
 def allowed(candidates: list[Candidate], banned: frozenset[str]) -> list[Candidate]:
+    """``candidates`` without the ids review ruled out for the mention's string."""
     return [c for c in candidates if c.entity_id not in banned] if banned else candidates
 
 

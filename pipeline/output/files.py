@@ -41,5 +41,6 @@ def _umask() -> int:
 
 
 def write_json(path: str | Path, data: Any) -> None:
+    """Write ``data`` as indented, key-sorted JSON, atomically."""
     with atomic_writer(path) as handle:
         handle.write(orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n")

@@ -36,6 +36,7 @@ class JsonlWriter(OutputWriter):
         self._table.add(record)
 
     def finish(self) -> int:
+        """Put ``documents.jsonl`` in place, then write ``entities.jsonl``; the number of entities."""
         self._files.close()  # documents.jsonl complete: renamed into place
         table = self._table or EntityTable(self.kb())
         count = 0

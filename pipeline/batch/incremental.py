@@ -24,14 +24,15 @@ from pipeline import __version__
 from pipeline.records import DOCUMENTS, read_manifest
 from pipeline.resources import hash_tree, models_fingerprint
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
+#: The whole namelink package: a change to any stage's code changes every document's output.
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
 
 def run_fingerprint(model: str, models: str | Path | None) -> dict[str, str]:
     """What a document's output depends on besides its own bytes."""
     return {
         "namelink": __version__,
-        "code": hash_tree(_PACKAGE_DIR, "*.py"),
+        "code": hash_tree(PACKAGE_DIR, "*.py"),
         "model": model_version(model),
         "models": models_fingerprint(models),
     }

@@ -36,14 +36,22 @@ SCORES = {
     "nil_scores": {"anchor": 0.5, "short": 0.4, "part": 0.45},
     "context_chars": 3000,
 }
+#: Spelling rules the variant test depends on: Kamenyev -> kameniev -> kamenev.
+SKELETON = [["[jy]", "i"], ["ie(?=v$|va$)", "e"]]
+NAMES = yaml.safe_load((DEFAULT_MODELS_DIR / "rules" / "names.yaml").read_text(encoding="utf-8"))
 PERSON = "PERSON"
 
 
 def write_models(folder: Path, **linking) -> Path:
-    """The project's rules with the scores above (and ``linking`` overrides), and the persons above."""
+    """The project's rules with the scores and spelling rules above (and ``linking`` overrides), and the persons."""
     shutil.copytree(DEFAULT_MODELS_DIR / "rules", folder / "rules")
     data = {**LINKING, **SCORES, **linking}
     (folder / "rules" / "linking.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    labels = yaml.safe_load((folder / "rules" / "labels.yaml").read_text(encoding="utf-8"))
+    labels.update(person=PERSON, places=["GPE"], linked=[PERSON, "GPE"])
+    (folder / "rules" / "labels.yaml").write_text(yaml.safe_dump(labels), encoding="utf-8")
+    names = {**NAMES, "skeleton_rules": SKELETON}
+    (folder / "rules" / "names.yaml").write_text(yaml.safe_dump(names, allow_unicode=True), encoding="utf-8")
     (folder / "kb").mkdir()
     text = f"# {uuid.uuid4()}\n" + yaml.safe_dump(PERSONS)  # this folder's own cache entry
     (folder / "kb" / "persons.yaml").write_text(text, encoding="utf-8")

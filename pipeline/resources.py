@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass, fields
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -38,18 +37,14 @@ def models_dir(path: str | Path | None = None) -> Path:
     return Path(os.environ.get("NAMELINK_MODELS", DEFAULT_MODELS_DIR))
 
 
-@lru_cache(maxsize=64)
-def _load_yaml_cached(path: str, mtime: float) -> Any:
-    with open(path, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
-
-
 def load_yaml(path: str | Path) -> Any:
-    """Load a YAML data file (cached until the file changes)."""
+    """Load a YAML data file (read every time: what is loaded once is kept by
+    :func:`pipeline.kb.shared.load_shared`, keyed by the folder's content)."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"missing data file: {path}")
-    return _load_yaml_cached(str(path), path.stat().st_mtime)
+    with open(path, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
 
 
 def rules_path(name: str, models: str | Path | None = None, lang: str | None = None) -> Path:
@@ -117,12 +112,24 @@ class _View:
         return cls.from_dict(load_yaml(path) or {}, str(path))
 
 
+class FrozenMap(dict):
+    """A read-only, hashable mapping: every component shares one view, so none may edit it."""
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple(sorted(self.items(), key=repr)))
+
+    def _read_only(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError("rule views are read-only: edit the YAML file instead")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _read_only  # type: ignore[assignment]
+
+
 def _frozen(value: Any) -> Any:
-    """Lists as tuples, so a view is hashable and never edited in place."""
+    """Lists as tuples and mappings as :class:`FrozenMap`, so a view is hashable and never edited in place."""
     if isinstance(value, list):
         return tuple(_frozen(v) for v in value)
     if isinstance(value, dict):
-        return {k: _frozen(v) for k, v in value.items()}
+        return FrozenMap({k: _frozen(v) for k, v in value.items()})
     return value
 
 
@@ -147,6 +154,8 @@ class NameRules(_View):
     ocr_confusions: tuple[tuple[str, str], ...]
     given_name_equivalents: tuple[tuple[str, ...], ...]
     feminine_endings: tuple[str, ...]
+    alias_surname_min_letters: int
+    plural_min_letters: int
 
 
 @dataclass(frozen=True)

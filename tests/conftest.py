@@ -124,6 +124,6 @@ def both_runs(raw_run, own_run) -> list[BatchRun]:
 @pytest.fixture(scope="session")
 def cleaner():
     """The Cleaner the pipeline uses (KB names + skeleton lookup), without loading the spaCy model."""
-    from pipeline.batch.document import name_aware_cleaner
+    from pipeline.clean import name_aware_cleaner
 
     return name_aware_cleaner()

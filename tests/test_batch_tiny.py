@@ -229,10 +229,6 @@ def test_join_pieces_of_one_piece_is_that_piece():
     assert join_pieces([piece], []) is piece
 
 
-@pytest.mark.xfail(
-    reason="join_pieces returns a single piece as it is: the emphasis argument (the document's own) is ignored",
-    strict=True,
-)
 def test_join_pieces_of_one_piece_sets_the_documents_emphasis():
     nlp = spacy.blank("en")
     (piece,) = pieces_of(nlp, "Lev wrote *Mother*.", 100)

@@ -176,11 +176,6 @@ def test_person_forms_are_unique_per_folded_text():
     assert len(texts) == len(set(texts))
 
 
-@pytest.mark.xfail(
-    reason="KnowledgeBase.from_records appends alias_surnames() to the forms without de-duplicating against them: "
-    "each person's own surname and initial+surname forms (Trotsky, L. Trotsky) are in kb.forms twice",
-    strict=True,
-)
 def test_kb_forms_hold_each_form_once(kb):
     for entity_id in kb.entities:
         keys = [f.text.casefold() for f in kb.forms_of(entity_id)]
@@ -193,11 +188,6 @@ def test_forms_of_places_and_organisations(kb):
     assert forms(labelled, "bolsheviks") == {"Bolsheviks": (ALIAS, ""), "Bolshevik": (ALIAS, "")}
 
 
-@pytest.mark.xfail(
-    reason="other_forms() checks the entry's own 'label' field, not the label it gets: an organisation without one "
-    "is labelled kb_default (ORG, a group label) but gets no singular/plural form",
-    strict=True,
-)
 def test_an_organisation_labelled_by_default_gets_its_plural_forms(kb):
     assert kb.entities["bolsheviks"].label in LABELS.groups
     assert "Bolshevik" in forms(kb, "bolsheviks")

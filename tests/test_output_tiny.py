@@ -212,12 +212,6 @@ def test_jsonl_writer_failing_before_any_line_leaves_the_previous_run(kb, tmp_pa
     assert contents(tmp_path) == previous_run
 
 
-@pytest.mark.xfail(
-    reason="OutputWriter says a failed run keeps the previous run's files, but finish() renames documents.jsonl "
-    "and entities.jsonl into place before the manifest: an error there (run_batch builds the manifest after "
-    "finish) leaves the new documents with the old manifest",
-    strict=True,
-)
 def test_jsonl_writer_failing_after_finish_leaves_the_previous_run(kb, tmp_path, previous_run):
     with pytest.raises(RuntimeError):
         with JsonlWriter(tmp_path, lambda: kb) as writer:

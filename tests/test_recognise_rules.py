@@ -18,7 +18,14 @@ from pipeline.kb import KnowledgeBase
 from pipeline.kb.keys import NameKeys
 from pipeline.kb.shared import SharedKnowledge
 from pipeline.recognise import DocWords, PersonRules, Proposal, RuleFamilies, best_non_overlapping
-from pipeline.resources import DEFAULT_MODELS_DIR, LabelRules, LinkingRules, NameRules, models_fingerprint
+from pipeline.resources import (
+    DEFAULT_MODELS_DIR,
+    LabelRules,
+    LinkingRules,
+    NameRules,
+    RecogniseRules,
+    models_fingerprint,
+)
 
 PERSONS = [
     {"id": "leon-trotsky", "canonical": "Leon Trotsky", "sex": "M", "given": ["Lev", "Leon"],
@@ -36,11 +43,13 @@ def knowledge() -> SharedKnowledge:
     return SharedKnowledge(
         folder=folder,
         fingerprint="tiny",
+        lang=None,
         kb=KnowledgeBase.from_records([(p, True) for p in PERSONS], names=names, labels=labels),
         keys=NameKeys(folder),
         names=names,
         linking=LinkingRules.load(folder),
         labels=labels,
+        recognise=RecogniseRules.load(folder),
         given_names=frozenset({"ivan", "leon", "lev", "vladimir"}),
     )
 
@@ -153,7 +162,7 @@ def test_model_per_label_makes_a_bare_surname_a_person(nlp, families):
 
 
 def component(nlp, knowledge) -> PersonRules:
-    return PersonRules(nlp, shared=lambda models: knowledge)
+    return PersonRules(nlp, shared=lambda models, lang: knowledge)
 
 
 def ents(doc: Doc) -> list[tuple[str, str, str]]:
@@ -183,7 +192,7 @@ def test_component_drops_persons_inside_emphasis(nlp, knowledge):
 
 def test_component_builds_its_rules_on_first_call_only(nlp, knowledge):
     loads = []
-    rules = PersonRules(nlp, shared=lambda models: loads.append(models) or knowledge)
+    rules = PersonRules(nlp, shared=lambda models, lang: loads.append(models) or knowledge)
     assert loads == []
     rules(make_doc(nlp, "Leon Trotsky."))
     rules(make_doc(nlp, "Leon Trotsky."))

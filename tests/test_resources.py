@@ -111,11 +111,6 @@ def test_every_real_rule_file_has_every_field_of_its_view():
         assert isinstance(view.load(DEFAULT_MODELS_DIR), view)
 
 
-@pytest.mark.xfail(
-    reason="resources._frozen says 'so a view is hashable and never edited in place', but mappings stay dicts: "
-    "LinkingRules/LabelRules/NameRules are unhashable and their dict fields can be edited in place",
-    strict=True,
-)
 def test_a_view_with_a_mapping_is_hashable_and_its_mapping_read_only():
     labels = LabelRules.from_dict(LABELS)
     hash(labels)

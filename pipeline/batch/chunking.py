@@ -53,6 +53,7 @@ def groups_by_size(items: Sequence[Any], limit: int, size: Any = len) -> Iterato
 def join_pieces(pieces: list[Doc], emphasis: list[tuple[int, int]]) -> Doc:
     """One Doc of a document's pieces, with the document's own emphasis spans."""
     if len(pieces) == 1:
+        pieces[0]._.namelink_emphasis = list(emphasis)
         return pieces[0]
     for piece in pieces:
         piece.user_data.pop(_EMPHASIS_KEY, None)

@@ -30,7 +30,7 @@ from spacy.tokens import Doc
 
 from pipeline.batch.chunking import groups_by_size, join_pieces, split_paragraphs
 from pipeline.batch.nlp import DEFAULT_MODEL, build_nlp
-from pipeline.clean import Cleaner, CleanText
+from pipeline.clean import CleanText, name_aware_cleaner
 from pipeline.io import InputError, RawDocument, read_document
 from pipeline.kb.shared import load_shared
 from pipeline.output.build import document_record
@@ -43,12 +43,6 @@ CHUNK_CHARS = 100_000
 #: this, and memory stays bounded by it.
 BATCH_CHARS = 300_000
 _NO_TENSOR = numpy.zeros((0, 0), dtype="float32")
-
-
-def name_aware_cleaner(models: str | Path | None = None) -> Cleaner:
-    """The cleaner a run uses: it knows the knowledge base's name words and their spelling variants."""
-    shared = load_shared(models)
-    return Cleaner.for_names(shared.name_words, shared.keys.skeleton, models)
 
 
 def whole_document_split(nlp: Language) -> tuple[list[str], list[str]]:
@@ -70,9 +64,9 @@ class Pipeline:
         self.model_name = model
         self.models = models
         self.nlp = build_nlp(model, models)
-        self.shared = load_shared(models)  # the same object the components read
+        self.shared = load_shared(models, self.nlp.lang)  # the same object the components read
         self.kb = self.shared.kb
-        self.cleaner = name_aware_cleaner(models)
+        self.cleaner = name_aware_cleaner(models, self.nlp.lang)
         self.chunk_chars = min(CHUNK_CHARS, self.nlp.max_length)
         self.stage_seconds: dict[str, float] = defaultdict(float)
 

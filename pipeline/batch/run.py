@@ -28,6 +28,7 @@ from pipeline.batch.nlp import DEFAULT_MODEL
 from pipeline.batch.workers import WorkerPool
 from pipeline.io import iter_input_files
 from pipeline.kb import KnowledgeBase
+from pipeline.kb.shared import load_shared
 from pipeline.output import OutputWriter, writer_for
 from pipeline.records import DocumentRecord, dumps
 
@@ -122,7 +123,7 @@ class _Runner:
         if self.pipeline is not None:
             return self.pipeline.kb
         if self._kb is None:
-            self._kb = KnowledgeBase.load(self.models)
+            self._kb = load_shared(self.models).kb
         return self._kb
 
     def _pipe(self) -> Pipeline:

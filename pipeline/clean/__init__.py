@@ -14,12 +14,13 @@ with :func:`cleaning_step` and named in ``steps:`` (see docs/clean-steps.md).
 'When Trotsky considered escaping Sokolovskaya agreed.'
 """
 
-from pipeline.clean.cleaner import Cleaner, CleanText
+from pipeline.clean.cleaner import Cleaner, CleanText, name_aware_cleaner
 from pipeline.clean.config import CleanConfig
 from pipeline.clean.glue import GlueSplitter
 from pipeline.clean.steps import CLEANING_STEPS, CleaningState, CleaningStep, cleaning_step
 
 __all__ = [
+    "name_aware_cleaner",
     "CLEANING_STEPS",
     "CleanConfig",
     "CleanText",

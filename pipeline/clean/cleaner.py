@@ -49,6 +49,7 @@ class Cleaner:
         variants of them (a skeleton-key lookup).
     models (str | Path | None): The models folder whose ``rules/cleaning.yaml``
         names the steps and holds their rules; by default the usual one.
+    lang (str | None): A language whose ``rules/<lang>/cleaning.yaml`` is read instead, if it exists.
     RAISES (ValueError): If ``steps:`` names a step that is not registered.
     """
 
@@ -57,14 +58,19 @@ class Cleaner:
         names: Iterable[str] = (),
         is_name: Callable[[str], bool] | None = None,
         models: str | Path | None = None,
+        lang: str | None = None,
     ) -> None:
-        self.config = CleanConfig.from_rules(rules("cleaning", models))
+        self.config = CleanConfig.from_rules(rules("cleaning", models, lang))
         self.splitter = GlueSplitter(self.config.segmentation, names, is_name)
         self.steps: list[tuple[str, CleaningStep]] = resolve_steps(self.config.steps)
 
     @classmethod
     def for_names(
-        cls, words: Iterable[str], skeleton: Callable[[str], str], models: str | Path | None = None
+        cls,
+        words: Iterable[str],
+        skeleton: Callable[[str], str],
+        models: str | Path | None = None,
+        lang: str | None = None,
     ) -> Cleaner:
         """A cleaner that knows ``words`` and, through ``skeleton``, their spelling variants.
 
@@ -75,7 +81,8 @@ class Cleaner:
         """
         words = set(words)
         keys = {skeleton(w) for w in words}
-        return cls(names=words, is_name=lambda word: skeleton(word) in keys, models=models)
+        return cls(names=words, is_name=lambda word: skeleton(word) in keys, models=models, lang=lang)
+
 
     def clean(self, raw: str) -> CleanText:
         """Clean one document.
@@ -89,3 +96,12 @@ class Cleaner:
         mapped = state.mapped
         emphasis = [mapped.clean_span(a, b) for a, b in state.emphasis]
         return CleanText(mapped.text, mapped, [(a, b) for a, b in emphasis if a < b])
+
+
+def name_aware_cleaner(models: str | Path | None = None, lang: str | None = None) -> Cleaner:
+    """The cleaner a run uses: it knows the knowledge base's name words and their spelling
+    variants (read through :func:`pipeline.kb.shared.load_shared`, the pipeline's own copy)."""
+    from pipeline.kb.shared import load_shared
+
+    shared = load_shared(models, lang)
+    return Cleaner.for_names(shared.name_words, shared.keys.skeleton, models, lang)

@@ -19,7 +19,7 @@ def clean_command(file: Path, models_dir: Path | None) -> None:
     Example:
         namelink clean raw/000_e5c80eea1864f996.txt | less
     """
-    from pipeline.batch.document import name_aware_cleaner
+    from pipeline.clean import name_aware_cleaner
     from pipeline.io import InputError, read_document
 
     try:

@@ -16,6 +16,7 @@ from typing import Any
 
 from pipeline.kb.entries import Entity, KnowledgeBaseError, NameForm, entity_from_entry
 from pipeline.kb.forms import alias_surnames, other_forms, person_forms, translations
+from pipeline.kb.keys import fold
 from pipeline.kb.learned import Learned, load_learned, surface_key
 from pipeline.resources import LabelRules, NameRules, hash_files, load_yaml, models_dir
 
@@ -44,8 +45,9 @@ class KnowledgeBase:
     rejected_links: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def load(cls, models: str | Path | None = None, learned: bool = True) -> KnowledgeBase:
-        """The knowledge base of ``models/kb/``, with ``models/learned/`` merged unless ``learned`` is False."""
+    def load(cls, models: str | Path | None = None, learned: bool = True, lang: str | None = None) -> KnowledgeBase:
+        """The knowledge base of ``models/kb/``, with ``models/learned/`` merged unless ``learned`` is False;
+        its name forms follow the name rules of ``lang`` (``rules/<lang>/names.yaml`` if there is one)."""
         folder = models_dir(models) / "kb"
         present = [f for f in [folder / PERSON_FILE] + [folder / n for n in OTHER_FILES] if f.is_file()]
         if not present:
@@ -57,7 +59,7 @@ class KnowledgeBase:
                 raise KnowledgeBaseError(f"{path}: expected a list of entries")
             records.extend((entry, path.name == PERSON_FILE) for entry in data)
         extra = load_learned(models) if learned else Learned()
-        names, labels = NameRules.load(models), LabelRules.load(models)
+        names, labels = NameRules.load(models, lang), LabelRules.load(models, lang)
         kb = cls.from_records(
             extra.merge(records), hash_files(present + extra.files), folder, names=names, labels=labels
         )
@@ -91,8 +93,15 @@ class KnowledgeBase:
             if entity.id in entities:
                 raise KnowledgeBaseError(f"duplicate knowledge base id: {entity.id}")
             entities[entity.id] = entity
-            forms.extend(person_forms(entry, translated) if is_person else other_forms(entry, labels.groups))
-        forms += alias_surnames(forms, entities, labels.person, names.patronymic_suffixes)
+            if is_person:
+                forms.extend(person_forms(entry, translated))
+            else:
+                forms.extend(other_forms(entry, label, labels.groups, names.plural_min_letters))
+        known = {(f.entity_id, fold(f.text)) for f in forms}
+        extra = alias_surnames(
+            forms, entities, labels.person, names.patronymic_suffixes, names.alias_surname_min_letters
+        )
+        forms += [f for f in extra if (f.entity_id, fold(f.text)) not in known]  # a person's own surname is there
         kb = cls(entities, forms, version, labels.person, path)
         for form in forms:
             kb._by_entity.setdefault(form.entity_id, []).append(form)

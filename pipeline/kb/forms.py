@@ -71,14 +71,14 @@ def _initial_forms(pid: str, first: str, middle: str, surnames: list[str]) -> li
 
 
 def other_forms(
-    entry: dict[str, Any], plural_labels: Iterable[str] = (), plural_min_letters: int = 5
+    entry: dict[str, Any], label: str, plural_labels: Iterable[str], plural_min_letters: int
 ) -> list[NameForm]:
-    """Names of a place or organisation; for an entry of ``plural_labels``, a one-word
-    name of at least ``plural_min_letters`` also in the singular or plural
+    """Names of a place or organisation of ``label``; for one of ``plural_labels``, a
+    one-word name of at least ``plural_min_letters`` also in the singular or plural
     (Bolsheviks / Bolshevik, Menshevik / Mensheviks)."""
     eid = entry["id"]
     names = [entry["canonical"]] + strings(entry.get("aliases"))
-    if entry.get("label") in set(plural_labels):
+    if label in set(plural_labels):
         names += [n[:-1] if n.endswith("s") else n + "s" for n in names if n.isalpha() and len(n) >= plural_min_letters]
     return unique([NameForm(eid, n, ALIAS) for n in names])
 
@@ -88,7 +88,7 @@ def alias_surnames(
     entities: dict[str, Entity],
     person_label: str,
     patronymic_suffixes: tuple[str, ...],
-    min_letters: int = 5,
+    min_letters: int,
 ) -> list[NameForm]:
     """The last word of a multi-word pseudonym as a short form (Mornard of
     Jacques Mornard), with its initial form (J. Mornard), unless another

@@ -27,9 +27,16 @@ def fold(word: str) -> str:
 class NameKeys:
     """Computes skeleton keys with the rules of one models folder."""
 
-    def __init__(self, models: str | Path | None = None) -> None:
-        config = rules("names", models)
+    def __init__(self, models: str | Path | None = None, lang: str | None = None) -> None:
+        config = rules("names", models, lang)
         self._rules = [(re.compile(a), b) for a, b in config["skeleton_rules"]]
+        self.skeleton = lru_cache(maxsize=500_000)(self._skeleton)
+
+    def __getstate__(self) -> dict:
+        return {"_rules": self._rules}  # the cache is rebuilt empty in another process
+
+    def __setstate__(self, state: dict) -> None:
+        self._rules = state["_rules"]
         self.skeleton = lru_cache(maxsize=500_000)(self._skeleton)
 
     def _skeleton(self, word: str) -> str:

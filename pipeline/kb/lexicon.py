@@ -19,7 +19,6 @@ def english_segmenter() -> wordsegment.Segmenter:
     return segmenter
 
 
-@lru_cache(maxsize=8)
 def given_names(models: str | Path | None = None) -> frozenset[str]:
     """Folded given names from ``models/rules/given_names.txt``."""
     path = models_dir(models) / "rules" / "given_names.txt"

@@ -2,16 +2,18 @@
 
 Every namelink component (and the batch layer's cleaner) reads the knowledge
 base and rules through :func:`load_shared`, which returns the same
-:class:`SharedKnowledge` object for the same folder content, so a pipeline
-holds one copy however many components read it. The components name the
-loader in their config as a registered function::
+:class:`SharedKnowledge` object for the same folder content and language, so a
+pipeline holds one copy however many components read it. The components
+name the loader in their config as a registered function (registered by
+:mod:`pipeline.kb.registered`)::
 
     [components.namelink_linker.shared]
     @misc = "namelink.shared_knowledge.v1"
 
-A folder's content is identified by :func:`pipeline.resources.models_fingerprint`,
-so two copies of the same data (a pipeline saved with ``nlp.to_disk`` keeps
-one per component) are still one object in memory.
+A folder's content is identified by :func:`pipeline.resources.models_fingerprint`:
+two copies of the same data (a pipeline saved with ``nlp.to_disk`` keeps one
+per component) are one object in memory, and an edited folder is loaded
+again (the object of its old content is let go). This module imports no spaCy.
 """
 
 from __future__ import annotations
@@ -21,72 +23,91 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from threading import Lock
+from threading import RLock
 from typing import Any, TypeVar
-
-from spacy.util import registry
 
 from pipeline.kb.base import KnowledgeBase
 from pipeline.kb.index import AliasIndex
 from pipeline.kb.keys import NameKeys, fold
 from pipeline.kb.lexicon import given_names
-from pipeline.resources import DATA_FOLDERS, LabelRules, LinkingRules, NameRules, models_dir, models_fingerprint
+from pipeline.resources import (
+    DATA_FOLDERS,
+    LabelRules,
+    LinkingRules,
+    NameRules,
+    RecogniseRules,
+    models_dir,
+    models_fingerprint,
+)
 
 _V = TypeVar("_V")
-#: Loads the shared data of a models folder (None: the default folder).
-SharedLoader = Callable[[str | Path | None], "SharedKnowledge"]
+#: Loads the shared data of a models folder (None: the default folder) for a language (None: any).
+SharedLoader = Callable[[str | Path | None, str | None], "SharedKnowledge"]
 
 
 @dataclass(eq=False)
 class SharedKnowledge:
-    """The knowledge base and rules of one models folder.
+    """The knowledge base and rules of one models folder, for one language.
 
-    ``kb`` the knowledge base, ``keys`` the name keys, ``names``, ``linking``
-    and ``labels`` the typed views of ``rules/names.yaml``, ``linking.yaml``
-    and ``labels.yaml``; ``given_names`` the folded common given names of
-    ``rules/given_names.txt``. Read-only once built: components keep their
+    ``kb`` the knowledge base, ``keys`` the name keys, ``names``, ``linking``,
+    ``labels`` and ``recognise`` the typed views of the rule files (each read
+    from ``rules/<lang>/`` when the language has its own); ``given_names`` the
+    folded common given names of ``rules/given_names.txt``. Everything is read
+    when the object is built: it never goes back to the folder, which may be
+    gone (a temporary copy). Read-only once built, so components keep their
     per-document state in local objects.
     """
 
     folder: Path
     fingerprint: str
+    lang: str | None
     kb: KnowledgeBase
     keys: NameKeys
     names: NameRules
     linking: LinkingRules
     labels: LabelRules
+    recognise: RecogniseRules
     given_names: frozenset[str]
-    _indexes: list[tuple[Any, AliasIndex]] = field(default_factory=list, repr=False)
-    _views: dict[type, Any] = field(default_factory=dict, repr=False)
+    _built: dict[Any, Any] = field(default_factory=dict, repr=False)
+    _lock: RLock = field(default_factory=RLock, repr=False)
 
     @classmethod
-    def load(cls, models: str | Path | None = None) -> SharedKnowledge:
+    def load(cls, models: str | Path | None = None, lang: str | None = None) -> SharedKnowledge:
         folder = models_dir(models)
         return cls(
             folder=folder,
             fingerprint=models_fingerprint(folder),
-            kb=KnowledgeBase.load(folder),
-            keys=NameKeys(folder),
-            names=NameRules.load(folder),
-            linking=LinkingRules.load(folder),
-            labels=LabelRules.load(folder),
+            lang=lang,
+            kb=KnowledgeBase.load(folder, lang=lang),
+            keys=NameKeys(folder, lang),
+            names=NameRules.load(folder, lang),
+            linking=LinkingRules.load(folder, lang),
+            labels=LabelRules.load(folder, lang),
+            recognise=RecogniseRules.load(folder, lang),
             given_names=given_names(folder),
         )
 
+    def once(self, key: Any, build: Callable[[], _V]) -> _V:
+        """``build()``, made once per ``key`` for this data (thread-safe): what components derive from it."""
+        with self._lock:
+            if key not in self._built:
+                self._built[key] = build()
+            return self._built[key]
+
     def alias_index(self, tokenizer: Callable[[str], Any]) -> AliasIndex:
         """The name forms indexed as ``tokenizer`` splits them (built once per tokenizer)."""
-        for known, index in self._indexes:
-            if known is tokenizer:
-                return index
-        index = AliasIndex(self.kb, lambda text: [t.text for t in tokenizer(text)], self.keys)
-        self._indexes.append((tokenizer, index))
-        return index
+        return self.once(("index", id(tokenizer)), lambda: _Indexed(tokenizer, self._index(tokenizer))).index
+
+    def _index(self, tokenizer: Callable[[str], Any]) -> AliasIndex:
+        return AliasIndex(self.kb, lambda text: [t.text for t in tokenizer(text)], self.keys)
 
     def view(self, cls: type[_V]) -> _V:
-        """A typed view of another rule file of this folder (``RecogniseRules``...), loaded once."""
-        if cls not in self._views:
-            self._views[cls] = cls.load(self.folder)
-        return self._views[cls]
+        """The typed view ``cls`` of this folder's rules: a field when it is one of the known
+        views, else read once (from :attr:`folder`, which must then still exist)."""
+        for value in (self.names, self.linking, self.labels, self.recognise):
+            if type(value) is cls:
+                return value  # type: ignore[return-value]
+        return self.once(("view", cls), lambda: cls.load(self.folder, self.lang))  # type: ignore[attr-defined]
 
     @cached_property
     def name_words(self) -> set[str]:
@@ -99,59 +120,82 @@ class SharedKnowledge:
         return self.given_names | {fold(w) for e in self.kb.entities.values() for w in e.given}
 
 
-_CACHE: dict[str, SharedKnowledge] = {}
-_LOCK = Lock()
+@dataclass
+class _Indexed:
+    """An index with the tokenizer it was built for (kept alive, so its id stays its own)."""
+
+    tokenizer: Any
+    index: AliasIndex
 
 
-def load_shared(models: str | Path | None = None) -> SharedKnowledge:
-    """The :class:`SharedKnowledge` of a models folder, loaded once per content."""
-    key = models_fingerprint(models_dir(models))
-    with _LOCK:
+_CACHE: dict[tuple[str, str | None], SharedKnowledge] = {}
+_FOLDERS: dict[tuple[str, str | None], tuple[str, str | None]] = {}  # (folder, lang) -> its cache key
+_CACHE_LOCK = RLock()
+
+
+def load_shared(models: str | Path | None = None, lang: str | None = None) -> SharedKnowledge:
+    """The :class:`SharedKnowledge` of a models folder, loaded once per content and language."""
+    folder = models_dir(models).resolve()
+    if lang and not (folder / "rules" / lang).is_dir():
+        lang = None  # no rules of its own: the language-neutral data, shared with every language
+    key = (models_fingerprint(folder), lang)
+    with _CACHE_LOCK:
         if key not in _CACHE:
-            _CACHE[key] = SharedKnowledge.load(models)
+            _CACHE[key] = SharedKnowledge.load(folder, lang)
+        old = _FOLDERS.get((str(folder), lang))
+        _FOLDERS[(str(folder), lang)] = key
+        if old is not None and old != key and old not in _FOLDERS.values():
+            del _CACHE[old]  # the folder was edited: its old content is nobody's any more
         return _CACHE[key]
-
-
-@registry.misc("namelink.shared_knowledge.v1")
-def make_shared_loader() -> SharedLoader:
-    """The loader every namelink component is configured with (see the module docstring)."""
-    return load_shared
 
 
 class LazyShared:
     """A component's handle on the shared data: loaded on first use, so that
-    ``spacy.load`` of a saved pipeline reads only the copy its ``from_disk`` names."""
+    ``spacy.load`` of a saved pipeline reads only the copy its ``from_disk``
+    names. ``models`` is the folder this handle reads, ``lang`` its language."""
 
-    def __init__(self, loader: SharedLoader, models: str | Path | None) -> None:
+    def __init__(self, loader: SharedLoader, models: str | Path | None, lang: str | None = None) -> None:
         self.loader = loader
         self.models = models
+        self.lang = lang
         self._data: SharedKnowledge | None = None
 
     def get(self) -> SharedKnowledge:
         if self._data is None:
-            self._data = self.loader(self.models)
+            self._data = self.loader(self.models, self.lang)
         return self._data
 
     def point_to(self, models: str | Path) -> None:
         self.models, self._data = models, None
 
+    def __getstate__(self) -> dict[str, Any]:
+        # Sent to another process (nlp.pipe(n_process=2) with spawn): the data loads again there.
+        return {**self.__dict__, "_data": None}
+
 
 class SharedDataComponent:
     """Serialisation for a component that reads the shared data through ``self.shared``
-    (a :class:`LazyShared`): ``to_disk`` saves a copy of the data folders of the
-    models folder (kb, rules, learned) beside the component, ``from_disk``
-    reads it back, so a pipeline saved with ``nlp.to_disk`` is self-contained.
+    (a :class:`LazyShared`): ``to_disk`` saves a copy of the data folders (kb,
+    rules, learned) of the folder the component reads beside it, ``from_disk``
+    reads that copy, so a pipeline saved with ``nlp.to_disk`` is self-contained.
     """
 
     shared: LazyShared
     DATA_DIR = "models"
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        """Save the models data this component reads into ``path/models`` (replacing an older copy)."""
+        loaded = self.shared.get()
+        source = models_dir(self.shared.models)
+        if models_fingerprint(source) != loaded.fingerprint:
+            raise RuntimeError(
+                f"cannot save the knowledge base: {source} is gone or has changed since it was loaded"
+            )
         target = Path(path) / self.DATA_DIR
-        source = self.shared.get().folder
+        shutil.rmtree(target, ignore_errors=True)
         for name in DATA_FOLDERS:
             if (source / name).is_dir():
-                shutil.copytree(source / name, target / name, dirs_exist_ok=True)
+                shutil.copytree(source / name, target / name)
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> SharedDataComponent:
         """Read the data ``to_disk`` saved beside the component (loaded on first use)."""

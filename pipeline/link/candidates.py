@@ -14,8 +14,9 @@ mention's words it returns :class:`Candidate` objects, best evidence first:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -162,6 +163,24 @@ class CandidateGenerator:
                 continue
             out.append(Candidate(form.entity_id, form, "fuzzy", score / 100.0))
         return _best_per_entity(out)
+
+
+def person_candidates(shared: Any, tokenizer: Callable[[str], Any], fuzzy_cutoff: float) -> CandidateGenerator:
+    """The person candidate generator of a :class:`~pipeline.kb.shared.SharedKnowledge`, built once
+    per tokenizer and cutoff: the recogniser and the linker share it when their cutoffs agree."""
+
+    def build() -> CandidateGenerator:
+        return CandidateGenerator(
+            shared.alias_index(tokenizer),
+            shared.labels.person,
+            fuzzy_cutoff,
+            shared.names.ocr_confusions,
+            given_names=shared.given_names,
+            linking=shared.linking,
+            names=shared.names,
+        )
+
+    return shared.once(("person_candidates", id(tokenizer), fuzzy_cutoff), build)
 
 
 def _same_letters(form: str, folded: str) -> bool:

@@ -32,8 +32,9 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from pipeline.kb import registered as _registered  # noqa: F401  (the loader named in default_config)
 from pipeline.kb.shared import LazyShared, SharedDataComponent, SharedKnowledge, SharedLoader, load_shared
-from pipeline.link.candidates import FUZZY_CUTOFF, CandidateGenerator
+from pipeline.link.candidates import FUZZY_CUTOFF, person_candidates
 from pipeline.link.decision import PersonDecider
 from pipeline.link.mentions import Link, MentionBuilder
 from pipeline.link.others import OtherLinker
@@ -75,15 +76,19 @@ class EntityLinker(SharedDataComponent):
         nlp: Language,
         models: str | Path | None = None,
         fuzzy_cutoff: float = FUZZY_CUTOFF,
-        shared: SharedLoader | None = None,
+        shared: SharedLoader = load_shared,
     ) -> None:
-        self.shared = LazyShared(shared or load_shared, models)
+        self.shared = LazyShared(shared, models, nlp.lang)
         self.fuzzy_cutoff = fuzzy_cutoff
         self._tokenizer = nlp.tokenizer
 
     @property
     def data(self) -> SharedKnowledge:
         return self.shared.get()
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Pickled for another process (nlp.pipe(n_process=2) with spawn): rebuilt there on first use.
+        return {k: v for k, v in self.__dict__.items() if k != "_parts"}
 
     def from_disk(self, path: str | Path, *, exclude: Any = ()) -> EntityLinker:
         super().from_disk(path, exclude=exclude)
@@ -95,15 +100,7 @@ class EntityLinker(SharedDataComponent):
         """The linker's pieces, built once from the shared data on first use."""
         data = self.data
         index = data.alias_index(self._tokenizer)
-        persons = CandidateGenerator(
-            index,
-            data.labels.person,
-            self.fuzzy_cutoff,
-            data.names.ocr_confusions,
-            given_names=data.given_names,
-            linking=data.linking,
-            names=data.names,
-        )
+        persons = person_candidates(data, self._tokenizer, self.fuzzy_cutoff)
         return (
             MentionBuilder(data.kb, data.keys, persons, data.names),
             PersonDecider(data.kb, data.linking),

@@ -2,12 +2,13 @@
 
 A writer receives every document's record in input order (with its JSON
 Lines bytes, which an incremental run copies unchanged from the previous
-run), then writes what aggregates over the run, then the manifest. Files are
-written atomically; if the run fails, :meth:`OutputWriter.abort` discards what
-was begun and the folder keeps the previous run's files.
+run), then writes what aggregates over the run, then the manifest. Every
+file is staged (:class:`~pipeline.output.files.StagedFiles`) and put in
+place only when the run completes; if it fails, the folder keeps the
+previous run's files, all of them.
 
 Add a format: subclass :class:`OutputWriter`, decorate it with
-``@output_writer("name")``, and ``namelink run --format name`` (or
+``@output_writer("name")``, and ``namelink run --output-format name`` (or
 ``run_batch(..., output_format="name")``) uses it.
 """
 
@@ -16,10 +17,10 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from pipeline.kb import KnowledgeBase
-from pipeline.output.files import write_json
+from pipeline.kb.base import KnowledgeBase
+from pipeline.output.files import StagedFiles, json_bytes
 from pipeline.records import MANIFEST, DocumentRecord
 
 #: Registered writers by format name.
@@ -53,14 +54,20 @@ class OutputWriter(ABC):
 
     ``kb`` gives the knowledge base the run linked against (called when first
     needed, so a run that reuses every line never loads the model for it).
-    Use as a context manager: an exception inside aborts the output.
+    Use as a context manager: leaving it normally puts every file in place,
+    an exception discards them all (:meth:`abort`). Open files with
+    :meth:`stage`. ``writes_documents``: whether the format writes
+    ``documents.jsonl``, which incremental runs read back (the manifest
+    records the run's fingerprint only then).
     """
 
     name = ""
+    writes_documents = False
 
     def __init__(self, out_dir: Path, kb: Callable[[], KnowledgeBase]) -> None:
         self.out_dir = Path(out_dir)
         self.kb = kb
+        self._files = StagedFiles()
 
     def __enter__(self) -> OutputWriter:
         self.out_dir.mkdir(parents=True, exist_ok=True)
@@ -68,8 +75,14 @@ class OutputWriter(ABC):
         return self
 
     def __exit__(self, kind: Any, error: Any, traceback: Any) -> None:
-        if error is not None:
+        if error is None:
+            self._files.commit()
+        else:
             self.abort()
+
+    def stage(self, name: str) -> IO[bytes]:
+        """A binary handle for the file ``name`` of the output folder, put in place on success."""
+        return self._files.open(self.out_dir / name)
 
     @abstractmethod
     def open(self) -> None:
@@ -81,11 +94,13 @@ class OutputWriter(ABC):
 
     @abstractmethod
     def finish(self) -> int:
-        """Complete the documents and write the per-entity output; the number of entities."""
+        """Write what aggregates over the run; the number of entities."""
 
-    @abstractmethod
     def abort(self) -> None:
         """Discard every file begun; the previous run's files stay."""
+        self._files.discard()
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
-        write_json(self.out_dir / MANIFEST, manifest)
+        if not self.writes_documents and "fingerprint" in manifest:
+            manifest = {**manifest, "fingerprint": None}  # nothing here an incremental run could reuse
+        self.stage(MANIFEST).write(json_bytes(manifest))

@@ -4,12 +4,11 @@
 - ``entities.jsonl``: one line per entity id seen (:class:`~pipeline.output.entities.EntityTable`);
 - ``manifest.json``: versions, model, knowledge-base hash, counts, timings.
 
-Each file is written atomically (:mod:`pipeline.output.files`).
+The files are staged and put in place together when the run completes.
 """
 
 from __future__ import annotations
 
-from contextlib import ExitStack
 from typing import IO
 
 from pipeline.output.base import OutputWriter, output_writer
@@ -24,9 +23,10 @@ __all__ = ["JsonlWriter", "atomic_writer", "write_json"]
 class JsonlWriter(OutputWriter):
     """namelink's own output (the format the README documents and every other command reads)."""
 
+    writes_documents = True
+
     def open(self) -> None:
-        self._files = ExitStack()
-        self._documents: IO[bytes] = self._files.enter_context(atomic_writer(self.out_dir / DOCUMENTS))
+        self._documents: IO[bytes] = self.stage(DOCUMENTS)
         self._table: EntityTable | None = None
 
     def add(self, line: bytes, record: DocumentRecord) -> None:
@@ -36,20 +36,11 @@ class JsonlWriter(OutputWriter):
         self._table.add(record)
 
     def finish(self) -> int:
-        """Put ``documents.jsonl`` in place, then write ``entities.jsonl``; the number of entities."""
-        self._files.close()  # documents.jsonl complete: renamed into place
+        """Write ``entities.jsonl``; the number of entities."""
         table = self._table or EntityTable(self.kb())
+        handle = self.stage(ENTITIES)
         count = 0
-        with atomic_writer(self.out_dir / ENTITIES) as handle:
-            for row in table.records():
-                handle.write(dumps(row))
-                count += 1
+        for row in table.records():
+            handle.write(dumps(row))
+            count += 1
         return count
-
-    def abort(self) -> None:
-        # Thrown into the open atomic writers: each removes its temporary file.
-        self._files.__exit__(_Aborted, _Aborted(), None)
-
-
-class _Aborted(Exception):
-    """The run failed: the files begun are discarded."""

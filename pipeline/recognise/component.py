@@ -27,14 +27,16 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.kb import KnowledgeBase
+from pipeline.kb import registered as _registered  # noqa: F401  (the loader named in default_config)
 from pipeline.kb.shared import LazyShared, SharedDataComponent, SharedKnowledge, SharedLoader, load_shared
+from pipeline.link.candidates import FUZZY_CUTOFF, person_candidates
 from pipeline.recognise.context import NameContext
 from pipeline.recognise.kb_matches import KbMatches
 from pipeline.recognise.model_entities import ModelEntities
 from pipeline.recognise.selection import Proposal, best_non_overlapping, inside_any
 from pipeline.recognise.shapes import NameShapes
 from pipeline.recognise.state import DocWords
-from pipeline.resources import LabelRules, RecogniseRules
+from pipeline.resources import LabelRules
 
 if not Span.has_extension("namelink_source"):
     Span.set_extension("namelink_source", default=None)
@@ -88,7 +90,9 @@ class RuleFamilies:
     def build(cls, shared: SharedKnowledge, tokenizer: Callable[[str], Any]) -> RuleFamilies:
         """The families over ``shared``'s data, with the name index as ``tokenizer`` splits it."""
         index = shared.alias_index(tokenizer)
-        context = NameContext(shared, index, shared.view(RecogniseRules))
+        # The fuzzy cutoff of v1's recogniser: the linker's default, whose generator it then shares.
+        people = person_candidates(shared, tokenizer, FUZZY_CUTOFF)
+        context = NameContext(shared, index, shared.recognise, people)
         labels = shared.labels
         return cls(
             kb_matches=KbMatches(shared.kb, index, context, labels),
@@ -112,7 +116,7 @@ class PersonRules(SharedDataComponent):
 
     def __init__(self, nlp: Language, models: str | Path | None = None, shared: SharedLoader = load_shared) -> None:
         self.tokenizer = nlp.tokenizer
-        self.shared = LazyShared(shared, models)
+        self.shared = LazyShared(shared, models, nlp.lang)
         self._families: RuleFamilies | None = None
 
     @property
@@ -136,6 +140,10 @@ class PersonRules(SharedDataComponent):
             ents.append(span)
         doc.ents = ents
         return doc
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Pickled for another process (nlp.pipe(n_process=2) with spawn): rebuilt there on first use.
+        return {**self.__dict__, "_families": None}
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> PersonRules:
         super().from_disk(path, exclude=exclude)

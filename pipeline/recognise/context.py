@@ -34,14 +34,14 @@ class NameContext:
     OCR repairs); ``english`` the wordsegment unigram counts.
     """
 
-    def __init__(self, shared: SharedKnowledge, index: AliasIndex, rules: RecogniseRules) -> None:
+    def __init__(
+        self, shared: SharedKnowledge, index: AliasIndex, rules: RecogniseRules, people: CandidateGenerator
+    ) -> None:
         names = shared.names
         self.rules = rules
         self.keys = shared.keys
         self.index = index
-        self.people = CandidateGenerator(
-            index, shared.labels.person, ocr_confusions=names.ocr_confusions, linking=shared.linking, names=names
-        )
+        self.people = people
         self.given = shared.kb_given_names
         self.name_words = {self.keys.skeleton(w) for w in shared.name_words}
         self.given_keys = {self.keys.skeleton(w) for w in self.given}

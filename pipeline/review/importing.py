@@ -226,7 +226,7 @@ class _RawMapper:
 
     def _get_cleaner(self) -> Any:
         if self._cleaner is None:
-            from pipeline.batch.document import name_aware_cleaner
+            from pipeline.clean import name_aware_cleaner
 
             self._cleaner = name_aware_cleaner(self.models)
         return self._cleaner

@@ -53,3 +53,42 @@ def test_unknown_output_format_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(cli, ["run", str(RAW_FILES[0]), "--out", str(tmp_path), "--output-format", "xml"])
     assert result.exit_code == 2
     assert "unknown output format 'xml' (known: jsonl" in result.output
+
+
+def test_a_failing_writer_with_workers_ends_the_run_instead_of_hanging(pipe, tmp_path):
+    """More batches than the workers may run ahead: the feeder must stop and the pool end."""
+    import threading
+
+    @output_writer("fails-at-once")
+    class FailsAtOnce(OutputWriter):
+        def open(self) -> None:
+            pass
+
+        def add(self, line, record) -> None:
+            raise OSError("disk full")
+
+        def finish(self) -> int:
+            return 0
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    text = (RAW_FILES[0].read_text(encoding="utf-8") * 3)[:40_000]
+    for number in range(12):  # 12 batches of one file each: more than the 8 the feeder may run ahead
+        (inputs / f"doc{number:02d}.txt").write_text(text, encoding="utf-8")
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            run_batch([inputs], tmp_path / "out", progress=False, pipeline=pipe, jobs=2, output_format="fails-at-once")
+        except BaseException as err:  # noqa: BLE001 - the test looks at what came out
+            errors.append(err)
+
+    try:
+        worker = threading.Thread(target=run, daemon=True)
+        worker.start()
+        worker.join(timeout=180)
+        assert not worker.is_alive(), "run_batch hung after its writer failed"
+        assert len(errors) == 1 and isinstance(errors[0], OSError)
+    finally:
+        OUTPUT_WRITERS.pop("fails-at-once")
+    assert not (tmp_path / "out" / MANIFEST).exists()  # nothing of the failed run is left in place

@@ -81,6 +81,7 @@ def run_batch(
     writer: OutputWriter = writer_for(output_format)(Path(out_dir), runner.kb)
     started = time.perf_counter()
     bar = tqdm(total=len(files), desc="namelink", unit="doc", disable=not progress, file=sys.stderr)
+    failed = True
     try:
         with writer:
             for line, record, reused in runner.lines(files, previous):
@@ -92,9 +93,10 @@ def run_batch(
             summary.entities = writer.finish()
             pipe_names = runner.pipeline.nlp.pipe_names if runner.pipeline else previous and previous.pipe_names
             writer.write_manifest(manifest(model, runner.kb(), summary, files, started_at, fingerprint, pipe_names))
+        failed = False
     finally:
         bar.close()
-        runner.close()
+        runner.close(abort=failed)
         if previous:
             previous.close()
     return summary
@@ -117,6 +119,7 @@ class _Runner:
         self.load_seconds = 0.0
         self.stage_seconds: dict[str, float] = defaultdict(float)
         self._pool: WorkerPool | None = None
+        self._stopping = threading.Event()
         self._kb: KnowledgeBase | None = None
 
     def kb(self) -> KnowledgeBase:
@@ -161,7 +164,9 @@ class _Runner:
 
         def tasks() -> Iterator[list[Path]]:
             for item in planned:
-                window.acquire()
+                while not window.acquire(timeout=0.2):
+                    if self._stopping.is_set():
+                        return  # the run failed: feed no more, so the pool can be torn down
                 ahead.append(item)
                 yield _todo(item)
 
@@ -184,9 +189,11 @@ class _Runner:
             self.stage_seconds[k] += v - before.get(k, 0.0)
         return records
 
-    def close(self) -> None:
+    def close(self, abort: bool = False) -> None:
+        """Stop the workers: let them finish, or (``abort``, the run failed) stop them now."""
         if self._pool is not None:
-            self._pool.close()
+            self._stopping.set()
+            self._pool.close(abort)
             self._pool = None
 
 

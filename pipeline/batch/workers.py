@@ -47,6 +47,10 @@ class WorkerPool:
         """(records, stage seconds) per batch, in the order the batches were given."""
         return self._pool.imap(_work, batches)
 
-    def close(self) -> None:
-        self._pool.close()
+    def close(self, abort: bool = False) -> None:
+        """Wait for the workers to finish, or (``abort``) end them at once: a failed run never hangs."""
+        if abort:
+            self._pool.terminate()
+        else:
+            self._pool.close()
         self._pool.join()

@@ -19,7 +19,11 @@ from pipeline.kb import (
 from pipeline.kb.forms import person_forms
 from pipeline.kb.keys import NameKeys, fold
 from pipeline.link.candidates import CandidateGenerator
-from pipeline.resources import load_yaml
+from pipeline.resources import LabelRules, LinkingRules, NameRules, load_yaml
+
+#: The project's own rules, which these tests of the real knowledge base follow.
+RULES = {"names": NameRules.load(), "labels": LabelRules.load()}
+GENERATOR_RULES = {"linking": LinkingRules.load(), "names": NameRules.load()}
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +44,7 @@ def index(kb_loaded, keys):
 
 @pytest.fixture(scope="module")
 def people(index):
-    return CandidateGenerator(index, "PERSON")
+    return CandidateGenerator(index, "PERSON", **GENERATOR_RULES)
 
 
 # -- names ----------------------------------------------------------------------------
@@ -132,11 +136,11 @@ def test_person_forms_of_an_entry_with_only_a_canonical_name():
 def test_from_records_rejects_duplicate_ids_and_missing_fields():
     entry = {"id": "a", "canonical": "A Person"}
     with pytest.raises(KnowledgeBaseError, match="duplicate"):
-        KnowledgeBase.from_records([(entry, True), (dict(entry), True)])
+        KnowledgeBase.from_records([(entry, True), (dict(entry), True)], **RULES)
     with pytest.raises(KnowledgeBaseError, match="canonical"):
-        KnowledgeBase.from_records([({"id": "b"}, True)])
+        KnowledgeBase.from_records([({"id": "b"}, True)], **RULES)
     with pytest.raises(KnowledgeBaseError, match="label"):
-        KnowledgeBase.from_records([({"id": "c", "canonical": "C", "label": "WORK_OF_ART"}, False)])
+        KnowledgeBase.from_records([({"id": "c", "canonical": "C", "label": "WORK_OF_ART"}, False)], **RULES)
 
 
 def test_load_of_an_empty_models_folder_fails_clearly(tmp_path):
@@ -249,6 +253,6 @@ def test_fuzzy_matching_respects_sex_and_length(people):
 
 
 def test_place_candidates_are_kept_apart_from_people(index):
-    places = CandidateGenerator(index, "GPE")
+    places = CandidateGenerator(index, "GPE", **GENERATOR_RULES)
     assert places(["Coyoacán"]) and all(index.kb.entities[c.entity_id].label == "GPE" for c in places(["Coyoacán"]))
-    assert not CandidateGenerator(index, "PERSON")(["Coyoacán"], fuzzy=False)
+    assert not CandidateGenerator(index, "PERSON", **GENERATOR_RULES)(["Coyoacán"], fuzzy=False)

@@ -43,7 +43,7 @@ def score_run(
 
         pipe = Pipeline(model, models)
         records = [pipe.process_file(files[doc_id]) for doc_id in gold]
-    reports = {"namelink": evaluate(gold, predictions_from_records(records), texts)}
+    reports = {"namelink": evaluate(gold, predictions_from_records(records, person_label(models)), texts)}
     if baseline:
         reports["spacy"] = evaluate(gold, plain_spacy_predictions(texts, model), texts)
     return reports

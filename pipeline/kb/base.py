@@ -73,17 +73,16 @@ class KnowledgeBase:
         version: str = "",
         path: Path | None = None,
         equivalents: Iterable[Iterable[str]] | None = None,
-        names: NameRules | None = None,
-        labels: LabelRules | None = None,
+        *,
+        names: NameRules,
+        labels: LabelRules,
     ) -> KnowledgeBase:
         """A knowledge base from entries (as in the YAML files) in memory.
 
         ``equivalents``: groups of one given name in several languages (Lev,
         Leo, Leon), by default ``names.given_name_equivalents``; ``names`` and
-        ``labels`` default to the rules of the default models folder.
+        ``labels`` are the name and label rules the forms and labels follow.
         """
-        names = names or NameRules.load()
-        labels = labels or LabelRules.load()
         translated = translations(names.given_name_equivalents if equivalents is None else equivalents)
         entities: dict[str, Entity] = {}
         forms: list[NameForm] = []

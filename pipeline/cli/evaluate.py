@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.batch.nlp import ModelNotFoundError
+from pipeline.batch.model import ModelNotFoundError
 from pipeline.cli.options import gold_option, model_option, models_option, raw_option
 
 

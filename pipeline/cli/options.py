@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from pipeline.batch.nlp import DEFAULT_MODEL
+from pipeline.batch.model import DEFAULT_MODEL
 from pipeline.records import DOCUMENTS
 
 #: Exit code when at least one document failed (its documents.jsonl line has ``status: "error"``).

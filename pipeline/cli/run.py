@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.batch.nlp import ModelNotFoundError
+from pipeline.batch.model import ModelNotFoundError
 from pipeline.cli.options import EXIT_DOCUMENT_ERRORS, model_option, models_option
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from pipeline.batch.nlp import ModelNotFoundError
+from pipeline.batch.model import ModelNotFoundError
 from pipeline.cli.options import EXIT_USAGE, gold_option, model_option, models_option, raw_option
 
 if TYPE_CHECKING:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pipeline.batch.nlp import DEFAULT_MODEL
+from pipeline.batch.model import DEFAULT_MODEL
 from pipeline.evaluation.metrics import Report
 from pipeline.kb import KnowledgeBase
 from pipeline.kb.keys import NameKeys

@@ -1,15 +1,20 @@
 """Candidate generation: which knowledge-base entries a mention may name.
 
-Kept apart from the decision (``pipeline.link``), as in scispacy. For a
-mention's words it returns :class:`Candidate` objects, best evidence first:
+Kept apart from the decision (:mod:`pipeline.link.decision`), as in
+scispacy. For a mention's words it returns :class:`Candidate` objects, best
+evidence first:
 
 - ``exact``: a name form equal to the mention once case and accents are
   folded (``león trotsky`` = ``Leon Trotsky``);
 - ``variant``: equal on the skeleton key only, an unseen romanisation
   (``Trotzki``, ``Sokolovskaja``);
-- ``fuzzy``: close in edit distance (rapidfuzz), for OCR damage
-  (``Ratnon del Rio``, ``Dzerhinsky``); only for forms of 6 or more letters,
-  and never across grammatical sex (``Sedova`` is not ``Sedov``).
+- ``ocr``: equal once one OCR confusion (``rn`` for ``m``, names.yaml) is undone;
+- ``fuzzy``: close in edit distance (rapidfuzz), for other OCR damage
+  (``Ratnon del Rio``, ``Dzerhinsky``); only for forms of at least
+  ``fuzzy_min_letters`` (linking.yaml), and never across grammatical sex
+  (``Sedova`` is not ``Sedov``);
+- ``partial`` (:meth:`CandidateGenerator.partial`): a longer name around a known one;
+- ``title`` (:meth:`CandidateGenerator.by_last_word`): ``Mrs. Trotsky``, the woman of that name.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@
 - :mod:`~pipeline.review.formats`: one module per annotation tool (Prodigy, doccano), registered by name;
 - :mod:`~pipeline.review.importing`: reviewed tasks back in, compared with the export, as corrections;
 - :mod:`~pipeline.review.corrections`: the store under ``models/corrections/``;
+- :mod:`~pipeline.review.learn`: the learned layer the corrections imply (:func:`derive`);
 - :mod:`~pipeline.review.train`: rebuild ``models/learned/`` from the knowledge base and the corrections.
 
 The names below are re-exported lazily, so that ``import pipeline.review.inspection``
@@ -28,7 +29,8 @@ _EXPORTS = {
     **dict.fromkeys(("ImportSummary", "import_corrections", "corrections_from_task"), "importing"),
     **dict.fromkeys(("ACCEPTED", "REJECTED", "ADDED", "RELINKED", "ACTIONS", "corrections_dir",
                      "read_corrections"), "corrections"),
-    **dict.fromkeys(("TrainResult", "derive", "train", "summary_lines", "evaluation_lines"), "train"),
+    **dict.fromkeys(("TrainResult", "train", "summary_lines", "evaluation_lines"), "train"),
+    "derive": "learn",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -155,3 +155,26 @@ def test_a_one_document_batch_that_fails_becomes_an_error_record(pipe, monkeypat
     record = pipe.process_file(path)
     assert record["status"] == "error" and record["error"] == "RuntimeError: the model fell over"
     assert record["sha256"] and record["entities"] == []
+
+
+def test_a_component_added_after_the_linker_runs_after_it_on_the_whole_document():
+    """The batch layer runs the spaCy pipeline in order: nothing is skipped or moved by name."""
+    from spacy.language import Language
+
+    from pipeline.batch import Pipeline
+
+    seen: list[tuple[int, list[str]]] = []
+
+    @Language.component("test_after_linker")
+    def after_linker(doc):
+        seen.append((len(doc.text), [e.kb_id_ for e in doc.ents if e.label_ == "PERSON"]))
+        return doc
+
+    pipe = Pipeline()
+    pipe.nlp.add_pipe("test_after_linker", last=True)
+    text = "Leon Trotsky wrote to Natalia Sedova.\n\n" + "Nothing here but words.\n\n" * 40 + "Trotsky signed it."
+    pipe.analyse(text)
+    pipe.chunk_chars = 200  # now the same text goes through the model in pieces
+    clean, _ = pipe.analyse(text)
+    assert len(seen) == 2  # once per document, never once per piece
+    assert seen[0] == seen[1] == (len(clean.text), ["leon-trotsky", "natalia-sedova", "leon-trotsky"])

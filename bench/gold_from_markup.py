@@ -23,7 +23,10 @@ import re
 import sys
 from pathlib import Path
 
-_TOKEN = re.compile(r"\[\[(?P<text>[^\[\]|]+)\|(?P<id>[^\[\]|]*)\]\]|(?P<open>\{\{ignore\}\})|(?P<close>\{\{/ignore\}\})")
+_TOKEN = re.compile(
+    r"\[\[(?P<text>[^\[\]|]+)\|(?P<id>[^\[\]|]*)\]\]"  # [[surface|id]]
+    r"|(?P<open>\{\{ignore\}\})|(?P<close>\{\{/ignore\}\})"
+)
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 

@@ -21,9 +21,14 @@ GOLD_DIR = ROOT / "tests" / "gold"
 OWN_DIR = GOLD_DIR / "own"
 SEEDS_GOLD = GOLD_DIR / "seeds.jsonl"
 OWN_GOLD = GOLD_DIR / "own.jsonl"
+FRESH_DIR = GOLD_DIR / "fresh"
+FRESH_GOLD = GOLD_DIR / "fresh.jsonl"
+SEALED_DIR = GOLD_DIR / "sealed"
+SEALED_GOLD = GOLD_DIR / "sealed.jsonl"
 
 RAW_FILES = sorted(RAW_DIR.glob("*.txt"))
 OWN_FILES = sorted(OWN_DIR.glob("*.txt"))
+FRESH_FILES = sorted(FRESH_DIR.glob("*.txt"))
 OUTPUT_FILES = {"documents.jsonl", "entities.jsonl", "manifest.json"}
 
 
@@ -114,6 +119,12 @@ def raw_run(pipe, tmp_path_factory) -> BatchRun:
 def own_run(pipe, tmp_path_factory) -> BatchRun:
     """One full run over the second gold set's texts (tests/gold/own/*.txt)."""
     return _batch(pipe, OWN_FILES, tmp_path_factory.mktemp("own_run"))
+
+
+@pytest.fixture(scope="session")
+def fresh_run(pipe, tmp_path_factory) -> BatchRun:
+    """One full run over the third gold set's texts (tests/gold/fresh/*.txt; the sealed set never)."""
+    return _batch(pipe, FRESH_FILES, tmp_path_factory.mktemp("fresh_run"))
 
 
 @pytest.fixture(scope="session")

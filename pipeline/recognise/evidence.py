@@ -21,6 +21,7 @@ The titles and the repetition threshold are in ``recognise.yaml``.
 
 from __future__ import annotations
 
+import statistics
 from collections import Counter
 from dataclasses import dataclass
 
@@ -37,11 +38,13 @@ class DocEvidence:
 
     ``named`` the folded last words of persons the document names with
     evidence of their own (or the rules name); ``repeated`` the folded
-    strings the model calls a person often enough to be a character.
+    strings the model calls a person often enough to be a character;
+    ``typical_line`` the median length (characters) of the document's lines.
     """
 
     named: frozenset[str] = frozenset()
     repeated: frozenset[str] = frozenset()
+    typical_line: float = 0.0
 
 
 class NameEvidence:
@@ -60,19 +63,22 @@ class NameEvidence:
         named = {fold(doc[end - 1].text) for start, end in rules_people}
         named |= {fold(doc[end - 1].text) for start, end in spans if self.own(doc, start, end)}
         repeated = {key for key, n in counts.items() if n >= self.repeated_min}
-        return DocEvidence(frozenset(named), frozenset(repeated))
+        lines = [len(line) for line in doc.text.split("\n") if line.strip()]
+        return DocEvidence(frozenset(named), frozenset(repeated), statistics.median(lines) if lines else 0.0)
 
     def has(self, doc: Doc, ev: DocEvidence, start: int, end: int) -> bool:
         """Evidence of its own, or the document names it as a person elsewhere."""
         if self.own(doc, start, end):
             return True
+        if not _has_word(list(doc[start:end])):
+            return False
         return _key(doc, start, end) in ev.repeated or fold(doc[end - 1].text) in ev.named
 
     def own(self, doc: Doc, start: int, end: int) -> bool:
         """Initials before a word, a given name first, a title before, or a known person."""
         words = [t for t in doc[start:end] if not t.is_space]
-        if not words:
-            return False
+        if not _has_word(words):
+            return False  # initials only (N. Y., A. D.) are no name however they are cued
         return (
             self._initials_then_word(words)
             or (len(words) > 1 and self.context.given_like(words[0]))
@@ -108,3 +114,8 @@ class NameEvidence:
 def _key(doc: Doc, start: int, end: int) -> str:
     """The folded words of a span, whatever whitespace parts them."""
     return " ".join(fold(t.text) for t in doc[start:end] if not t.is_space)
+
+
+def _has_word(tokens: list[Token]) -> bool:
+    """A token of two letters or more: a span of initials only names nobody for sure."""
+    return any(sum(c.isalpha() for c in t.text) > 1 for t in tokens)

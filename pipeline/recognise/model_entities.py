@@ -76,7 +76,7 @@ class ModelEntities:
             start, end = self._trim_edges(doc, start, end)
             if self._rules_cover_better(w, start, end, people):
                 return None
-        if start >= end or self._broken(doc, ev, start, end, label):
+        if start >= end or self._broken(doc, ev, (start, end), label, people):
             return None
         if label != person and (self._looks_like_person(doc, start, end) or self._damaged_person_name(doc, start, end)):
             label = person
@@ -206,11 +206,12 @@ class ModelEntities:
 
     # -- a name wrapped over a line end ------------------------------------------------------
 
-    def _broken(self, doc: Doc, ev: DocEvidence, start: int, end: int, label: str) -> bool:
+    def _broken(self, doc: Doc, ev: DocEvidence, span: tuple[int, int], label: str, people: list[Proposal]) -> bool:
         """A span over a line break joins two things, unless it is a person's name wrapped."""
+        start, end = span
         if "\n" not in doc[start:end].text:
             return False
-        return label != self.person or not self._wrapped(doc, ev, start, end)
+        return label != self.person or not self._wrapped(doc, ev, start, end) or _two_people(doc, start, end, people)
 
     def _wrapped(self, doc: Doc, ev: DocEvidence, start: int, end: int) -> bool:
         """One name an OCR column wrapped (``Caroline C.<line end>Brown``): a single line
@@ -223,9 +224,15 @@ class ModelEntities:
             return False
         if not all(self._name_shaped(t) for t in doc[start:end] if not t.is_space):
             return False
-        if _starts_line(doc, start) and _ends_line(doc, end):
+        if (_starts_line(doc, start) and _ends_line(doc, end)) or not self._full_line(doc, ev, breaks[0]):
             return False
         return self.evidence.has(doc, ev, start, end)
+
+    def _full_line(self, doc: Doc, ev: DocEvidence, cut: int) -> bool:
+        """The line the break ends is about as long as the document's lines: a column wrapped
+        it (a short line is an entry of a list or an index: ``see Trotsky, Leon``)."""
+        line_start = doc.text.rfind("\n", 0, doc[cut].idx) + 1
+        return doc[cut].idx - line_start >= self.rules.wrapped_line_min_share * ev.typical_line
 
     def _name_shaped(self, token: Token) -> bool:
         """Initials, a particle, or a capitalised word (apostrophes allowed: O'Brien)."""
@@ -264,6 +271,14 @@ def _after_possessive(doc: Doc, start: int, end: int, possessives: tuple[str, ..
         if doc[k].lower_ in possessives:
             return k + 1
     return start
+
+
+def _two_people(doc: Doc, start: int, end: int, people: list[Proposal]) -> bool:
+    """The rules name a person on each side of the line break: two lines of a list or a
+    heading and a byline (``Stalin, Joseph<line end>Étienne, see Zborowski``), not one name."""
+    cut = next(k for k in range(start, end) if "\n" in doc[k].text)
+    inside = [p for p in people if start <= p.start and p.end <= end]
+    return any(p.end <= cut for p in inside) and any(p.start > cut for p in inside)
 
 
 def _starts_line(doc: Doc, start: int) -> bool:

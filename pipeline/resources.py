@@ -222,3 +222,6 @@ class RecogniseRules(_View):
     exact_only_key_letters: int
     max_name_words: int
     match_extra_tokens: int
+    evidence_titles: tuple[str, ...]
+    repeated_person_min: int
+    wrapped_line_min_share: float

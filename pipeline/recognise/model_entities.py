@@ -23,6 +23,7 @@ from spacy.tokens import Doc, Span, Token
 from pipeline.kb import KnowledgeBase
 from pipeline.kb.keys import fold
 from pipeline.recognise.context import INITIALS, NameContext
+from pipeline.recognise.evidence import DocEvidence, NameEvidence
 from pipeline.recognise.selection import MODEL, Proposal
 from pipeline.recognise.state import DocWords
 from pipeline.resources import LabelRules
@@ -44,18 +45,27 @@ class ModelEntities:
         self.coordinators = frozenset(rules.coordinators)
         self.not_name_pos = frozenset(rules.not_name_pos)
         self.edge_pos = frozenset(rules.edge_pos)
+        self.evidence = NameEvidence(kb, context, self.person)
 
     def propose(self, w: DocWords, rules: list[Proposal]) -> list[Proposal]:
         """The model's entities repaired; ``rules`` the other families' proposals."""
         people = [p for p in rules if p.label == self.person]
+        ev = self._document_evidence(w, people)
         out = []
         for ent in w.doc.ents:
-            proposal = self._repaired(w, ent, people)
+            proposal = self._repaired(w, ent, people, ev)
             if proposal is not None:
                 out.append(proposal)
         return out
 
-    def _repaired(self, w: DocWords, ent: Span, people: list[Proposal]) -> Proposal | None:
+    def _document_evidence(self, w: DocWords, people: list[Proposal]) -> DocEvidence:
+        """Who this document names as a person: the model's persons (trimmed) and the rules'."""
+        doc = w.doc
+        spans = [self._trim(doc, e.start, e.end) for e in doc.ents if self.labels.of_model(e.label_) == self.person]
+        spans = [(start, end) for start, end in spans if start < end]
+        return self.evidence.for_document(doc, spans, [(p.start, p.end) for p in people])
+
+    def _repaired(self, w: DocWords, ent: Span, people: list[Proposal], ev: DocEvidence) -> Proposal | None:
         doc, person, possessives = w.doc, self.person, self.rules.possessives
         start, end = self._trim(doc, ent.start, ent.end)
         label = self.labels.of_model(ent.label_)
@@ -66,11 +76,11 @@ class ModelEntities:
             start, end = self._trim_edges(doc, start, end)
             if self._rules_cover_better(w, start, end, people):
                 return None
-        if start >= end or "\n" in doc[start:end].text:
+        if start >= end or self._broken(doc, ev, (start, end), label, people):
             return None
         if label != person and (self._looks_like_person(doc, start, end) or self._damaged_person_name(doc, start, end)):
             label = person
-        if label == person and not self._plausible_person(w, start, end):
+        if label == person and not self._plausible_person(w, start, end, ev):
             return None
         return Proposal(start, end, label, MODEL)
 
@@ -158,17 +168,18 @@ class ModelEntities:
 
     # -- a person span that is no person ------------------------------------------------------
 
-    def _plausible_person(self, w: DocWords, start: int, end: int) -> bool:
+    def _plausible_person(self, w: DocWords, start: int, end: int, ev: DocEvidence) -> bool:
         span = w.doc[start:end]
-        if self._part_of_something_else(w, start, end) or self._not_a_name(w, start, end):
+        if self._part_of_something_else(w, start, end) or self._not_a_name(w, start, end, ev):
             return False
         return any(t.text[:1].isupper() for t in span)
 
     def _part_of_something_else(self, w: DocWords, start: int, end: int) -> bool:
-        """Several people, a line break, another name, a work's title or a common noun."""
+        """Several people, another name, a work's title or a common noun (a line break is
+        :meth:`_repaired`'s: only a name wrapped over a line end gets here with one)."""
         doc, context = w.doc, self.context
         span = doc[start:end]
-        if any(t.lower_ in self.coordinators for t in span) or "\n" in span.text:
+        if any(t.lower_ in self.coordinators for t in span):
             return True
         if context.inside_other_name(doc, start, end) or context.is_work_title(w, start):
             return True
@@ -178,18 +189,57 @@ class ModelEntities:
             return True  # the Duma, the Gestapo, a Menshevik
         return False
 
-    def _not_a_name(self, w: DocWords, start: int, end: int) -> bool:
-        """Common words only, a derived word or a plural group."""
+    def _not_a_name(self, w: DocWords, start: int, end: int, ev: DocEvidence) -> bool:
+        """Common words only (unless there is evidence of a person: Tom, Dr. Read, J. Jackson),
+        a derived word or a plural group."""
         context = self.context
         span = w.doc[start:end]
         if all(context.common_word(w, t) and not context.name_word(t) for t in span if t.is_alpha):
-            return True  # headings such as "Family Formation", "Death"
+            if not self.evidence.has(w.doc, ev, start, end):
+                return True  # headings such as "Family Formation", "Death"
         last = fold(span[-1].text)
         if last.endswith(context.derived) and span[-1].text[:1].isupper():
             stem = context.derived_stem(last)
             if stem is not None:
                 return True
         return self._plural_group(w.doc, start, end)
+
+    # -- a name wrapped over a line end ------------------------------------------------------
+
+    def _broken(self, doc: Doc, ev: DocEvidence, span: tuple[int, int], label: str, people: list[Proposal]) -> bool:
+        """A span over a line break joins two things, unless it is a person's name wrapped."""
+        start, end = span
+        if "\n" not in doc[start:end].text:
+            return False
+        return label != self.person or not self._wrapped(doc, ev, start, end) or _two_people(doc, start, end, people)
+
+    def _wrapped(self, doc: Doc, ev: DocEvidence, start: int, end: int) -> bool:
+        """One name an OCR column wrapped (``Caroline C.<line end>Brown``): a single line
+        break (no paragraph break) inside name-shaped words, with evidence of a person, and
+        not two whole lines (a list, or a heading over a line)."""
+        breaks = [k for k in range(start, end) if "\n" in doc[k].text]
+        if len(breaks) != 1 or doc[breaks[0]].text.count("\n") != 1 or not doc[breaks[0]].is_space:
+            return False
+        if not start < breaks[0] < end - 1:
+            return False
+        if not all(self._name_shaped(t) for t in doc[start:end] if not t.is_space):
+            return False
+        if (_starts_line(doc, start) and _ends_line(doc, end)) or not self._full_line(doc, ev, breaks[0]):
+            return False
+        return self.evidence.has(doc, ev, start, end)
+
+    def _full_line(self, doc: Doc, ev: DocEvidence, cut: int) -> bool:
+        """The line the break ends is about as long as the document's lines: a column wrapped
+        it (a short line is an entry of a list or an index: ``see Trotsky, Leon``)."""
+        line_start = doc.text.rfind("\n", 0, doc[cut].idx) + 1
+        return doc[cut].idx - line_start >= self.rules.wrapped_line_min_share * ev.typical_line
+
+    def _name_shaped(self, token: Token) -> bool:
+        """Initials, a particle, or a capitalised word (apostrophes allowed: O'Brien)."""
+        text = token.text
+        if INITIALS.match(text) or token.lower_ in self.context.particles:
+            return True
+        return text[:1].isupper() and text.replace("’", "").replace("'", "").isalpha()
 
     def _plural_group(self, doc: Doc, start: int, end: int) -> bool:
         """A plural name after a determiner or a number: the Trotskys, the two Levs."""
@@ -221,3 +271,27 @@ def _after_possessive(doc: Doc, start: int, end: int, possessives: tuple[str, ..
         if doc[k].lower_ in possessives:
             return k + 1
     return start
+
+
+def _two_people(doc: Doc, start: int, end: int, people: list[Proposal]) -> bool:
+    """The rules name a person on each side of the line break: two lines of a list or a
+    heading and a byline (``Stalin, Joseph<line end>Étienne, see Zborowski``), not one name."""
+    cut = next(k for k in range(start, end) if "\n" in doc[k].text)
+    inside = [p for p in people if start <= p.start and p.end <= end]
+    return any(p.end <= cut for p in inside) and any(p.start > cut for p in inside)
+
+
+def _starts_line(doc: Doc, start: int) -> bool:
+    """Nothing but punctuation between the last line break (or the start) and ``start``."""
+    k = start - 1
+    while k >= 0 and doc[k].is_punct:
+        k -= 1
+    return k < 0 or "\n" in doc[k].text
+
+
+def _ends_line(doc: Doc, end: int) -> bool:
+    """Nothing but punctuation between ``end`` and the next line break (or the end)."""
+    k = end
+    while k < len(doc) and doc[k].is_punct:
+        k += 1
+    return k >= len(doc) or "\n" in doc[k].text

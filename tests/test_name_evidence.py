@@ -1,0 +1,76 @@
+"""Evidence of a person keeps a model PERSON span the blanket tests would drop
+(pipeline/recognise/evidence.py), and only then: headings, list lines and
+derived words stay out. Through the real pipeline (model, rules, knowledge base)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import persons
+
+
+def _person_texts(pipe, text: str) -> list[str]:
+    record = pipe.process_text(text, "evidence")
+    return [e["text"] for e in persons(record)]
+
+
+def test_frequent_surname_with_initials_kept(pipe) -> None:
+    texts = _person_texts(pipe, "The sheriff said that J. Jackson and O. F. Smith were seen at the mill.")
+    assert "J. Jackson" in texts and "O. F. Smith" in texts
+
+
+def test_frequent_surname_after_a_title_kept(pipe) -> None:
+    texts = _person_texts(pipe, "Yesterday Dr. Read said that the fever had passed.")
+    assert "Read" in texts
+
+
+def test_bare_frequent_given_name_repeated_in_a_story_kept(pipe) -> None:
+    story = (
+        "Tom went down to the river. Tom saw the boat and called out. "
+        "Nobody answered, so Tom sat on the bank and waited. At dusk Tom walked home."
+    )
+    assert _person_texts(pipe, story).count("Tom") >= 3
+
+
+def test_name_wrapped_over_a_column_line_kept(pipe) -> None:
+    column = (
+        "The committee met on Tuesday evening at the hall and heard Mr.\n"
+        "William Murphy speak at length about the new bridge, after which\n"
+        "a letter from Caroline C.\n"
+        "Brown was read to the members present and warmly applauded.\n"
+    )
+    texts = [t.replace("\n", " ") for t in _person_texts(pipe, column)]
+    assert "Caroline C. Brown" in texts
+
+
+def test_heading_of_common_words_still_dropped(pipe) -> None:
+    texts = _person_texts(pipe, "Family Formation\n\nThe police recovered the car on Monday near the station.")
+    assert not any("Family" in t or "Formation" in t for t in texts)
+
+
+def test_two_list_lines_not_joined(pipe) -> None:
+    index = (
+        "Sedov, Lev Lvovich (1906-1938), 12, 40\n"
+        "Stalin, Joseph (1878-1953), 44-58, 233\n"
+        "Starik, see Trotsky, Leon\n"
+        "Taşkıran, Hüseyin, police clerk at Büyükada, 61\n"
+    )
+    assert not any("\n" in t for t in _person_texts(pipe, index))
+
+
+def test_short_lines_of_a_list_not_joined(pipe) -> None:
+    roll = "Present at the meeting:\nJohn Smith\nMary Brown\nThe chairman opened the session at noon.\n"
+    assert not any("\n" in t for t in _person_texts(pipe, roll))
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("The Trotsky family left Prinkipo in 1933 for France.", "Trotsky family"),
+        ("Every Trotskyist in Paris read the Bulletin that week.", "Trotskyist"),
+    ],
+)
+def test_families_and_followers_still_not_persons(pipe, text: str, word: str) -> None:
+    assert word not in _person_texts(pipe, text)
+    if word == "Trotskyist":
+        assert not any("Trotskyist" in t for t in _person_texts(pipe, text))

@@ -227,3 +227,8 @@ def test_cli_shows_dropped_spans(tmp_path):
 def test_cli_help_has_an_example():
     result = CliRunner().invoke(cli, ["clean", "--help"])
     assert "--show-dropped" in result.output and "namelink clean --show-dropped" in result.output
+
+
+def test_a_tables_last_cell_is_never_joined_to_the_line_after_it(plain):
+    text = plain.clean("Name | Born\nLev Bronstein | 1879,\nthen the notes.\n").text
+    assert "1879,\n\nthen the notes." in text

@@ -41,8 +41,8 @@ def table_edits(state: CleaningState) -> list[Edit]:
         state.keep(lines[first][0], lines[last][1])
         for s, e in lines[first : last + 1]:
             edits.extend(_row_edits(text, s, e, sep))
-        # Rows end in a paragraph break too, so no later step joins the last cell of a row to the next row.
-        edits.extend((e, e + 1, CELL_BREAK) for _, e in lines[first:last])
+        # Rows end in a paragraph break too, so no later step joins a row's last cell to the next line.
+        edits.extend((e, e + 1, CELL_BREAK) for _, e in lines[first : last + 1] if e < len(text))
     return edits
 
 

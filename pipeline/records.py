@@ -46,8 +46,21 @@ class EntityRecord(TypedDict):
     method: str | None
 
 
+class DroppedSpan(TypedDict):
+    """A raw span cleaning deleted as not being the document's text: ``raw[raw_start:raw_end]``,
+    and why, as ``step:rule`` (``boilerplate:breadcrumb``, ``boilerplate:footer``,
+    ``boilerplate:teaser``, ``boilerplate:social``, ``boilerplate:link``, ``markdown:image``)."""
+
+    raw_start: int
+    raw_end: int
+    reason: str
+
+
 class DocumentRecord(TypedDict):
-    """One line of ``documents.jsonl``; ``text`` is None and ``entities`` empty on error."""
+    """One line of ``documents.jsonl``; ``text`` is None and ``entities`` and ``dropped`` empty on error.
+
+    dropped: every raw span the cleaning deleted as boilerplate (or a markdown image), in raw order.
+    """
 
     doc_id: str
     source: str
@@ -57,6 +70,7 @@ class DocumentRecord(TypedDict):
     error: str | None
     text: str | None
     entities: list[EntityRecord]
+    dropped: list[DroppedSpan]
 
 
 class EntityRow(TypedDict):

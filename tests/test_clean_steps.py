@@ -43,6 +43,7 @@ def registered():
 def test_the_configured_steps_are_the_documented_ones_in_order():
     assert DEFAULT_STEPS == [
         "unicode",
+        "tables",
         "invisible",
         "boilerplate",
         "markdown",

@@ -27,7 +27,7 @@ from pipeline.kb import KnowledgeBase
 from pipeline.output import atomic_writer, write_json
 from pipeline.records import NIL_PREFIX
 
-DOCUMENT_KEYS = {"doc_id", "source", "sha256", "encoding", "status", "error", "text", "entities"}
+DOCUMENT_KEYS = {"doc_id", "source", "sha256", "encoding", "status", "error", "text", "entities", "dropped"}
 ENTITY_KEYS = {"start", "end", "raw_start", "raw_end", "text", "label", "entity_id", "canonical", "score", "method"}
 ROW_KEYS = {"entity_id", "canonical", "label", "in_kb", "wikidata", "mentions", "documents", "surface_forms"}
 

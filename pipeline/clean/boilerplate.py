@@ -3,7 +3,11 @@
 Three kinds of lines are deleted (their content; the newlines stay for the
 later steps): share bars, link-only lines and breadcrumbs; footer paragraphs
 (a line matching ``footer_patterns`` and the rest of its paragraph); and a
-trailing run of related-article teasers.
+trailing run of related-article teasers. Only on positive evidence: a line the
+``tables`` step kept is never dropped, nor a breadcrumb or link-only line
+holding name-shaped content; every deleted line is listed in the state's
+``dropped`` with its rule (``boilerplate:breadcrumb``, ``:link``, ``:social``,
+``:footer``, ``:teaser``).
 """
 
 from __future__ import annotations
@@ -13,9 +17,16 @@ import re
 from pipeline.clean.config import CleanConfig, TeaserPolicy
 from pipeline.clean.steps import CleaningState, cleaning_step, line_spans
 from pipeline.io.offsets import Edit
+from pipeline.kb.lexicon import english_segmenter
 
 Lines = list[tuple[int, int]]
+#: Per line: the rule that drops it (``breadcrumb``, ``footer``...), or None.
+Rules = list[str | None]
 
+#: A word, for the name-shape test.
+_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+#: A markdown link's target or a bare address: not the visible text of a link.
+_LINK_TARGET = re.compile(r"\]\([^)]*\)|<?https?://\S+>?|www\.\S+")
 _LINK_ONLY = re.compile(r"(\[[^\]]*\]\([^)]*\)|<?https?://\S+>?|www\.\S+)+")
 
 
@@ -23,28 +34,62 @@ _LINK_ONLY = re.compile(r"(\[[^\]]*\]\([^)]*\)|<?https?://\S+>?|www\.\S+)+")
 def boilerplate_edits(state: CleaningState) -> list[Edit]:
     """Delete share bars, link-only lines, breadcrumbs, footer paragraphs and trailing teasers.
 
-    Reads ``social_words``, ``breadcrumb_*``, ``footer_patterns``, ``date_line``
-    and ``teasers:`` of cleaning.yaml.
+    Reads ``social_words``, ``breadcrumb_*``, ``name_shape:``, ``footer_patterns``,
+    ``date_line`` and ``teasers:`` of cleaning.yaml. A line the ``tables`` step kept
+    is never dropped; a link-only line or breadcrumb holding name-shaped content
+    (:func:`has_name_shape`) neither. Every deleted line is recorded in
+    ``state.dropped`` as ``boilerplate:<rule>``.
     """
     text, config = state.text, state.config
     lines = list(line_spans(text))
-    drop = [is_boilerplate_line(text[s:e], config) for s, e in lines]
+    kept = [state.is_kept(s, e) for s, e in lines]
+    pairs = zip(lines, kept, strict=True)
+    drop: Rules = [None if k else boilerplate_rule(text[s:e], state, text) for (s, e), k in pairs]
     _mark_footer_paragraphs(text, lines, drop, config)
     _mark_teasers(text, lines, drop, config)
-    return [(s, e, "") for (s, e), gone in zip(lines, drop, strict=True) if gone and e > s]
+    gone = zip(lines, drop, kept, strict=True)
+    return [state.drop(s, e, f"boilerplate:{rule}") for (s, e), rule, keep in gone if rule and not keep and e > s]
 
 
-def is_boilerplate_line(line: str, config: CleanConfig) -> bool:
-    """Whether one line, on its own, is a share bar, a link-only line or a breadcrumb."""
+def boilerplate_rule(line: str, state: CleaningState, text: str = "") -> str | None:
+    """The rule that makes one line, on its own, boilerplate: ``social`` (a share bar),
+    ``link`` (a link-only line) or ``breadcrumb``; None for a line of content.
+
+    line (str): The line.
+    state (CleaningState): The document's state (its rules and the name words).
+    text (str): The whole text: a breadcrumb's last segment may hold a name the text repeats.
+    """
+    config = state.config
     words = [w.strip(".,:;!?()").lower() for w in line.split()]
     words = [w for w in words if w]
     if not words:
-        return False
+        return None
     if all(w in config.social_words for w in words):
-        return True
+        return "social"
     if _is_link_only(line):
+        return None if has_name_shape(_LINK_TARGET.sub("", line), state) else "link"
+    return "breadcrumb" if _is_breadcrumb(line, state, text) else None
+
+
+def has_name_shape(segment: str, state: CleaningState) -> bool:
+    """Whether ``segment`` holds name-shaped content: a capitalised word the knowledge base
+    knows as a name, or two capitalised words in a row that are neither all menu words nor
+    all common English words (``name_shape:`` of cleaning.yaml)."""
+    policy = state.config.name_shape
+    words = _WORD.findall(segment)
+    capital = [w[0].isupper() and w.lower() not in policy.menu_words for w in words]
+    if any(cap and state.splitter.is_name(w) for w, cap in zip(words, capital, strict=True)):
         return True
-    return _is_breadcrumb(line, config)
+    for i in range(len(words) - 1):
+        a, b = words[i], words[i + 1]
+        pair_capital = a[0].isupper() and b[0].isupper() and (capital[i] or capital[i + 1])
+        if pair_capital and not (_is_common(a, policy.common_count) and _is_common(b, policy.common_count)):
+            return True
+    return False
+
+
+def _is_common(word: str, count: float) -> bool:
+    return english_segmenter().unigrams.get(word.lower(), 0.0) >= count
 
 
 def _is_link_only(line: str) -> bool:
@@ -52,27 +97,36 @@ def _is_link_only(line: str) -> bool:
     return bool(stripped) and bool(_LINK_ONLY.fullmatch(stripped))
 
 
-def _is_breadcrumb(line: str, config: CleanConfig) -> bool:
+def _is_breadcrumb(line: str, state: CleaningState, text: str) -> bool:
+    """Short segments between enough separators, and no name in them but in the last one
+    (the current page's title) when the text repeats it."""
+    config = state.config
     seps = config.breadcrumb_separators
     count = sum(line.count(sep) for sep in seps)
     if count < config.breadcrumb_min_separators:
         return False
     parts = re.split("|".join(map(re.escape, seps)), line)
     limit = config.breadcrumb_max_words_per_segment
-    return all(len(p.split()) <= limit for p in parts)
+    if not all(len(p.split()) <= limit for p in parts):
+        return False
+    if any(has_name_shape(p, state) for p in parts[:-1]):
+        return False
+    last = parts[-1].strip()
+    return not has_name_shape(last, state) or text.count(last) > 1
 
 
-def _mark_footer_paragraphs(text: str, lines: Lines, drop: list[bool], config: CleanConfig) -> None:
+def _mark_footer_paragraphs(text: str, lines: Lines, drop: Rules, config: CleanConfig) -> None:
     in_footer = False
     for i, (s, e) in enumerate(lines):
         line = text[s:e]
         if not line.strip():
             in_footer = False
         elif in_footer or any(p.search(line) for p in config.footer):
-            drop[i] = in_footer = True
+            drop[i] = drop[i] or "footer"
+            in_footer = True
 
 
-def _mark_teasers(text: str, lines: Lines, drop: list[bool], config: CleanConfig) -> None:
+def _mark_teasers(text: str, lines: Lines, drop: Rules, config: CleanConfig) -> None:
     """Drop a trailing run of related-article teasers (title, summary, byline, date).
 
     Only at the very end of the text, only short lines, at least two
@@ -91,7 +145,7 @@ def _mark_teasers(text: str, lines: Lines, drop: list[bool], config: CleanConfig
     if any(lines[k][1] - lines[k][0] > policy.max_line_chars for k in tail):
         return
     for k in tail:
-        drop[k] = True
+        drop[k] = "teaser"
 
 
 def _teaser_start(dates: list[int], filled: int, policy: TeaserPolicy) -> int | None:

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # The step modules register the built-in steps when imported.
-from pipeline.clean import boilerplate, markup  # noqa: F401
+from pipeline.clean import boilerplate, markup, tables  # noqa: F401
 from pipeline.clean.config import CleanConfig
 from pipeline.clean.glue import GlueSplitter
-from pipeline.clean.steps import CleaningState, CleaningStep, resolve_steps
+from pipeline.clean.steps import CleaningState, CleaningStep, Dropped, resolve_steps
 from pipeline.io.offsets import MappedText
 from pipeline.resources import rules
 
@@ -28,11 +28,14 @@ class CleanText:
     mapping (MappedText): Each clean character's raw span.
     emphasis (list[tuple[int, int]]): Clean spans that were in italics in the
         source: titles of works, mostly.
+    dropped (list[Dropped]): Raw spans the cleaning deleted as not being the
+        document's text, in raw order, each with its reason (``boilerplate:breadcrumb``).
     """
 
     text: str
     mapping: MappedText = field(repr=False)
     emphasis: list[tuple[int, int]] = field(default_factory=list)
+    dropped: list[Dropped] = field(default_factory=list)
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """Raw offsets of the clean span ``[start, end)`` (see :meth:`MappedText.raw_span`)."""
@@ -88,14 +91,15 @@ class Cleaner:
         """Clean one document.
 
         raw (str): The decoded text of the file.
-        RETURNS (CleanText): The clean text, its map to raw offsets and its emphasis spans.
+        RETURNS (CleanText): The clean text, its map to raw offsets, its emphasis spans and what it dropped.
         """
         state = CleaningState(self.config, self.splitter, MappedText.from_raw(raw))
         for _name, step in self.steps:
             state.mapped = state.mapped.apply(step(state))
         mapped = state.mapped
         emphasis = [mapped.clean_span(a, b) for a, b in state.emphasis]
-        return CleanText(mapped.text, mapped, [(a, b) for a, b in emphasis if a < b])
+        dropped = sorted(state.dropped, key=lambda d: (d["raw_start"], d["raw_end"]))
+        return CleanText(mapped.text, mapped, [(a, b) for a, b in emphasis if a < b], dropped)
 
 
 def name_aware_cleaner(models: str | Path | None = None, lang: str | None = None) -> Cleaner:

@@ -30,6 +30,33 @@ class TeaserPolicy:
 
 
 @dataclass(frozen=True)
+class TablePolicy:
+    """What counts as a table (``tables:``): its lines are content, each cell a segment.
+
+    separators (tuple[str, ...]): Cell separators (``|``, a tab).
+    min_rows (int): Consecutive lines with the same count of one separator that make a table.
+    min_separators (int): Separators a row has at least.
+    """
+
+    separators: tuple[str, ...]
+    min_rows: int
+    min_separators: int
+
+
+@dataclass(frozen=True)
+class NameShapePolicy:
+    """When a line holds name-shaped content and so is never dropped as navigation (``name_shape:``).
+
+    menu_words (frozenset[str]): Words of site menus; two capitalised ones in a row are not a name.
+    common_count (float): A word this frequent in English counts (wordsegment's) is a common
+        word, and two capitalised common words in a row ("House Museums") are a title, not a name.
+    """
+
+    menu_words: frozenset[str]
+    common_count: float
+
+
+@dataclass(frozen=True)
 class HardWrapPolicy:
     """When a document counts as hard-wrapped (``hard_wrap:``).
 
@@ -63,6 +90,8 @@ class CleanConfig:
     citation (re.Pattern): Citation markers to delete.
     keep_hyphen_prefixes (frozenset[str]): Words that keep their hyphen at a line end.
     teasers (TeaserPolicy): See :class:`TeaserPolicy`.
+    tables (TablePolicy): See :class:`TablePolicy`.
+    name_shape (NameShapePolicy): See :class:`NameShapePolicy`.
     hard_wrap (HardWrapPolicy): See :class:`HardWrapPolicy`.
     segmentation (dict[str, Any]): The glued-word splitter's settings, as in the YAML.
     """
@@ -77,6 +106,8 @@ class CleanConfig:
     citation: re.Pattern
     keep_hyphen_prefixes: frozenset[str]
     teasers: TeaserPolicy
+    tables: TablePolicy
+    name_shape: NameShapePolicy
     hard_wrap: HardWrapPolicy
     segmentation: dict[str, Any]
 
@@ -99,6 +130,15 @@ class CleanConfig:
             citation=re.compile(rules["citation_pattern"], re.I),
             keep_hyphen_prefixes=frozenset(rules["keep_hyphen_prefixes"]),
             teasers=TeaserPolicy(**rules["teasers"]),
+            tables=TablePolicy(
+                separators=tuple(rules["tables"]["separators"]),
+                min_rows=int(rules["tables"]["min_rows"]),
+                min_separators=int(rules["tables"]["min_separators"]),
+            ),
+            name_shape=NameShapePolicy(
+                menu_words=frozenset(w.lower() for w in rules["name_shape"]["menu_words"]),
+                common_count=float(rules["name_shape"]["common_count"]),
+            ),
             hard_wrap=HardWrapPolicy(**rules["hard_wrap"]),
             segmentation=rules["segmentation"],
         )

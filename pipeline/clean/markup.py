@@ -34,7 +34,16 @@ def markdown_step(state: CleaningState) -> list[Edit]:
     """
     for match in ITALIC.finditer(state.text):
         state.add_emphasis(*match.span(1))
-    return markdown_edits(state.text)
+    edits = markdown_edits(state.text)
+    _record_images(state, edits)
+    return edits
+
+
+def _record_images(state: CleaningState, edits: list[Edit]) -> None:
+    """List each deleted image (alt text and address: content the text loses) as ``markdown:image``."""
+    for match in _MARKDOWN[0][0].finditer(state.text):
+        if any(s <= match.start() and match.end() <= e for s, e, _ in edits):
+            state.drop(match.start(), match.end(), "markdown:image")  # the edit itself is already in ``edits``
 
 
 def markdown_edits(text: str) -> list[Edit]:

@@ -13,12 +13,21 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 import ftfy
 
 from pipeline.clean.config import CleanConfig
 from pipeline.clean.glue import GlueSplitter
 from pipeline.io.offsets import Edit, MappedText, line_edits
+
+
+class Dropped(TypedDict):
+    """A raw span cleaning deleted as not being the document's text, and why (``step:rule``)."""
+
+    raw_start: int
+    raw_end: int
+    reason: str
 
 
 @dataclass
@@ -31,12 +40,18 @@ class CleaningState:
         Cleaner replaces it after each step.
     emphasis (list[tuple[int, int]]): Raw spans a step found in italics (the
         markdown step records them before it deletes the asterisks).
+    dropped (list[Dropped]): Raw spans a step deleted as not being the
+        document's text, each with its reason (``"boilerplate:breadcrumb"``).
+    kept (list[tuple[int, int]]): Raw spans a step found to be content (the
+        tables step's tables), which later steps must not drop.
     """
 
     config: CleanConfig
     splitter: GlueSplitter
     mapped: MappedText
     emphasis: list[tuple[int, int]] = field(default_factory=list)
+    dropped: list[Dropped] = field(default_factory=list)
+    kept: list[tuple[int, int]] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -47,6 +62,22 @@ class CleaningState:
         """Record ``[start, end)`` of the current text as emphasis (kept as raw offsets,
         so that later edits cannot shift it)."""
         self.emphasis.append(self.mapped.raw_span(start, end))
+
+    def drop(self, start: int, end: int, reason: str) -> Edit:
+        """Record ``[start, end)`` of the current text as dropped for ``reason`` (kept as raw
+        offsets) and return the edit that deletes it."""
+        raw_start, raw_end = self.mapped.raw_span(start, end)
+        self.dropped.append({"raw_start": raw_start, "raw_end": raw_end, "reason": reason})
+        return (start, end, "")
+
+    def keep(self, start: int, end: int) -> None:
+        """Record ``[start, end)`` of the current text as content no later step may drop."""
+        self.kept.append(self.mapped.raw_span(start, end))
+
+    def is_kept(self, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` of the current text overlaps a span recorded by :meth:`keep`."""
+        raw_start, raw_end = self.mapped.raw_span(start, end)
+        return any(raw_start < b and a < raw_end for a, b in self.kept)
 
 
 CleaningStep = Callable[[CleaningState], list[Edit]]

@@ -1,4 +1,5 @@
-"""``namelink clean``: print a file's clean text (:class:`pipeline.clean.cleaner.Cleaner`)."""
+"""``namelink clean``: print a file's clean text (:class:`pipeline.clean.cleaner.Cleaner`) and,
+with ``--show-dropped``, the raw spans the cleaning dropped and why."""
 
 from __future__ import annotations
 
@@ -8,16 +9,26 @@ import click
 
 from pipeline.cli.options import models_option
 
+#: Characters of a dropped span shown on its line before it is cut with an ellipsis.
+SHOWN_CHARS = 70
+
 
 @click.command("clean")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @models_option()
-def clean_command(file: Path, models_dir: Path | None) -> None:
+@click.option(
+    "--show-dropped",
+    is_flag=True,
+    help="After the clean text, list each dropped raw span: raw offsets, reason, its text on one line.",
+)
+@click.option("--no-text", is_flag=True, help="With --show-dropped: print only the dropped spans.")
+def clean_command(file: Path, models_dir: Path | None, show_dropped: bool, no_text: bool) -> None:
     """Print the clean text of FILE (boilerplate, markup and citations removed, glued words split).
 
     \b
-    Example:
+    Examples:
         namelink clean raw/000_e5c80eea1864f996.txt | less
+        namelink clean --show-dropped --no-text raw/001_8f575d694cbba0d8.txt
     """
     from pipeline.clean import name_aware_cleaner
     from pipeline.io import InputError, read_document
@@ -26,4 +37,18 @@ def clean_command(file: Path, models_dir: Path | None) -> None:
         raw = read_document(file)
     except InputError as err:
         raise click.ClickException(str(err)) from err
-    click.echo(name_aware_cleaner(models_dir).clean(raw.text).text)
+    clean = name_aware_cleaner(models_dir).clean(raw.text)
+    if not (show_dropped and no_text):
+        click.echo(clean.text)
+    if show_dropped:
+        click.echo(f"-- dropped: {len(clean.dropped)} span(s)")
+        for span in clean.dropped:
+            click.echo(dropped_line(raw.text, span["raw_start"], span["raw_end"], span["reason"]))
+
+
+def dropped_line(raw: str, start: int, end: int, reason: str) -> str:
+    """``start-end  reason  text``: a dropped span on one line, its whitespace collapsed and cut."""
+    text = " ".join(raw[start:end].split())
+    if len(text) > SHOWN_CHARS:
+        text = text[: SHOWN_CHARS - 1] + "…"
+    return f"{start}-{end}\t{reason}\t{text}"

@@ -51,6 +51,7 @@ def document_record(
         "error": error,
         "text": clean.text if clean and not error else None,
         "entities": entity_records(doc, clean) if doc is not None and clean and not error else [],
+        "dropped": [dict(d) for d in clean.dropped] if clean and not error else [],  # type: ignore[misc]
     }
 
 

@@ -222,3 +222,7 @@ class RecogniseRules(_View):
     exact_only_key_letters: int
     max_name_words: int
     match_extra_tokens: int
+    inverted_surname_words: int
+    inverted_given_words: int
+    inverted_name_ends: tuple[str, ...]
+    inverted_not_gloss_pos: tuple[str, ...]

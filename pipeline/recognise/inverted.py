@@ -77,6 +77,8 @@ class InvertedNames:
         end, most = i + 1, i + self.rules.inverted_given_words
         while end < len(doc) and end < most:
             tok = doc[end]
+            if doc[end - 1].text.endswith(".") and not _dotted_initials(tok):
+                break  # Thatcher, Ian D. A Short Life: after a dotted initial, only more initials
             if context.given_like(tok) or context.is_patronymic(tok) or INITIALS.match(tok.text):
                 end += 1
             elif tok.lower_ in context.particles and end + 1 < len(doc) and self._delimited(doc, end + 1):

@@ -135,8 +135,10 @@ class PersonRules(SharedDataComponent):
         families = self.families
         words = DocWords.read(doc, families.labels)
         kb = families.kb_matches.propose(words)
-        shapes = families.shapes.propose(words, kb) + families.inverted.propose(words)
+        inverted = families.inverted.propose(words)
+        shapes = families.shapes.propose(words, kb) + inverted
         proposals = kb + shapes + families.model_entities.propose(words, kb + shapes)
+        proposals = _not_crossing(proposals, inverted, families.labels.person)
         proposals = _filtered(doc, proposals, families)
         ents = []
         for p in best_non_overlapping(proposals, families.labels.person):
@@ -166,3 +168,16 @@ def _filtered(doc: Doc, proposals: list[Proposal], families: RuleFamilies) -> li
     if kb.rejected_entities:  # strings a reviewer rejected (models/learned/negative.yaml)
         proposals = [p for p in proposals if not kb.never_entity(doc[p.start : p.end].text, p.label)]
     return proposals
+
+
+def _not_crossing(proposals: list[Proposal], inverted: list[Proposal], person: str) -> list[Proposal]:
+    """Without the persons that run across the end of an inverted name (``Thatcher, Ian D.`` then
+    ``Ian D. A Short Life``): the entry's comma and delimiter are the stronger evidence."""
+    if not inverted:
+        return proposals
+
+    def crosses(p: Proposal) -> bool:
+        return any(p.start < q.end < p.end or p.start < q.start < p.end for q in inverted)
+
+    keep = set(map(id, inverted))
+    return [p for p in proposals if id(p) in keep or p.label != person or not crosses(p)]

@@ -105,3 +105,14 @@ def test_an_all_caps_headline_of_common_words_has_no_person(pipe):
 def test_an_all_caps_name_in_a_headline_stops_before_the_verb(pipe):
     record = pipe.process_text("LEON TROTSKY SPEAKS TO THE PRESS\n\nHe spoke for an hour.", "headline2")
     assert people(record)[:1] == [("LEON TROTSKY", "leon-trotsky")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She was a nurse of Albany, N. Y., where she met him.",
+        "The accused (Fritz David, Emel Lurie, N.D. Lurie and V. P. Olberg) confessed.",
+    ],
+)
+def test_places_and_lists_of_full_names_are_no_inverted_name(pipe, text):
+    assert not any("," in name for name in texts(pipe.process_text(text, "lists")))

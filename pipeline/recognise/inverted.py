@@ -41,6 +41,7 @@ class InvertedNames:
         self.context = context
         self.rules = rules
         self.person = labels.person
+        self.places = frozenset(labels.places)
         self.ends = frozenset(rules.inverted_name_ends)
         self.coordinators = frozenset(rules.coordinators)
         self.not_gloss_pos = frozenset(rules.inverted_not_gloss_pos)
@@ -53,19 +54,37 @@ class InvertedNames:
         for k, token in enumerate(doc):
             if token.text != "," or k < last_end:
                 continue
-            span = self._around(doc, k)
+            span = self._around(w, k)
             if span is not None and span[0] >= last_end and not self.context.inside_other_name(doc, *span):
                 out.append(Proposal(span[0], span[1], self.person, SHAPE))
                 last_end = span[1]
         return out
 
-    def _around(self, doc: Doc, comma: int) -> tuple[int, int] | None:
+    def _around(self, w: DocWords, comma: int) -> tuple[int, int] | None:
         """(start, end) of the inverted name around the comma at ``comma``, if it is one."""
+        doc = w.doc
         end = self._given_end(doc, comma + 1)
-        if end is None or not self._delimited(doc, end):
+        if end is None or not self._delimited(doc, end, initials_only=_dotted_initials(doc[comma + 1])):
             return None
         start = self._surname_start(doc, comma)
-        return (start, end) if start is not None else None
+        if start is None or not self._surname_part(w, start, comma):
+            return None
+        return start, end
+
+    def _surname_part(self, w: DocWords, start: int, comma: int) -> bool:
+        """Not a place (``Brooklyn, N. Y.``) and not a full name in natural order (``Emel Lurie,
+        N.D. Lurie``: two people), which starts with a given name."""
+        doc, context = w.doc, self.context
+        if any(w.model_label.get(k) in self.places for k in range(start, comma)):
+            return False
+        if any(self.kb_labels(doc[k].text) - {self.person} for k in range(start, comma)):
+            return False
+        return comma - start == 1 or not context.given_like(doc[start])
+
+    def kb_labels(self, word: str) -> set[str]:
+        """The labels of the knowledge-base entries a word names on its own (a place, a person...)."""
+        entities = self.context.index.kb.entities
+        return {entities[f.entity_id].label for f in self.context.index.lookup([word])}
 
     # -- the part after the comma ---------------------------------------------------------------
 
@@ -81,16 +100,20 @@ class InvertedNames:
                 break  # Thatcher, Ian D. A Short Life: after a dotted initial, only more initials
             if context.given_like(tok) or context.is_patronymic(tok) or INITIALS.match(tok.text):
                 end += 1
-            elif tok.lower_ in context.particles and end + 1 < len(doc) and self._delimited(doc, end + 1):
+            elif tok.lower_ in context.particles and end + 1 < len(doc) and self._delimited(doc, end + 1, False):
                 return end + 1  # Heijenoort, Jean van
             else:
                 break
         return end
 
-    def _delimited(self, doc: Doc, end: int) -> bool:
-        """Does a list or index delimiter follow (or end) the name ending at ``end``?"""
-        if end >= len(doc) or "\n" in doc[end].text or doc[end - 1].text.endswith("."):
-            return True  # line end, or the dot of a last initial (Thatcher, Ian D. Trotsky...)
+    def _delimited(self, doc: Doc, end: int, initials_only: bool) -> bool:
+        """Does a list or index delimiter follow (or end) the name ending at ``end``? The dot of a
+        last initial ends a bibliography's author (``Thatcher, Ian D. Trotsky...``), but not when
+        the initials stand alone (``Emel Lurie, N.D. Lurie``: initials of the next name)."""
+        if end >= len(doc) or "\n" in doc[end].text:
+            return True
+        if doc[end - 1].text.endswith(".") and not initials_only:
+            return True
         text = doc[end].text
         if text == ",":
             return self._gloss_follows(doc, end + 1)

@@ -72,11 +72,11 @@ class InvertedNames:
         return start, end
 
     def _surname_part(self, w: DocWords, start: int, comma: int) -> bool:
-        """Not a place (``Brooklyn, N. Y.``) and not a full name in natural order (``Emel Lurie,
-        N.D. Lurie``: two people), which starts with a given name."""
+        """Not a place (``Brooklyn, N. Y.``: the model's or the knowledge base's) and not a full
+        name in natural order (``Emel Lurie, N.D. Lurie``: two people), which starts with a given name."""
         doc, context = w.doc, self.context
-        if any(w.model_label.get(k) in self.places for k in range(start, comma)):
-            return False
+        if any(w.model_label.get(k) in self.places and not context.name_word(doc[k]) for k in range(start, comma)):
+            return False  # the model's place, unless a known person's name word (it calls Kamenev a place)
         if any(self.kb_labels(doc[k].text) - {self.person} for k in range(start, comma)):
             return False
         return comma - start == 1 or not context.given_like(doc[start])

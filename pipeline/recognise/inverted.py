@@ -130,10 +130,7 @@ class InvertedNames:
         if tok.like_num or tok.text[:1].isdigit():
             return True
         return (
-            tok.is_alpha
-            and tok.is_lower
-            and tok.lower_ not in self.coordinators
-            and tok.pos_ not in self.not_gloss_pos
+            tok.is_alpha and tok.is_lower and tok.lower_ not in self.coordinators and tok.pos_ not in self.not_gloss_pos
         )
 
     def _apparatus_in_brackets(self, doc: Doc, i: int) -> bool:

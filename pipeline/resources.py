@@ -225,3 +225,7 @@ class RecogniseRules(_View):
     evidence_titles: tuple[str, ...]
     repeated_person_min: int
     wrapped_line_min_share: float
+    inverted_surname_words: int
+    inverted_given_words: int
+    inverted_name_ends: tuple[str, ...]
+    inverted_not_gloss_pos: tuple[str, ...]

@@ -3,6 +3,9 @@
 :class:`MentionBuilder` turns a PERSON span into a :class:`Mention` with its
 candidates (:mod:`pipeline.link.candidates`), narrowed by a title's sex
 (``Mrs. Trotsky`` is a woman) and by what review ruled out for the string.
+An inverted name (``Sedov, Lev Lvovich``, one span in indexes and registers)
+is read in natural order (``Lev Lvovich Sedov``), so its candidates and keys
+are those of the full name.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from spacy.tokens import Span
+from spacy.tokens import Span, Token
 
 from pipeline.kb import KnowledgeBase, NameKeys
 from pipeline.link.candidates import Candidate, CandidateGenerator
@@ -51,6 +54,18 @@ def allowed(candidates: list[Candidate], banned: frozenset[str]) -> list[Candida
     return [c for c in candidates if c.entity_id not in banned] if banned else candidates
 
 
+def natural_order(span: Span) -> list[Token]:
+    """The tokens of an inverted name (``Sedov, Lev Lvovich``, ``Heijenoort, Jean van``) in the
+    order a name is written in text (``Lev Lvovich Sedov``, ``Jean van Heijenoort``): the knowledge
+    base's forms and the anchors' keys are in that order. Other spans as they are."""
+    tokens = list(span)
+    commas = [k for k, t in enumerate(tokens) if t.text == ","]
+    if len(commas) != 1 or commas[0] in (0, len(tokens) - 1):
+        return tokens
+    k = commas[0]
+    return tokens[k + 1 :] + tokens[:k]
+
+
 class MentionBuilder:
     """Builds the :class:`Mention` of a span: its name words, their keys (``L.D.``
     counts as two initials), and its candidates."""
@@ -61,7 +76,7 @@ class MentionBuilder:
         self.male_titles = set(names.male_titles)
 
     def __call__(self, span: Span) -> Mention:
-        words = [t.text for t in span if any(ch.isalnum() for ch in t.text)]
+        words = [t.text for t in natural_order(span) if any(ch.isalnum() for ch in t.text)]
         banned = self.kb.never_linked(span.text)
         return Mention(span, words, self._keys(words), self._candidates(span, words, banned), banned=banned)
 

@@ -8,6 +8,8 @@ model):
 
 - :mod:`~pipeline.recognise.kb_matches`: the knowledge base's name forms;
 - :mod:`~pipeline.recognise.shapes`: spans shaped like names (``names.yaml``);
+- :mod:`~pipeline.recognise.inverted`: inverted names of indexes and registers
+  (``Sedov, Lev Lvovich``), proposed as shapes;
 - :mod:`~pipeline.recognise.model_entities`: the model's entities, repaired.
 
 Before the choice, two filters: a person inside an italic span of the source
@@ -31,6 +33,7 @@ from pipeline.kb import registered as _registered  # noqa: F401  (the loader nam
 from pipeline.kb.shared import LazyShared, SharedDataComponent, SharedKnowledge, SharedLoader, load_shared
 from pipeline.link.candidates import FUZZY_CUTOFF, person_candidates
 from pipeline.recognise.context import NameContext
+from pipeline.recognise.inverted import InvertedNames
 from pipeline.recognise.kb_matches import KbMatches
 from pipeline.recognise.model_entities import ModelEntities
 from pipeline.recognise.selection import Proposal, best_non_overlapping, inside_any
@@ -82,6 +85,7 @@ class RuleFamilies:
 
     kb_matches: KbMatches
     shapes: NameShapes
+    inverted: InvertedNames
     model_entities: ModelEntities
     labels: LabelRules
     kb: KnowledgeBase
@@ -97,6 +101,7 @@ class RuleFamilies:
         return cls(
             kb_matches=KbMatches(shared.kb, index, context, labels),
             shapes=NameShapes(context, tuple(shared.names.strong_surname_suffixes), labels),
+            inverted=InvertedNames(context, labels),
             model_entities=ModelEntities(shared.kb, context, labels),
             labels=labels,
             kb=shared.kb,
@@ -130,8 +135,10 @@ class PersonRules(SharedDataComponent):
         families = self.families
         words = DocWords.read(doc, families.labels)
         kb = families.kb_matches.propose(words)
-        shapes = families.shapes.propose(words, kb)
+        inverted = families.inverted.propose(words)
+        shapes = families.shapes.propose(words, kb) + inverted
         proposals = kb + shapes + families.model_entities.propose(words, kb + shapes)
+        proposals = _not_crossing(proposals, inverted, families.labels.person)
         proposals = _filtered(doc, proposals, families)
         ents = []
         for p in best_non_overlapping(proposals, families.labels.person):
@@ -161,3 +168,16 @@ def _filtered(doc: Doc, proposals: list[Proposal], families: RuleFamilies) -> li
     if kb.rejected_entities:  # strings a reviewer rejected (models/learned/negative.yaml)
         proposals = [p for p in proposals if not kb.never_entity(doc[p.start : p.end].text, p.label)]
     return proposals
+
+
+def _not_crossing(proposals: list[Proposal], inverted: list[Proposal], person: str) -> list[Proposal]:
+    """Without the persons that run across the end of an inverted name (``Thatcher, Ian D.`` then
+    ``Ian D. A Short Life``): the entry's comma and delimiter are the stronger evidence."""
+    if not inverted:
+        return proposals
+
+    def crosses(p: Proposal) -> bool:
+        return any(p.start < q.end < p.end or p.start < q.start < p.end for q in inverted)
+
+    keep = set(map(id, inverted))
+    return [p for p in proposals if id(p) in keep or p.label != person or not crosses(p)]

@@ -5,6 +5,9 @@
 - a given name or initials followed by capitalised name words, the last a
   known name word or surname-shaped (``Aleksandra Sokolovskaya``);
 - a capitalised word followed by a patronymic (``Lev Davidovich``);
+- registers' capitals: an all-capitals name word continues a run of name
+  words (``Natalia Ivanovna SEDOVA``, ``Tamara Petrovna ZUEVA``), an
+  all-capitals common word never does (``LEON TROTSKY SPEAKS``);
 - the surname-shaped name after a title (``Comrade Zinoviev``: the title
   stays outside);
 - a word with an unmistakable surname ending (``-skaya``, ``-ovich``);
@@ -104,7 +107,7 @@ class NameShapes:
         end = i + 1
         while end < len(doc) and end - i < most:
             tok = doc[end]
-            if INITIALS.match(tok.text) or capitalised(tok):
+            if INITIALS.match(tok.text) or capitalised(tok) or caps_name_word(self.context, tok):
                 end += 1
             elif tok.lower_ in particles and end + 1 < len(doc) and capitalised(doc[end + 1]):
                 end += 2
@@ -115,3 +118,17 @@ class NameShapes:
         while end > i + 1 and INITIALS.match(doc[end - 1].text):
             end -= 1
         return end if end > i + 1 else None
+
+
+def caps_name_word(context: NameContext, token: Token) -> bool:
+    """An all-capitals word that may be a name word (registers write ``SEDOVA``, ``TAŞKIRAN``):
+    a known name word, surname-shaped, or no common English word (not ``SPEAKS``, ``LINE``)."""
+    text = token.text
+    if not (text.isupper() and text.isalpha() and len(text) >= context.rules.headline_min_chars):
+        return False
+    lower = token.lower_
+    if lower in context.titles or lower in context.institutions:
+        return False
+    if context.name_word(token) or context.surname_like(token):
+        return True
+    return context.english.get(lower, 0.0) < context.rules.rare_count

@@ -1,0 +1,178 @@
+"""Rule family 2b: inverted names of lists, indexes, registers and bibliographies.
+
+:class:`InvertedNames` proposes, as persons with source ``shape``, a span
+``Surname, Given [Patronymic | Initials | particle]`` as ONE mention
+(``Sedov, Lev Lvovich``, ``Thatcher, Ian D.``, ``BRONSTEIN, Lev Davidovich``,
+``Heijenoort, Jean van``): the annotation guideline's rule for inverted names.
+
+Running text also puts a comma between names (``Kamenev, Zinoviev and
+Stalin``; ``Trotsky, Natalia and Lev``), so the span is proposed only when
+
+- the part after the comma starts with a given name (lexicon or knowledge
+  base) or dotted initials, and holds only given names, patronymics,
+  initials and a trailing particle (never a surname: ``Zinoviev, Lev
+  Kamenev`` is two people);
+- the part before is one to ``inverted_surname_words`` capitalised or
+  all-capitals name words;
+- a list delimiter follows (``inverted_name_ends`` of ``recognise.yaml``, a
+  line end, a comma before a number or an index's lower-case gloss, or a
+  parenthesis holding a date or a quoted alias), never ``and``.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from pipeline.recognise.context import INITIALS, NameContext
+from pipeline.recognise.selection import SHAPE, Proposal
+from pipeline.recognise.shapes import caps_name_word
+from pipeline.recognise.state import DocWords
+from pipeline.resources import LabelRules
+
+#: Quotes that open an alias inside an index entry's parenthesis (``("Lyova", 1906–1938)``).
+_QUOTES = frozenset({'"', "“", "”", "«", "»", "'", "‘", "’"})
+
+
+class InvertedNames:
+    """Proposes ``Surname, Given ...`` spans (source ``shape``); holds no per-document state."""
+
+    def __init__(self, context: NameContext, labels: LabelRules) -> None:
+        rules = context.rules
+        self.context = context
+        self.rules = rules
+        self.person = labels.person
+        self.places = frozenset(labels.places)
+        self.ends = frozenset(rules.inverted_name_ends)
+        self.coordinators = frozenset(rules.coordinators)
+        self.not_gloss_pos = frozenset(rules.inverted_not_gloss_pos)
+
+    def propose(self, w: DocWords) -> list[Proposal]:
+        """One proposal per comma that joins a surname and the given names after it."""
+        doc = w.doc
+        out: list[Proposal] = []
+        last_end = 0
+        for k, token in enumerate(doc):
+            if token.text != "," or k < last_end:
+                continue
+            span = self._around(w, k)
+            if span is not None and span[0] >= last_end and not self.context.inside_other_name(doc, *span):
+                out.append(Proposal(span[0], span[1], self.person, SHAPE))
+                last_end = span[1]
+        return out
+
+    def _around(self, w: DocWords, comma: int) -> tuple[int, int] | None:
+        """(start, end) of the inverted name around the comma at ``comma``, if it is one."""
+        doc = w.doc
+        end = self._given_end(doc, comma + 1)
+        if end is None or not self._delimited(doc, end, initials_only=_dotted_initials(doc[comma + 1])):
+            return None
+        start = self._surname_start(doc, comma)
+        if start is None or not self._surname_part(w, start, comma):
+            return None
+        return start, end
+
+    def _surname_part(self, w: DocWords, start: int, comma: int) -> bool:
+        """Not a place (``Brooklyn, N. Y.``: the model's or the knowledge base's) and not a full
+        name in natural order (``Emel Lurie, N.D. Lurie``: two people), which starts with a given name."""
+        doc, context = w.doc, self.context
+        if any(w.model_label.get(k) in self.places and not context.name_word(doc[k]) for k in range(start, comma)):
+            return False  # the model's place, unless a known person's name word (it calls Kamenev a place)
+        if any(self.kb_labels(doc[k].text) - {self.person} for k in range(start, comma)):
+            return False
+        return comma - start == 1 or not context.given_like(doc[start])
+
+    def kb_labels(self, word: str) -> set[str]:
+        """The labels of the knowledge-base entries a word names on its own (a place, a person...)."""
+        entities = self.context.index.kb.entities
+        return {entities[f.entity_id].label for f in self.context.index.lookup([word])}
+
+    # -- the part after the comma ---------------------------------------------------------------
+
+    def _given_end(self, doc: Doc, i: int) -> int | None:
+        """End of the given names after the comma (None unless they start with one or with initials)."""
+        context = self.context
+        if i >= len(doc) or not (context.given_like(doc[i]) or _dotted_initials(doc[i])):
+            return None
+        end, most = i + 1, i + self.rules.inverted_given_words
+        while end < len(doc) and end < most:
+            tok = doc[end]
+            if doc[end - 1].text.endswith(".") and not _dotted_initials(tok):
+                break  # Thatcher, Ian D. A Short Life: after a dotted initial, only more initials
+            if context.given_like(tok) or context.is_patronymic(tok) or INITIALS.match(tok.text):
+                end += 1
+            elif tok.lower_ in context.particles and end + 1 < len(doc) and self._delimited(doc, end + 1, False):
+                return end + 1  # Heijenoort, Jean van
+            else:
+                break
+        return end
+
+    def _delimited(self, doc: Doc, end: int, initials_only: bool) -> bool:
+        """Does a list or index delimiter follow (or end) the name ending at ``end``? The dot of a
+        last initial ends a bibliography's author (``Thatcher, Ian D. Trotsky...``), but not when
+        the initials stand alone (``Emel Lurie, N.D. Lurie``: initials of the next name)."""
+        if end >= len(doc) or "\n" in doc[end].text:
+            return True
+        if doc[end - 1].text.endswith(".") and not initials_only:
+            return True
+        text = doc[end].text
+        if text == ",":
+            return self._gloss_follows(doc, end + 1)
+        if text == "(":
+            return self._apparatus_in_brackets(doc, end + 1)
+        return text in self.ends
+
+    def _gloss_follows(self, doc: Doc, i: int) -> bool:
+        """After ``Name,``: page numbers, a date, or an index's lower-case gloss (``see``,
+        ``postmistress at``), not ``and``, ``who`` or another name."""
+        if i >= len(doc) or "\n" in doc[i].text:
+            return True
+        tok = doc[i]
+        if tok.like_num or tok.text[:1].isdigit():
+            return True
+        return (
+            tok.is_alpha and tok.is_lower and tok.lower_ not in self.coordinators and tok.pos_ not in self.not_gloss_pos
+        )
+
+    def _apparatus_in_brackets(self, doc: Doc, i: int) -> bool:
+        """A parenthesis of an index entry: it holds a date or a quoted alias (``(1906–1938)``,
+        ``("Liza")``), not a running remark (``(his wife)``)."""
+        while i < len(doc) and doc[i].text != ")" and "\n" not in doc[i].text:
+            if doc[i].text[:1].isdigit() or doc[i].text in _QUOTES:
+                return True
+            i += 1
+        return False
+
+    # -- the part before the comma --------------------------------------------------------------
+
+    def _surname_start(self, doc: Doc, comma: int) -> int | None:
+        """Start of the surname words just before the comma (None if there are none)."""
+        start, words = comma, 0
+        while start > 0 and words < self.rules.inverted_surname_words:
+            tok = doc[start - 1]
+            if self._surname_word(tok):
+                start, words = start - 1, words + 1
+            elif tok.text == "-" and words and start >= 2 and self._surname_word(doc[start - 2]):
+                start -= 1  # MEILMAN-GORODETSKAYA
+            elif tok.lower_ in self.context.particles and words:
+                start -= 1  # van Heijenoort, Jean
+                break
+            else:
+                break
+        if start < comma and doc[start].text == "-":
+            start += 1
+        return start if words else None
+
+    def _surname_word(self, token: Token) -> bool:
+        """A capitalised or all-capitals name word (the comma and the given name vouch for it)."""
+        context = self.context
+        if context.capitalised_word(token):
+            return True
+        text = token.text
+        if not text[:1].isupper() or not text.isalpha() or token.lower_ in context.titles:
+            return False
+        return caps_name_word(context, token) or (token.pos_ == "PROPN" and token.lower_ not in context.institutions)
+
+
+def _dotted_initials(token: Token) -> bool:
+    """``N.``, ``L.D.``: initials with their dots (a bare capital may be the pronoun ``I``)."""
+    return bool(INITIALS.match(token.text)) and token.text.endswith(".")

@@ -7,7 +7,8 @@ Importing this package registers the spaCy factories ``namelink_person_rules``
 - ``component``: the factory and the thin component (filters, selection, ``doc.ents``);
 - ``state``: :class:`DocWords`, what the rules read of one document;
 - ``context``: :class:`NameContext`, the word tests the rule families share;
-- ``kb_matches``, ``shapes``, ``model_entities``: the three rule families;
+- ``kb_matches``, ``shapes``, ``inverted``, ``model_entities``: the rule families (``evidence``: the
+  signs of a person that let a model span pass the blanket tests);
 - ``selection``: :class:`Proposal` and the best non-overlapping choice.
 """
 

@@ -81,7 +81,7 @@ def make_person_rules(nlp: Language, name: str, models: str | None, shared: Shar
 
 @dataclass(frozen=True)
 class RuleFamilies:
-    """The three rule families and what the component's filters read, built once per models folder."""
+    """The rule families and what the component's filters read, built once per models folder."""
 
     kb_matches: KbMatches
     shapes: NameShapes

@@ -176,7 +176,10 @@ def measured(command: list[str]) -> tuple[str, float, float]:
 
 
 def plain_spacy(corpus: Path, model: str, exclude: list[str]) -> dict:
-    out, wall, rss = measured([sys.executable, "-c", _PLAIN, str(corpus), json.dumps(exclude), model])
+    sys.path.insert(0, str(ROOT))
+    from pipeline.batch.model import resolve_model  # en_core_web_md is a folder inside a package
+
+    out, wall, rss = measured([sys.executable, "-c", _PLAIN, str(corpus), json.dumps(exclude), resolve_model(model)])
     result = json.loads(out.strip().splitlines()[-1])
     return {**result, "wall": wall, "rss_mb": rss}
 

@@ -35,6 +35,7 @@ from pipeline.clean import CleanText, name_aware_cleaner
 from pipeline.io import InputError, RawDocument, read_document
 from pipeline.kb.shared import load_shared
 from pipeline.output.build import document_record
+from pipeline.output.spans import span_style as span_style_for
 from pipeline.records import DocumentRecord
 
 #: Longest piece of clean text given to the model at once (never more than the
@@ -57,17 +58,23 @@ class Pipeline:
     """Clean, recognise and link documents with one loaded spaCy pipeline.
 
     ``model``: an installed spaCy pipeline (package name or path);
-    ``models``: the models folder (default ``models/`` or ``$NAMELINK_MODELS``).
+    ``models``: the models folder (default ``models/`` or ``$NAMELINK_MODELS``);
+    ``span_style``: ``namelink`` (ANNOTATION.md) or ``hipe`` (titles inside person spans).
     ``stage_seconds`` adds up the time spent reading, cleaning and in the spaCy pipeline.
     """
 
-    def __init__(self, model: str = DEFAULT_MODEL, models: str | Path | None = None) -> None:
+    def __init__(
+        self, model: str = DEFAULT_MODEL, models: str | Path | None = None, span_style: str = "namelink"
+    ) -> None:
         self.model_name = model
         self.models = models
+        self.span_style = span_style
         self.nlp = build_nlp(model, models)
         self.shared = load_shared(models, self.nlp.lang)  # the same object the components read
         self.kb = self.shared.kb
         self.cleaner = name_aware_cleaner(models, self.nlp.lang)
+        titles = (*self.shared.names.titles, *self.shared.recognise.evidence_titles)  # words and press abbreviations
+        self._style = span_style_for(span_style, titles, self.shared.labels.person)
         self.chunk_chars = min(CHUNK_CHARS, self.nlp.max_length)
         self.stage_seconds: dict[str, float] = defaultdict(float)
 
@@ -139,7 +146,7 @@ class Pipeline:
         """The ``documents.jsonl`` record of a text given in memory."""
         raw = RawDocument(doc_id, source, raw_text, "utf-8", "")
         clean, doc = self.analyse(raw_text)
-        return document_record(raw, doc_id=doc_id, source=source, clean=clean, doc=doc)
+        return document_record(raw, doc_id=doc_id, source=source, clean=clean, doc=doc, style=self._style)
 
     def process_file(self, path: str | Path) -> DocumentRecord:
         """The ``documents.jsonl`` record of one file; never raises for bad input."""
@@ -175,7 +182,9 @@ class Pipeline:
                 if failed is not None and len(raws) == 1:
                     raise failed  # the batch was this one document: no second try
                 clean, doc = analysed[position] if analysed else self.analyse(raw.text)
-                record = document_record(raw, doc_id=raw.doc_id, source=raw.source, clean=clean, doc=doc)
+                record = document_record(
+                    raw, doc_id=raw.doc_id, source=raw.source, clean=clean, doc=doc, style=self._style
+                )
             except Exception as err:  # one broken document must not stop the batch
                 error = f"{type(err).__name__}: {err}"
                 record = document_record(raw, doc_id=raw.doc_id, source=raw.source, error=error)

@@ -29,14 +29,17 @@ from pipeline.resources import hash_tree, models_fingerprint
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
 
-def run_fingerprint(model: str, models: str | Path | None) -> dict[str, str]:
+def run_fingerprint(model: str, models: str | Path | None, span_style: str = "namelink") -> dict[str, str]:
     """What a document's output depends on besides its own bytes."""
-    return {
+    fingerprint = {
         "namelink": __version__,
         "code": hash_tree(PACKAGE_DIR, "*.py"),
         "model": model_version(model),
         "models": models_fingerprint(models),
     }
+    if span_style != "namelink":  # the default adds nothing, so runs made before the option still match
+        fingerprint["span_style"] = span_style
+    return fingerprint
 
 
 def model_meta(model: str) -> dict[str, Any]:

@@ -59,6 +59,7 @@ def run_batch(
     jobs: int = 1,
     incremental: bool = True,
     output_format: str = "jsonl",
+    span_style: str = "namelink",
 ) -> RunSummary:
     """Process every input file and write the run's output to ``out_dir``.
 
@@ -66,7 +67,9 @@ def run_batch(
     the same, byte for byte, as with one. With ``incremental``, a document whose
     raw bytes, model, models/ data and namelink code are unchanged since the
     last run into ``out_dir`` is not processed again: its line is copied.
-    ``output_format`` names a registered writer (:func:`pipeline.output.writer_for`).
+    ``output_format`` names a registered writer (:func:`pipeline.output.writer_for`);
+    ``span_style`` how person spans are cut (:mod:`pipeline.output.spans`; ignored with ``pipeline``,
+    which has its own).
     """
     from tqdm import tqdm
 
@@ -74,9 +77,10 @@ def run_batch(
     started_at = datetime.now(timezone.utc)
     model = pipeline.model_name if pipeline else model
     models = pipeline.models if pipeline else models
-    fingerprint = run_fingerprint(model, models)
+    span_style = pipeline.span_style if pipeline else span_style
+    fingerprint = run_fingerprint(model, models, span_style)
     previous = PreviousRun(Path(out_dir), fingerprint) if incremental else None
-    runner = _Runner(model, models, pipeline, jobs)
+    runner = _Runner(model, models, pipeline, jobs, span_style)
     summary = RunSummary(jobs=jobs)
     writer: OutputWriter = writer_for(output_format)(Path(out_dir), runner.kb)
     started = time.perf_counter()
@@ -114,8 +118,11 @@ class _Runner:
     """Turns input files into output lines: copied from the previous run, or processed
     in this process or a pool of workers. The model loads only if something needs it."""
 
-    def __init__(self, model: str, models: str | Path | None, pipeline: Pipeline | None, jobs: int) -> None:
+    def __init__(
+        self, model: str, models: str | Path | None, pipeline: Pipeline | None, jobs: int, span_style: str
+    ) -> None:
         self.model, self.models, self.pipeline, self.jobs = model, models, pipeline, max(jobs, 1)
+        self.span_style = span_style
         self.load_seconds = 0.0
         self.stage_seconds: dict[str, float] = defaultdict(float)
         self._pool: WorkerPool | None = None
@@ -132,7 +139,7 @@ class _Runner:
     def _pipe(self) -> Pipeline:
         if self.pipeline is None:
             started = time.perf_counter()
-            self.pipeline = Pipeline(self.model, self.models)
+            self.pipeline = Pipeline(self.model, self.models, self.span_style)
             self.load_seconds = time.perf_counter() - started
         return self.pipeline
 
@@ -171,7 +178,7 @@ class _Runner:
                 yield _todo(item)
 
         if self._pool is None:
-            self._pool = WorkerPool(self.jobs, self.model, self.models, self._pipe)
+            self._pool = WorkerPool(self.jobs, self.model, self.models, self._pipe, self.span_style)
         for records, spent in self._pool.imap(tasks()):
             item = ahead.popleft()
             window.release()

@@ -19,8 +19,8 @@ from pipeline.records import DocumentRecord
 _IN_WORKER: dict[str, Pipeline] = {}
 
 
-def _init_worker(model: str, models: str | Path | None, inherited: Pipeline | None) -> None:
-    _IN_WORKER["pipeline"] = inherited if inherited is not None else Pipeline(model, models)
+def _init_worker(model: str, models: str | Path | None, span_style: str, inherited: Pipeline | None) -> None:
+    _IN_WORKER["pipeline"] = inherited if inherited is not None else Pipeline(model, models, span_style)
 
 
 def _work(paths: list[Path]) -> tuple[list[DocumentRecord], dict[str, float]]:
@@ -36,12 +36,14 @@ def _work(paths: list[Path]) -> tuple[list[DocumentRecord], dict[str, float]]:
 class WorkerPool:
     """``jobs`` processes that turn batches of files into records, in order."""
 
-    def __init__(self, jobs: int, model: str, models: str | Path | None, loaded: Callable[[], Pipeline]) -> None:
+    def __init__(
+        self, jobs: int, model: str, models: str | Path | None, loaded: Callable[[], Pipeline], span_style: str
+    ) -> None:
         forking = "fork" in multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if forking else "spawn")
         # Forked workers share the loaded model copy-on-write; spawned ones load their own.
         inherited = loaded() if forking else None
-        self._pool = context.Pool(jobs, initializer=_init_worker, initargs=(model, models, inherited))
+        self._pool = context.Pool(jobs, initializer=_init_worker, initargs=(model, models, span_style, inherited))
 
     def imap(self, batches: Iterable[list[Path]]) -> Iterator[tuple[list[DocumentRecord], dict[str, float]]]:
         """(records, stage seconds) per batch, in the order the batches were given."""

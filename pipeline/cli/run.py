@@ -42,6 +42,13 @@ from pipeline.cli.options import EXIT_DOCUMENT_ERRORS, model_option, models_opti
     show_default=True,
     help="Registered output writer (pipeline.output.output_writer); jsonl is namelink's own format.",
 )
+@click.option(
+    "--span-style",
+    type=click.Choice(["namelink", "hipe"]),
+    default="namelink",
+    show_default=True,
+    help="Where person spans start: namelink's convention (ANNOTATION.md, titles outside) or HIPE's (titles inside).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
 def run_command(
     paths: tuple[Path, ...],
@@ -51,6 +58,7 @@ def run_command(
     jobs: int,
     full: bool,
     output_format: str,
+    span_style: str,
     quiet: bool,
 ) -> None:
     """Clean, recognise and link every document in PATHS (files or folders; default raw/).
@@ -66,7 +74,8 @@ def run_command(
     Example:
         namelink run raw/ --out output/
         namelink run archive/ --out archive-out/ --jobs 2
-        namelink run letters/1936.txt --model en_core_web_trf
+        namelink run letters/1936.txt --model en_core_web_md
+        namelink run newspapers/ --out hipe-out/ --span-style hipe
     """
     from pipeline.batch import run_batch
     from pipeline.output import writer_for
@@ -89,6 +98,7 @@ def run_command(
             jobs=jobs,
             incremental=not full,
             output_format=output_format,
+            span_style=span_style,
         )
     except ModelNotFoundError as err:
         raise click.UsageError(str(err)) from err

@@ -6,22 +6,25 @@ from spacy.tokens import Doc
 
 from pipeline.clean import CleanText
 from pipeline.io import RawDocument
+from pipeline.output.spans import SpanStyle
 from pipeline.records import DocumentRecord, EntityRecord
 
 
-def entity_records(doc: Doc, clean: CleanText) -> list[EntityRecord]:
-    """One record per entity of ``doc``: clean offsets, raw offsets (through ``clean``'s map) and the link."""
+def entity_records(doc: Doc, clean: CleanText, style: SpanStyle | None = None) -> list[EntityRecord]:
+    """One record per entity of ``doc``: clean offsets, raw offsets (through ``clean``'s map) and the link;
+    ``style`` (:mod:`pipeline.output.spans`) may move a span's edges (titles inside, for HIPE)."""
     out = []
     for ent in doc.ents:
         link = ent._.namelink_link or {}
-        raw_start, raw_end = clean.raw_span(ent.start_char, ent.end_char)
+        start, end = style(ent) if style else (ent.start_char, ent.end_char)
+        raw_start, raw_end = clean.raw_span(start, end)
         out.append(
             {
-                "start": ent.start_char,
-                "end": ent.end_char,
+                "start": start,
+                "end": end,
                 "raw_start": raw_start,
                 "raw_end": raw_end,
-                "text": ent.text,
+                "text": doc.text[start:end],
                 "label": ent.label_,
                 "entity_id": link.get("entity_id"),
                 "canonical": link.get("canonical"),
@@ -40,6 +43,7 @@ def document_record(
     clean: CleanText | None = None,
     doc: Doc | None = None,
     error: str | None = None,
+    style: SpanStyle | None = None,
 ) -> DocumentRecord:
     """The ``documents.jsonl`` line of one document (``status`` ok or error)."""
     return {
@@ -50,7 +54,7 @@ def document_record(
         "status": "error" if error else "ok",
         "error": error,
         "text": clean.text if clean and not error else None,
-        "entities": entity_records(doc, clean) if doc is not None and clean and not error else [],
+        "entities": entity_records(doc, clean, style) if doc is not None and clean and not error else [],
         "dropped": [dict(d) for d in clean.dropped] if clean and not error else [],  # type: ignore[misc]
     }
 

@@ -14,6 +14,7 @@ def entity_records(doc: Doc, clean: CleanText, style: SpanStyle | None = None) -
     """One record per entity of ``doc``: clean offsets, raw offsets (through ``clean``'s map) and the link;
     ``style`` (:mod:`pipeline.output.spans`) may move a span's edges (titles inside, for HIPE)."""
     out = []
+    text = doc.text  # built by joining every token: once, not once per entity
     for ent in doc.ents:
         link = ent._.namelink_link or {}
         start, end = style(ent) if style else (ent.start_char, ent.end_char)
@@ -24,7 +25,7 @@ def entity_records(doc: Doc, clean: CleanText, style: SpanStyle | None = None) -
                 "end": end,
                 "raw_start": raw_start,
                 "raw_end": raw_end,
-                "text": doc.text[start:end],
+                "text": text[start:end],
                 "label": ent.label_,
                 "entity_id": link.get("entity_id"),
                 "canonical": link.get("canonical"),

@@ -73,8 +73,7 @@ class Pipeline:
         self.shared = load_shared(models, self.nlp.lang)  # the same object the components read
         self.kb = self.shared.kb
         self.cleaner = name_aware_cleaner(models, self.nlp.lang)
-        titles = (*self.shared.names.titles, *self.shared.recognise.evidence_titles)  # words and press abbreviations
-        self._style = span_style_for(span_style, titles, self.shared.labels.person)
+        self._style = span_style_for(span_style, self.shared.person_titles, self.shared.labels.person)
         self.chunk_chars = min(CHUNK_CHARS, self.nlp.max_length)
         self.stage_seconds: dict[str, float] = defaultdict(float)
 

@@ -115,6 +115,12 @@ class SharedKnowledge:
         return self.kb.name_words()
 
     @cached_property
+    def person_titles(self) -> frozenset[str]:
+        """Folded titles a person's name may follow: the words of ``names.yaml`` and the press
+        abbreviations of ``recognise.yaml`` (``Gen``, ``Capt``), each without its dot."""
+        return frozenset(fold(t) for t in (*self.names.titles, *self.recognise.evidence_titles))
+
+    @cached_property
     def kb_given_names(self) -> frozenset[str]:
         """Folded common given names and the knowledge base's own."""
         return self.given_names | {fold(w) for e in self.kb.entities.values() for w in e.given}

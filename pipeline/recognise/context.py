@@ -46,6 +46,7 @@ class NameContext:
         self.name_words = {self.keys.skeleton(w) for w in shared.name_words}
         self.given_keys = {self.keys.skeleton(w) for w in self.given}
         self.titles = set(names.titles)
+        self.person_titles = shared.person_titles  # titles and press abbreviations, folded
         self.institutions = set(names.institution_words)
         self.institutions_of = set(names.institution_of_words)
         self.patronymic = tuple(names.patronymic_suffixes)

@@ -39,12 +39,14 @@ class DocEvidence:
     ``named`` the folded last words of persons the document names with
     evidence of their own (or the rules name); ``repeated`` the folded
     strings the model calls a person often enough to be a character;
-    ``typical_line`` the median length (characters) of the document's lines.
+    ``typical_line`` the median length (characters) of the document's lines;
+    ``text`` the document's text (``Doc.text`` joins every token: read it once).
     """
 
     named: frozenset[str] = frozenset()
     repeated: frozenset[str] = frozenset()
     typical_line: float = 0.0
+    text: str = ""
 
 
 class NameEvidence:
@@ -54,7 +56,7 @@ class NameEvidence:
         self.kb = kb
         self.context = context
         self.person = person
-        self.titles = frozenset(context.titles) | frozenset(context.rules.evidence_titles)
+        self.titles = context.person_titles
         self.repeated_min = context.rules.repeated_person_min
 
     def for_document(self, doc: Doc, spans: list[tuple[int, int]], rules_people: list[tuple[int, int]]) -> DocEvidence:
@@ -63,8 +65,9 @@ class NameEvidence:
         named = {fold(doc[end - 1].text) for start, end in rules_people}
         named |= {fold(doc[end - 1].text) for start, end in spans if self.own(doc, start, end)}
         repeated = {key for key, n in counts.items() if n >= self.repeated_min}
-        lines = [len(line) for line in doc.text.split("\n") if line.strip()]
-        return DocEvidence(frozenset(named), frozenset(repeated), statistics.median(lines) if lines else 0.0)
+        text = doc.text
+        lines = [len(line) for line in text.split("\n") if line.strip()]
+        return DocEvidence(frozenset(named), frozenset(repeated), statistics.median(lines) if lines else 0.0, text)
 
     def has(self, doc: Doc, ev: DocEvidence, start: int, end: int) -> bool:
         """Evidence of its own, or the document names it as a person elsewhere."""

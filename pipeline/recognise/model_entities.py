@@ -231,7 +231,7 @@ class ModelEntities:
     def _full_line(self, doc: Doc, ev: DocEvidence, cut: int) -> bool:
         """The line the break ends is about as long as the document's lines: a column wrapped
         it (a short line is an entry of a list or an index: ``see Trotsky, Leon``)."""
-        line_start = doc.text.rfind("\n", 0, doc[cut].idx) + 1
+        line_start = ev.text.rfind("\n", 0, doc[cut].idx) + 1
         return doc[cut].idx - line_start >= self.rules.wrapped_line_min_share * ev.typical_line
 
     def _name_shaped(self, token: Token) -> bool:

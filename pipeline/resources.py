@@ -175,6 +175,8 @@ class LinkingRules(_View):
     fuzzy_min_letters: int
     ocr_similarity: float
     max_ocr_repairs: int
+    relation_inverses: dict[str, str]
+    relation_paths: dict[str, tuple[str, ...]]
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@
 - :mod:`~pipeline.kb.base`: :class:`KnowledgeBase`, loaded from ``models/kb/`` and ``models/learned/``;
 - :mod:`~pipeline.kb.keys`: :func:`fold` and :class:`NameKeys`, the keys spellings meet under;
 - :mod:`~pipeline.kb.index`: :class:`AliasIndex`, forms by the keys of their tokens;
+- :mod:`~pipeline.kb.relations`: who persons are to each other (``related``), with inverses;
 - :mod:`~pipeline.kb.learned`: the layer ``namelink train`` writes;
 - :mod:`~pipeline.kb.lexicon`: English word counts and given names;
 - :mod:`~pipeline.kb.shared`: one loaded copy per pipeline, through a registered loader

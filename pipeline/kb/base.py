@@ -5,6 +5,8 @@ Loaded from ``models/kb/*.yaml`` (see ``models/README.md`` for the schema);
 ``models/learned/`` (written by ``namelink train``) is merged on load: its
 aliases and persons join the entries, its negative rules answer
 :meth:`KnowledgeBase.never_entity` and :meth:`KnowledgeBase.never_linked`.
+The persons' ``related`` fields become :attr:`KnowledgeBase.relations`, with
+inverses and derived kinds (:mod:`pipeline.kb.relations`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from pipeline.kb.entries import Entity, KnowledgeBaseError, NameForm, entity_fro
 from pipeline.kb.forms import alias_surnames, other_forms, person_forms, translations
 from pipeline.kb.keys import fold
 from pipeline.kb.learned import Learned, load_learned, surface_key
-from pipeline.resources import LabelRules, NameRules, hash_files, load_yaml, models_dir
+from pipeline.kb.relations import RelationKinds, Relations, build_relations, listed_relations
+from pipeline.resources import LabelRules, LinkingRules, NameRules, hash_files, load_yaml, models_dir
 
 PERSON_FILE = "persons.yaml"
 OTHER_FILES = ("places.yaml", "organisations.yaml")
@@ -32,7 +35,8 @@ class KnowledgeBase:
 
     ``person_label`` is the label of people (``rules/labels.yaml``); ``version``
     a content hash of the files it was loaded from; ``rejected_entities`` and
-    ``rejected_links`` the negative rules of ``models/learned/``.
+    ``rejected_links`` the negative rules of ``models/learned/``; ``relations``
+    what each individual is to others (:mod:`pipeline.kb.relations`).
     """
 
     entities: dict[str, Entity]
@@ -43,6 +47,7 @@ class KnowledgeBase:
     _by_entity: dict[str, list[NameForm]] = field(default_factory=dict, repr=False)
     rejected_entities: frozenset[tuple[str, str]] = field(default_factory=frozenset, repr=False)
     rejected_links: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+    relations: Relations = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, models: str | Path | None = None, learned: bool = True, lang: str | None = None) -> KnowledgeBase:
@@ -60,8 +65,9 @@ class KnowledgeBase:
             records.extend((entry, path.name == PERSON_FILE) for entry in data)
         extra = load_learned(models) if learned else Learned()
         names, labels = NameRules.load(models, lang), LabelRules.load(models, lang)
+        kinds = RelationKinds.of(LinkingRules.load(models, lang))
         kb = cls.from_records(
-            extra.merge(records), hash_files(present + extra.files), folder, names=names, labels=labels
+            extra.merge(records), hash_files(present + extra.files), folder, names=names, labels=labels, relations=kinds
         )
         kb.rejected_entities, kb.rejected_links = extra.rejected_entities(), extra.rejected_links()
         return kb
@@ -76,16 +82,21 @@ class KnowledgeBase:
         *,
         names: NameRules,
         labels: LabelRules,
+        relations: RelationKinds | None = None,
     ) -> KnowledgeBase:
         """A knowledge base from entries (as in the YAML files) in memory.
 
         ``equivalents``: groups of one given name in several languages (Lev,
         Leo, Leon), by default ``names.given_name_equivalents``; ``names`` and
-        ``labels`` are the name and label rules the forms and labels follow.
+        ``labels`` are the name and label rules the forms and labels follow;
+        ``relations`` the relation kinds of the persons' ``related`` fields
+        (none known by default: a ``related`` field is then an error).
         """
+        kinds = relations or RelationKinds()
         translated = translations(names.given_name_equivalents if equivalents is None else equivalents)
         entities: dict[str, Entity] = {}
         forms: list[NameForm] = []
+        listed: dict[str, list[tuple[str, str]]] = {}
         for entry, is_person in records:
             label = labels.person if is_person else entry.get("label", labels.kb_default)
             entity = entity_from_entry(entry, label, labels.linked)
@@ -94,6 +105,7 @@ class KnowledgeBase:
             entities[entity.id] = entity
             if is_person:
                 forms.extend(person_forms(entry, translated))
+                listed[entity.id] = listed_relations(entry, kinds)
             else:
                 forms.extend(other_forms(entry, label, labels.groups, names.plural_min_letters))
         known = {(f.entity_id, fold(f.text)) for f in forms}
@@ -102,12 +114,18 @@ class KnowledgeBase:
         )
         forms += [f for f in extra if (f.entity_id, fold(f.text)) not in known]  # a person's own surname is there
         kb = cls(entities, forms, version, labels.person, path)
+        people = [e for e, entity in entities.items() if entity.label == labels.person]
+        kb.relations = build_relations(listed, people, kinds)
         for form in forms:
             kb._by_entity.setdefault(form.entity_id, []).append(form)
         return kb
 
     def forms_of(self, entity_id: str) -> list[NameForm]:
         return self._by_entity.get(entity_id, [])
+
+    def related(self, entity_id: str) -> dict[str, frozenset[str]]:
+        """Other id -> the kinds that individual is to ``entity_id`` (``{"natalia-sedova": {"spouse"}}``)."""
+        return self.relations.get(entity_id, {})
 
     def is_person(self, entity_id: str) -> bool:
         return self.entities[entity_id].label == self.person_label

@@ -177,6 +177,12 @@ class LinkingRules(_View):
     max_ocr_repairs: int
     relation_inverses: dict[str, str]
     relation_paths: dict[str, tuple[str, ...]]
+    relation_weights: dict[str, float]
+    kin_words: dict[str, str]
+    kin_window: int
+    kin_stop_words: tuple[str, ...]
+    same_person_markers: tuple[str, ...]
+    cue_scores: dict[str, float]
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ Config:
     same loaded copy.
 Reads: ``doc.ents`` (their labels are namelink's, ``rules/labels.yaml``).
 Sets: ``Span.kb_id_`` of each linked entity; ``Span._.namelink_link``, a plain
-dict ``{entity_id, canonical, score, method}`` (serialised with the Doc, so
+dict ``{entity_id, canonical, score, method}``, with ``reason`` when a cue or
+a relation decided (``"'daughter': child of zinaida-volkova"``; serialised with the Doc, so
 ``Doc.to_bytes``, ``DocBin(store_user_data=True)`` and ``nlp.pipe(n_process=2)``
 keep it); ``Span._.namelink_candidates`` of each PERSON, its candidates as
 ``[entity_id, method, similarity]`` lists, best first. ``Doc._.namelink_links``

@@ -1,10 +1,11 @@
 """A document's linked mentions, indexed for resolving short forms by context.
 
 :class:`Context` holds the document's *anchors* (names that stand alone and
-were linked on their own) grouped by name and individual, and every linked
-mention by individual; :func:`weigh` picks, among groups, the individual
-nearest to a mention and most named. Built per document by the linker and
-never kept after it.
+were linked on their own) grouped by name and individual, every linked
+mention by individual (the individuals of the knowledge base among them are
+the document's *cast*, :meth:`Context.cast`), and every mention by its end
+token; :func:`weigh` picks, among groups, the individual nearest to a mention
+and most named. Built per document by the linker and never kept after it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pipeline.link.mentions import Mention
+from pipeline.records import NIL_PREFIX
 
 
 @dataclass
@@ -60,6 +62,7 @@ class Context:
         self.anchors: dict[tuple[tuple[str, ...], str], Group] = {}
         self.anchors_by_entity: dict[str, list[Group]] = {}
         self.linked: dict[str, Group] = {}
+        self.by_end: dict[int, Mention] = {m.span.end: m for m in people}
         self._containing: dict[tuple, list[Group]] = {}
         for m in people:
             if m.anchor:
@@ -73,6 +76,16 @@ class Context:
     def add_linked(self, m: Mention) -> None:
         if m.link is not None:
             self.linked.setdefault(m.link.entity_id, Group(m.link.entity_id)).append(m)
+
+    def cast(self) -> list[str]:
+        """The knowledge-base individuals linked so far (anchors and linked short forms), in the order first linked."""
+        return [e for e in self.linked if not e.startswith(NIL_PREFIX)]
+
+    def nearest_gap(self, entity_id: str, pos: int) -> int | None:
+        """The gap from ``pos`` to the nearest linked mention of ``entity_id`` (a following one
+        counts double, as in :func:`weigh`), or None when it has none."""
+        group = self.linked.get(entity_id)
+        return group.nearest(pos)[0] if group else None
 
     def anchors_containing(self, m: Mention, candidate_ids: set[str], contains: Callable) -> list[Group]:
         """Anchor groups whose name contains the short form ``m`` (cached per form)."""

@@ -7,11 +7,18 @@ Two passes over a document's mentions, candidates already on them:
    the knowledge base's prominence). A multi-word name with no candidate
    founds a NIL individual ``nil:<slug of the name>``. These are the
    document's *anchors*; an unknown name inside a longer unknown name joins it.
-2. **short forms** (a given name, surname, diminutive or initials) link to the
-   individual of the nearest anchor that contains them; failing that, of the
-   nearest anchor among their candidates; failing that, to the candidate most
-   recently linked; failing that, to the candidate with the highest
-   prominence; failing that, to a NIL individual of their own.
+2. **short forms** (a given name, surname, diminutive or initials) link, when
+   a cue next to them says who they are (:mod:`pipeline.link.cues`), to the
+   person just named before ``née``, ``called``... if they are among the
+   candidates, or to the candidate who is the kin a kinship word names
+   (``her daughter Alexandra``) to the nearest individual the document has
+   linked; else to the individual of the nearest anchor that contains them;
+   failing that, of the nearest anchor among their candidates; failing that,
+   to the candidate most recently linked; failing that, to the candidate with
+   the highest prominence among those related (knowledge base ``related``,
+   weighed by kind) to the document's cast, the individuals it has linked,
+   or among all candidates when none is; failing that, to a NIL individual
+   of their own. Links decided by a cue or a relation carry a ``reason``.
 
 Scores and distances come from ``models/rules/linking.yaml``
 (:class:`~pipeline.resources.LinkingRules`).
@@ -22,6 +29,7 @@ from __future__ import annotations
 from pipeline.kb import ALIAS, KnowledgeBase
 from pipeline.link.candidates import Candidate
 from pipeline.link.context import Context, Group, contains_keys, weigh
+from pipeline.link.cues import Cues
 from pipeline.link.mentions import Link, Mention
 from pipeline.records import NIL_PREFIX, nil_id
 from pipeline.resources import LinkingRules
@@ -33,6 +41,7 @@ class PersonDecider:
     def __init__(self, kb: KnowledgeBase, scores: LinkingRules) -> None:
         self.kb = kb
         self.scores = scores
+        self.cues = Cues(scores, kb.person_label)
 
     def __call__(self, people: list[Mention]) -> None:
         for m in people:
@@ -81,6 +90,9 @@ class PersonDecider:
 
     def _link_by_context(self, m: Mention, context: Context) -> Link:
         candidate_ids = {c.entity_id for c in m.candidates}
+        cued = self._link_by_cue(m, context, candidate_ids) if len(candidate_ids) > 1 else None
+        if cued is not None:
+            return cued
         tiers = (
             ("context", lambda: context.anchors_containing(m, candidate_ids, self._contains)),
             ("context", lambda: context.anchors_of(candidate_ids)),
@@ -91,8 +103,34 @@ class PersonDecider:
             if chosen is not None:
                 return self._context_link(chosen.link, method, candidate_ids)
         if candidate_ids:
-            return self._prior_link(m, candidate_ids)
+            return self._prior_link(m, candidate_ids, context)
         return _nil_link(m.span.text, self.scores.nil_scores["short"], "nil")
+
+    def _link_by_cue(self, m: Mention, context: Context, candidate_ids: set[str]) -> Link | None:
+        """The person named just before a same-person marker, or the kin a kinship word names."""
+        scores = self.scores.cue_scores
+        marked = self.cues.marker_after_name(m.span)
+        if marked is not None:
+            before = context.by_end.get(marked[0])
+            if before is not None and before.link is not None and before.link.entity_id in candidate_ids:
+                entity_id = before.link.entity_id
+                reason = f"after {marked[1]!r}: {entity_id}"
+                return self._kb_link(entity_id, scores["same_person"], "context-same", reason)
+        kin = self.cues.kin_kind(m.span)
+        if kin is None:
+            return None
+        kind, word = kin
+        pos = m.span.start_char
+        found = []  # (gap to the kin's nearest mention, -prominence, candidate, kin)
+        for c in sorted(candidate_ids):
+            for other in self.kb.related(c):
+                gap = context.nearest_gap(other, pos) if kind in self.kb.related(other).get(c, ()) else None
+                if gap is not None:
+                    found.append((gap, -self.kb.entities[c].prominence, c, other))
+        if not found:
+            return None
+        _, _, chosen, other = min(found)
+        return self._kb_link(chosen, scores["kin"], "context-kin", f"{word!r}: {kind} of {other}")
 
     def _context_link(self, link: Link, method: str, candidate_ids: set[str]) -> Link:
         scores = self.scores.context_scores
@@ -102,14 +140,36 @@ class PersonDecider:
             score = scores["candidate"] if link.entity_id in candidate_ids else scores["other"]
         return Link(link.entity_id, link.canonical, score, method)
 
-    def _prior_link(self, m: Mention, candidate_ids: set[str]) -> Link:
-        """The most prominent candidate, scored by its share of the candidates' prominence."""
-        best = self._by_prominence(m.candidates, same_method=False)
+    def _prior_link(self, m: Mention, candidate_ids: set[str], context: Context) -> Link:
+        """The most prominent candidate among those most closely related to the document's cast
+        (among all when none is related), scored by its share of that pool's prominence."""
+        related = self._related_to_cast(candidate_ids, context) if len(candidate_ids) > 1 else {}
+        pool, method = m.candidates, "kb-prior"
+        if related:
+            top = max(weight for weight, _ in related.values())
+            pool = [c for c in m.candidates if c.entity_id in related and related[c.entity_id][0] == top]
+            method = "context-related"
+        best = self._by_prominence(pool, same_method=False)
         entities = self.kb.entities
-        share = entities[best.entity_id].prominence / sum(entities[c].prominence for c in candidate_ids)
+        share = entities[best.entity_id].prominence / sum(entities[c].prominence for c in {c.entity_id for c in pool})
         base = self.scores.prior_scale * self.scores.method_scores[best.method] * best.similarity
         weight = self.scores.prior_share_weight
-        return self._kb_link(best.entity_id, round(base * ((1 - weight) + weight * share), 3), "kb-prior")
+        score = round(base * ((1 - weight) + weight * share), 3)
+        return self._kb_link(best.entity_id, score, method, related[best.entity_id][1] if related else "")
+
+    def _related_to_cast(self, candidate_ids: set[str], context: Context) -> dict[str, tuple[float, str]]:
+        """Candidate -> (weight of its closest tie to an individual of the cast, ``"<kind> of <id>"``),
+        for the candidates with a tie of a weighed kind (``relation_weights``)."""
+        cast = set(context.cast())
+        weights = self.scores.relation_weights
+        out: dict[str, tuple[float, str]] = {}
+        for c in sorted(candidate_ids):
+            for other in sorted(set(self.kb.related(c)) & cast):
+                for kind in sorted(self.kb.related(other)[c]):  # what the candidate is to the cast member
+                    weight = weights.get(kind, 0.0)
+                    if weight > out.get(c, (0.0, ""))[0]:
+                        out[c] = (weight, f"{kind} of {other}")
+        return out
 
     def _contains(self, m: Mention, anchor: Mention, candidate_ids: set[str]) -> bool:
         """Does the anchor's name contain the short form (Lev in Lev Sedov, L. D. in Lev Davidovich)?"""
@@ -124,8 +184,8 @@ class PersonDecider:
             pool = [c for c in candidates if c.method == candidates[0].method]
         return max(pool, key=lambda c: (self.kb.entities[c.entity_id].prominence, -pool.index(c)))
 
-    def _kb_link(self, entity_id: str, score: float, method: str) -> Link:
-        return Link(entity_id, self.kb.entities[entity_id].canonical, round(min(score, 1.0), 3), method)
+    def _kb_link(self, entity_id: str, score: float, method: str, reason: str = "") -> Link:
+        return Link(entity_id, self.kb.entities[entity_id].canonical, round(min(score, 1.0), 3), method, reason)
 
 
 def _nil_link(text: str, score: float, method: str) -> Link:

@@ -24,16 +24,23 @@ _MULTI_INITIALS = re.compile(r"^(?:[A-Z]\.){2,}$")
 
 
 class Link(NamedTuple):
-    """The decision for one mention: which individual, named how, how sure, by which method."""
+    """The decision for one mention: which individual, named how, how sure, by which method;
+    ``reason`` says which context decided, where a cue or a relation did (``"'daughter': child
+    of zinaida-volkova"``), else it is empty."""
 
     entity_id: str
     canonical: str
     score: float
     method: str
+    reason: str = ""
 
     def as_dict(self) -> dict[str, str | float]:
-        """The plain value stored on ``Span._.namelink_link`` (serialisable with the Doc)."""
-        return self._asdict()
+        """The plain value stored on ``Span._.namelink_link`` (serialisable with the Doc);
+        ``reason`` only when there is one."""
+        out = self._asdict()
+        if not self.reason:
+            del out["reason"]
+        return out
 
 
 @dataclass

@@ -153,3 +153,20 @@ def test_the_same_name_without_a_marker_is_no_cue(nlp):
     doc = linked(nlp, "Olga Orlova met Petrova.", "Olga Orlova", "Petrova")
     assert link_of(doc, "Petrova")[1] != "context-same"
 
+
+# -- distance to any mention of a named individual ---------------------------------------------
+
+FILLER = "Nothing happened that week. " * 20
+
+
+def test_a_short_form_joins_the_named_individual_mentioned_nearest_in_any_form(nlp):
+    text = "Ivan Petrov spoke. Ivan Orlov replied. " + FILLER + "Vanya laughed. Then Ivan left."
+    doc = linked(nlp, text, "Ivan Petrov", "Ivan Orlov", "Vanya", "Ivan")
+    assert link_of(doc, "Vanya")[0] == "ivan-petrov"
+    assert link_of(doc, "Ivan")[:2] == ("ivan-petrov", "context")  # Vanya is Ivan Petrov, just before
+
+
+def test_without_a_nearer_mention_the_nearest_full_name_decides(nlp):
+    text = "Ivan Petrov spoke. Ivan Orlov replied. " + FILLER + "Then Ivan left."
+    doc = linked(nlp, text, "Ivan Petrov", "Ivan Orlov", "Ivan")
+    assert link_of(doc, "Ivan")[:2] == ("ivan-orlov", "context")

@@ -102,19 +102,25 @@ class Context:
         return [self.linked[e] for e in sorted(entity_ids) if e in self.linked]
 
 
-def weigh(m: Mention, groups: list[Group], context_chars: int) -> Mention | None:
+def weigh(
+    m: Mention, groups: list[Group], context_chars: int, near: dict[str, Group] | None = None
+) -> Mention | None:
     """The mention of the individual nearest to ``m`` and most named in ``groups``.
 
     Weight of an individual: how many mentions the groups hold for it, divided
     by ``1 + distance / context_chars`` (a following mention counts double
-    distance), so a nearby name wins unless another is far more present.
+    distance), so a nearby name wins unless another is far more present. The
+    distance is to the nearest mention of the individual in ``near`` when it
+    has one there (every linked mention: ``Vanya`` just before ``Ivan`` puts
+    Ivan Petrov nearest, though ``Ivan Petrov`` was named further away), else
+    to its nearest mention in ``groups``.
     """
     pos = m.span.start_char
     counts: dict[str, int] = {}
     nearest: dict[str, tuple[int, Mention]] = {}
     for g in groups:
         counts[g.entity_id] = counts.get(g.entity_id, 0) + len(g.mentions)
-        gap, a = g.nearest(pos)
+        gap, a = (near[g.entity_id] if near and g.entity_id in near else g).nearest(pos)
         held = nearest.get(g.entity_id)
         if held is None or (gap, a.span.start_char) < (held[0], held[1].span.start_char):
             nearest[g.entity_id] = (gap, a)

@@ -12,7 +12,8 @@ Two passes over a document's mentions, candidates already on them:
    person just named before ``née``, ``called``... if they are among the
    candidates, or to the candidate who is the kin a kinship word names
    (``her daughter Alexandra``) to the nearest individual the document has
-   linked; else to the individual of the nearest anchor that contains them;
+   linked; else to the individual of the nearest anchor that contains them
+   (nearest by any of its linked mentions, ``Liova`` too, most named by anchors);
    failing that, of the nearest anchor among their candidates; failing that,
    to the candidate most recently linked; failing that, to the candidate with
    the highest prominence among those related (knowledge base ``related``,
@@ -99,7 +100,8 @@ class PersonDecider:
             ("context-kb", lambda: context.linked_of(candidate_ids)),
         )
         for method, pool in tiers:
-            chosen = weigh(m, pool(), self.scores.context_chars)
+            near = context.linked if method == "context" else None  # an anchor's individual, by any mention
+            chosen = weigh(m, pool(), self.scores.context_chars, near)
             if chosen is not None:
                 return self._context_link(chosen.link, method, candidate_ids)
         if candidate_ids:

@@ -170,3 +170,23 @@ def test_without_a_nearer_mention_the_nearest_full_name_decides(nlp):
     text = "Ivan Petrov spoke. Ivan Orlov replied. " + FILLER + "Then Ivan left."
     doc = linked(nlp, text, "Ivan Petrov", "Ivan Orlov", "Ivan")
     assert link_of(doc, "Ivan")[:2] == ("ivan-orlov", "context")
+
+
+def test_a_repeated_bare_form_keeps_naming_the_individual_it_named(nlp):
+    text = "Ivan Petrov spoke. Ivan smiled. Ivan sat. Ivan read. " + FILLER + "Ivan Orlov came. Then Ivan left."
+    doc = linked(nlp, text, "Ivan Petrov", "Ivan Orlov", "Ivan")
+    assert [e._.namelink_link["entity_id"] for e in doc.ents if e.text == "Ivan"] == ["ivan-petrov"] * 4
+
+
+def test_a_bare_form_said_once_goes_to_the_nearest_full_name(nlp):
+    text = "Ivan Petrov spoke. " + FILLER + "Ivan Orlov came. Then Ivan left."
+    assert link_of(linked(nlp, text, "Ivan Petrov", "Ivan Orlov", "Ivan"), "Ivan")[0] == "ivan-orlov"
+
+
+def test_forms_of_one_candidate_are_linked_first_and_place_their_individual(nlp):
+    text = "Ivan Petrov and Ivan Orlov arrived. " + FILLER + "Ivan, Vanya to his friends, left."
+    doc = linked(nlp, text, "Ivan Petrov", "Ivan Orlov", "Vanya", "Ivan")
+    assert link_of(doc, "Ivan")[0] == "ivan-petrov"  # Vanya, just after, is Ivan Petrov
+    text = "Ivan Petrov and Ivan Orlov arrived. " + FILLER + "Ivan, a friend of all, left."
+    assert link_of(linked(nlp, text, "Ivan Petrov", "Ivan Orlov", "Ivan"), "Ivan")[0] == "ivan-orlov"
+

@@ -3,7 +3,8 @@
 :class:`Context` holds the document's *anchors* (names that stand alone and
 were linked on their own) grouped by name and individual, every linked
 mention by individual (the individuals of the knowledge base among them are
-the document's *cast*, :meth:`Context.cast`), and every mention by its end
+the document's *cast*, :meth:`Context.cast`), how often each short form was
+linked to each individual (``same_form``), and every mention by its end
 token; :func:`weigh` picks, among groups, the individual nearest to a mention
 and most named. Built per document by the linker and never kept after it.
 """
@@ -63,6 +64,7 @@ class Context:
         self.anchors_by_entity: dict[str, list[Group]] = {}
         self.linked: dict[str, Group] = {}
         self.by_end: dict[int, Mention] = {m.span.end: m for m in people}
+        self.same_form: dict[tuple[str, ...], dict[str, int]] = {}
         self._containing: dict[tuple, list[Group]] = {}
         for m in people:
             if m.anchor:
@@ -76,6 +78,9 @@ class Context:
     def add_linked(self, m: Mention) -> None:
         if m.link is not None:
             self.linked.setdefault(m.link.entity_id, Group(m.link.entity_id)).append(m)
+            if not m.anchor:
+                counts = self.same_form.setdefault(m.keys, {})
+                counts[m.link.entity_id] = counts.get(m.link.entity_id, 0) + 1
 
     def cast(self) -> list[str]:
         """The knowledge-base individuals linked so far (anchors and linked short forms), in the order first linked."""
@@ -103,7 +108,11 @@ class Context:
 
 
 def weigh(
-    m: Mention, groups: list[Group], context_chars: int, near: dict[str, Group] | None = None
+    m: Mention,
+    groups: list[Group],
+    context_chars: int,
+    near: dict[str, Group] | None = None,
+    extra: dict[str, int] | None = None,
 ) -> Mention | None:
     """The mention of the individual nearest to ``m`` and most named in ``groups``.
 
@@ -113,7 +122,8 @@ def weigh(
     distance is to the nearest mention of the individual in ``near`` when it
     has one there (every linked mention: ``Vanya`` just before ``Ivan`` puts
     Ivan Petrov nearest, though ``Ivan Petrov`` was named further away), else
-    to its nearest mention in ``groups``.
+    to its nearest mention in ``groups``; ``extra`` adds to the count of an
+    individual of ``groups`` (the times the same short form was linked to it).
     """
     pos = m.span.start_char
     counts: dict[str, int] = {}
@@ -126,6 +136,9 @@ def weigh(
             nearest[g.entity_id] = (gap, a)
     if not nearest:
         return None
+    for e, n in (extra or {}).items():
+        if e in counts:
+            counts[e] += n
     return max(
         nearest.items(),
         key=lambda item: (

@@ -13,13 +13,16 @@ Two passes over a document's mentions, candidates already on them:
    candidates, or to the candidate who is the kin a kinship word names
    (``her daughter Alexandra``) to the nearest individual the document has
    linked; else to the individual of the nearest anchor that contains them
-   (nearest by any of its linked mentions, ``Liova`` too, most named by anchors);
+   (nearest by any of its linked mentions, ``Liova`` too; most named by those
+   anchors and by the same short form linked to it before);
    failing that, of the nearest anchor among their candidates; failing that,
    to the candidate most recently linked; failing that, to the candidate with
    the highest prominence among those related (knowledge base ``related``,
    weighed by kind) to the document's cast, the individuals it has linked,
    or among all candidates when none is; failing that, to a NIL individual
    of their own. Links decided by a cue or a relation carry a ``reason``.
+   Short forms of one candidate are linked first, the shared ones after
+   them, each group in document order.
 
 Scores and distances come from ``models/rules/linking.yaml``
 (:class:`~pipeline.resources.LinkingRules`).
@@ -49,7 +52,9 @@ class PersonDecider:
             self._link_standalone(m)
         self._merge_nil_parts(people)
         context = Context(people)
-        for m in people:
+        # Forms of one candidate first (Lyova), in document order: they link to it whatever the
+        # order, and place it for the shared forms (Lev) linked after them.
+        for m in sorted(people, key=lambda m: len({c.entity_id for c in m.candidates}) > 1):
             if m.link is None:
                 m.link = self._link_by_context(m, context)
                 context.add_linked(m)
@@ -101,7 +106,8 @@ class PersonDecider:
         )
         for method, pool in tiers:
             near = context.linked if method == "context" else None  # an anchor's individual, by any mention
-            chosen = weigh(m, pool(), self.scores.context_chars, near)
+            extra = context.same_form.get(m.keys) if method == "context" else None
+            chosen = weigh(m, pool(), self.scores.context_chars, near, extra)
             if chosen is not None:
                 return self._context_link(chosen.link, method, candidate_ids)
         if candidate_ids:

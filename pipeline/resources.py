@@ -183,6 +183,7 @@ class LinkingRules(_View):
     kin_stop_words: tuple[str, ...]
     same_person_markers: tuple[str, ...]
     cue_scores: dict[str, float]
+    life_years_tokens: int
 
 
 @dataclass(frozen=True)

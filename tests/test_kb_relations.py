@@ -1,4 +1,4 @@
-"""Relations between individuals (``related`` in persons.yaml) on small knowledge bases built in memory.
+"""Relations between individuals (``related`` in persons.yaml) and life years, on small knowledge bases built in memory.
 
 Two households of our own, the Petrovs and the Orlovs, with the relation kinds
 set here (not read from the project's linking.yaml), and the shipped
@@ -107,6 +107,14 @@ def test_related_naming_the_entry_itself_is_an_error():
 def test_every_kind_needs_an_inverse():
     with pytest.raises(KnowledgeBaseError, match="without an inverse: parent"):
         RelationKinds(inverses={"child": "parent"})
+
+
+def test_life_years_are_read_and_must_be_years():
+    kb = build([{**BORIS, "born": 1901, "died": 1950}])
+    assert (kb.entities["boris-orlov"].born, kb.entities["boris-orlov"].died) == (1901, 1950)
+    assert kb.entities["boris-orlov"].prominence == 1.0 and build().entities["ivan-petrov"].born is None
+    with pytest.raises(KnowledgeBaseError, match="boris-orlov: born must be a year"):
+        build([{**BORIS, "born": "about 1901"}])
 
 
 # -- the shipped knowledge base -------------------------------------------------------------------

@@ -34,6 +34,10 @@ PERSONS = [
     {"id": "ivan-smirnov", "canonical": "Ivan Smirnov", "sex": "M", "given": "Ivan", "surname": "Smirnov",
      "prominence": 80},
     {"id": "anton-belov", "canonical": "Anton Belov", "sex": "M", "given": "Anton", "surname": "Belov"},
+    {"id": "pavel-sokolov", "canonical": "Pavel Sokolov", "sex": "M", "given": "Pavel", "surname": "Sokolov",
+     "born": 1880, "died": 1941, "prominence": 20},
+    {"id": "pavel-sokolov-the-younger", "canonical": "Pavel Sokolov", "sex": "M", "given": "Pavel",
+     "surname": "Sokolov", "born": 1912},
 ]  # fmt: skip
 IVANS = ["ivan-orlov", "ivan-petrov", "ivan-smirnov"]
 
@@ -190,3 +194,36 @@ def test_forms_of_one_candidate_are_linked_first_and_place_their_individual(nlp)
     text = "Ivan Petrov and Ivan Orlov arrived. " + FILLER + "Ivan, a friend of all, left."
     assert link_of(linked(nlp, text, "Ivan Petrov", "Ivan Orlov", "Ivan"), "Ivan")[0] == "ivan-orlov"
 
+
+# -- namesakes by the years of their lives -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Sokolov, Pavel, the younger (b. 1912), an engineer.", "pavel-sokolov-the-younger"),
+        ("Pavel Sokolov, born in 1912, became an engineer.", "pavel-sokolov-the-younger"),
+        ("Pavel Sokolov (1880-1941) was a printer.", "pavel-sokolov"),
+        ("| Pavel Sokolov |\n\n| 1880 | 1941 |", "pavel-sokolov"),  # table cells, paragraphs once cleaned
+    ],
+)
+def test_a_year_just_after_a_shared_full_name_picks_the_namesake_it_fits(nlp, text, expected):
+    name = "Sokolov, Pavel" if text.startswith("Sokolov") else "Pavel Sokolov"
+    doc = linked(nlp, text, name)
+    assert link_of(doc, name)[0] == expected
+    assert doc.ents[0]._.namelink_link["score"] == 1.0  # no longer a guess among namesakes
+    assert link_of(doc, name)[2].startswith("life years ")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pavel Sokolov was a printer.",  # no year
+        "Pavel Sokolov came in 1925 to Kiev.",  # a year neither lived or died in
+        "Pavel Sokolov met Ivan Petrov, born 1912.",  # the year after the next name is that person's
+    ],
+)
+def test_without_a_fitting_year_the_shared_full_name_keeps_the_prior(nlp, text):
+    doc = linked(nlp, text, "Pavel Sokolov", "Ivan Petrov")
+    assert link_of(doc, "Pavel Sokolov") == ("pavel-sokolov", "kb-exact", "")
+    assert doc.ents[0]._.namelink_link["score"] == 0.7  # the ambiguous factor

@@ -17,7 +17,8 @@ class KnowledgeBaseError(ValueError):
 @dataclass(frozen=True)
 class Entity:
     """One knowledge-base entry: ``label`` is namelink's label (``PERSON`` for people);
-    ``prominence`` is the prior for a bare short form several entries share."""
+    ``prominence`` is the prior for a bare short form several entries share; ``born`` and
+    ``died`` the years of a person's life, where known (they tell namesakes apart)."""
 
     id: str
     canonical: str
@@ -28,6 +29,8 @@ class Entity:
     prominence: float = 1.0
     given: tuple[str, ...] = ()
     surname: tuple[str, ...] = ()
+    born: int | None = None
+    died: int | None = None
 
 
 @dataclass(frozen=True)
@@ -66,4 +69,15 @@ def entity_from_entry(entry: dict[str, Any], label: str, linked: tuple[str, ...]
         prominence=float(entry.get("prominence", 1)),
         given=tuple(strings(entry.get("given"))),
         surname=tuple(strings(entry.get("surname"))),
+        born=_year(entry, "born"),
+        died=_year(entry, "died"),
     )
+
+
+def _year(entry: dict[str, Any], key: str) -> int | None:
+    value = entry.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise KnowledgeBaseError(f"{entry['id']}: {key} must be a year (a whole number), got {value!r}")
+    return value

@@ -7,13 +7,18 @@
 - :meth:`Cues.marker_after_name`: a marker such as ``née``, ``born`` or
   ``called`` between a person's name and the short form
   (``Kameneva, Olga Davidovna (née Bronstein``) makes the short form another
-  name of that person (``same_person_markers``).
+  name of that person (``same_person_markers``);
+- :meth:`Cues.years_after`: the years written just after a name
+  (``Sedov, Lev Lvovich, the younger (b. 1926)``, ``| 1906 | 1938 |``), which
+  tell namesakes apart by the years of their lives (``life_years_tokens``).
 
 Both read the tokens of the span's Doc and its entity labels; they keep no
 state of a document.
 """
 
 from __future__ import annotations
+
+import re
 
 from spacy.tokens import Span, Token
 
@@ -30,6 +35,7 @@ class Cues:
         self.stop_words = {fold(w) for w in linking.kin_stop_words}
         self.markers = {fold(w) for w in linking.same_person_markers}
         self.person = person_label
+        self.years_window = linking.life_years_tokens
         unknown = sorted(set(self.kin_words.values()) - set(linking.relation_inverses))
         if unknown:
             raise ValueError(f"linking.yaml kin_words name unknown relation kinds: {', '.join(unknown)}")
@@ -67,6 +73,21 @@ class Cues:
         if i < 0 or doc[i].ent_type_ != self.person:
             return None
         return i + 1, marker
+
+
+    def years_after(self, span: Span) -> set[int]:
+        """The years (four digits, 1000-2099) among the ``life_years_tokens`` tokens after ``span``,
+        up to the next person's name (a table's cells are paragraphs once cleaned: line breaks
+        do not stop the search)."""
+        years: set[int] = set()
+        for token in span.doc[span.end : span.end + self.years_window]:
+            if token.ent_type_ == self.person:
+                break
+            years.update(int(y) for y in _YEAR.findall(token.text))
+        return years
+
+
+_YEAR = re.compile(r"(?<!\d)(1\d{3}|20\d{2})(?!\d)")
 
 
 def _quote(token: Token) -> bool:

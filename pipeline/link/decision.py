@@ -63,15 +63,27 @@ class PersonDecider:
         stands_alone = len(m.keys) >= 2 and not all(len(k) == 1 for k in m.keys)
         full = [c for c in m.candidates if not c.is_short]
         if full and (stands_alone or all(c.form.kind == ALIAS for c in full)):
-            best = self._by_prominence(full, same_method=True)
+            pool = [c for c in full if c.method == full[0].method]
+            dated, reason = self._namesakes_by_years(m, {c.entity_id for c in pool})
+            best = self._by_prominence([c for c in pool if c.entity_id in dated] or pool, same_method=False)
             score = self.scores.method_scores[best.method] * best.similarity
-            if len({c.entity_id for c in full}) > 1:
+            if len({c.entity_id for c in full}) > 1 and len(dated) != 1:
                 score *= self.scores.ambiguous_factor
-            m.link = self._kb_link(best.entity_id, score, f"kb-{best.method}")
+            m.link = self._kb_link(best.entity_id, score, f"kb-{best.method}", reason)
             m.anchor = stands_alone
         elif stands_alone and not m.candidates:
             m.link = _nil_link(m.span.text, self.scores.nil_scores["anchor"], "nil")
             m.anchor = True
+
+    def _namesakes_by_years(self, m: Mention, ids: set[str]) -> tuple[set[str], str]:
+        """Of several individuals one name fits, those born or dead in a year written just
+        after it (``Sedov, Lev Lvovich (b. 1926)``), with the reason; none when no year fits."""
+        if len(ids) < 2:
+            return set(), ""
+        years = self.cues.years_after(m.span)
+        entities = self.kb.entities
+        dated = {e for e in ids if years & {entities[e].born, entities[e].died}}
+        return dated, ("life years " + ", ".join(str(y) for y in sorted(years)) if dated else "")
 
     def _merge_nil_parts(self, people: list[Mention]) -> None:
         """An unknown name inside a longer unknown name of the same document is

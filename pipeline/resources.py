@@ -184,6 +184,7 @@ class LinkingRules(_View):
     same_person_markers: tuple[str, ...]
     cue_scores: dict[str, float]
     life_years_tokens: int
+    title_relations: tuple[str, ...]
 
 
 @dataclass(frozen=True)

@@ -158,6 +158,21 @@ def test_the_same_name_without_a_marker_is_no_cue(nlp):
     assert link_of(doc, "Petrova")[1] != "context-same"
 
 
+# -- a title before the surname of the other sex -----------------------------------------------
+
+
+def test_mrs_before_a_surname_only_a_man_bears_names_his_wife(nlp):
+    doc = linked(nlp, "Mrs. Orlov came in.", "Orlov")
+    assert doc.ents[0]._.namelink_candidates == [["olga-orlova", "title", 1.0]]
+    assert link_of(doc, "Orlov")[0] == "olga-orlova"
+
+
+def test_a_title_of_the_bearers_sex_or_no_wife_known_changes_nothing(nlp):
+    assert link_of(linked(nlp, "Mr. Orlov came in.", "Orlov"), "Orlov")[0] == "ivan-orlov"
+    assert link_of(linked(nlp, "Mrs. Smirnov came in.", "Smirnov"), "Smirnov")[0] == "nil:smirnov"
+    assert link_of(linked(nlp, "Mrs. Ivan Orlov came in.", "Ivan Orlov"), "Ivan Orlov")[0] != "olga-orlova"
+
+
 # -- distance to any mention of a named individual ---------------------------------------------
 
 FILLER = "Nothing happened that week. " * 20

@@ -2,7 +2,9 @@
 
 :class:`MentionBuilder` turns a PERSON span into a :class:`Mention` with its
 candidates (:mod:`pipeline.link.candidates`), narrowed by a title's sex
-(``Mrs. Trotsky`` is a woman) and by what review ruled out for the string.
+(``Mrs. Trotsky`` is a woman; a bare surname no woman bears, ``Mrs. Rivera``,
+names the wife of the man who does: knowledge base ``related``) and by what review
+ruled out for the string.
 An inverted name (``Sedov, Lev Lvovich``, one span in indexes and registers)
 is read in natural order (``Lev Lvovich Sedov``), so its candidates and keys
 are those of the full name.
@@ -18,7 +20,7 @@ from spacy.tokens import Span, Token
 
 from pipeline.kb import KnowledgeBase, NameKeys
 from pipeline.link.candidates import Candidate, CandidateGenerator
-from pipeline.resources import NameRules
+from pipeline.resources import LinkingRules, NameRules
 
 _MULTI_INITIALS = re.compile(r"^(?:[A-Z]\.){2,}$")
 
@@ -77,10 +79,13 @@ class MentionBuilder:
     """Builds the :class:`Mention` of a span: its name words, their keys (``L.D.``
     counts as two initials), and its candidates."""
 
-    def __init__(self, kb: KnowledgeBase, keys: NameKeys, persons: CandidateGenerator, names: NameRules) -> None:
+    def __init__(
+        self, kb: KnowledgeBase, keys: NameKeys, persons: CandidateGenerator, names: NameRules, linking: LinkingRules
+    ) -> None:
         self.kb, self.keys, self.persons = kb, keys, persons
         self.female_titles = set(names.female_titles)
         self.male_titles = set(names.male_titles)
+        self.title_relations = set(linking.title_relations)
 
     def __call__(self, span: Span) -> Mention:
         words = [t.text for t in natural_order(span) if any(ch.isalnum() for ch in t.text)]
@@ -100,12 +105,27 @@ class MentionBuilder:
         candidates = allowed(self.persons(words), banned)
         sex = self._title_sex(span)
         if sex and candidates:
+            named = candidates
             candidates = [c for c in candidates if self.kb.entities[c.entity_id].sex in (sex, None)]
             if not candidates:  # Mrs. Trotsky: the woman known by that name
                 candidates = allowed(self.persons.by_last_word(words[-1], sex), banned)
+            if not candidates and len(words) == 1:  # Mrs. Rivera: the wife of the man of that name
+                candidates = allowed(self._relatives_by_title(named, sex), banned)
         if not candidates and len(words) >= 2:
             candidates = allowed(self.persons.partial(words), banned)
         return candidates
+
+    def _relatives_by_title(self, candidates: list[Candidate], sex: str) -> list[Candidate]:
+        """The relatives of ``sex`` and of a ``title_relations`` kind (linking.yaml: spouse) of
+        the candidates, as ``title`` candidates named by their canonical name: a title of the
+        other sex before a man's surname (``Mrs. Rivera``) names his wife."""
+        kb, out = self.kb, {}
+        for c in candidates:
+            for other, kinds in kb.related(c.entity_id).items():
+                if kinds & self.title_relations and kb.entities[other].sex == sex and other not in out:
+                    form = next(f for f in kb.forms_of(other) if f.text == kb.entities[other].canonical)
+                    out[other] = Candidate(other, form, "title", 1.0)
+        return list(out.values())
 
     def _title_sex(self, span: Span) -> str | None:
         if span.start == 0:

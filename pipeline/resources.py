@@ -143,6 +143,7 @@ class NameRules(_View):
     surname_suffixes: dict[str, tuple[str, ...]]
     strong_surname_suffixes: tuple[str, ...]
     titles: tuple[str, ...]
+    personal_honorifics: tuple[str, ...]
     female_titles: tuple[str, ...]
     male_titles: tuple[str, ...]
     institution_words: tuple[str, ...]
@@ -229,3 +230,4 @@ class RecogniseRules(_View):
     inverted_given_words: int
     inverted_name_ends: tuple[str, ...]
     inverted_not_gloss_pos: tuple[str, ...]
+    relabel_as_person: tuple[str, ...]

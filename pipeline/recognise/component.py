@@ -32,6 +32,7 @@ from pipeline.kb import KnowledgeBase
 from pipeline.kb import registered as _registered  # noqa: F401  (the loader named in default_config)
 from pipeline.kb.shared import LazyShared, SharedDataComponent, SharedKnowledge, SharedLoader, load_shared
 from pipeline.link.candidates import FUZZY_CUTOFF, person_candidates
+from pipeline.recognise.consistency import consistent_labels
 from pipeline.recognise.context import NameContext
 from pipeline.recognise.inverted import InvertedNames
 from pipeline.recognise.kb_matches import KbMatches
@@ -89,6 +90,7 @@ class RuleFamilies:
     model_entities: ModelEntities
     labels: LabelRules
     kb: KnowledgeBase
+    relabel_as_person: frozenset[str]
 
     @classmethod
     def build(cls, shared: SharedKnowledge, tokenizer: Callable[[str], Any]) -> RuleFamilies:
@@ -105,6 +107,7 @@ class RuleFamilies:
             model_entities=ModelEntities(shared.kb, context, labels),
             labels=labels,
             kb=shared.kb,
+            relabel_as_person=frozenset(shared.recognise.relabel_as_person),
         )
 
 
@@ -141,7 +144,9 @@ class PersonRules(SharedDataComponent):
         proposals = _not_crossing(proposals, inverted, families.labels.person)
         proposals = _filtered(doc, proposals, families)
         ents = []
-        for p in best_non_overlapping(proposals, families.labels.person):
+        person = families.labels.person
+        chosen = consistent_labels(doc, best_non_overlapping(proposals, person), person, families.relabel_as_person)
+        for p in chosen:
             span = Span(doc, p.start, p.end, label=p.label)
             span._.namelink_source = p.source
             ents.append(span)

@@ -46,6 +46,7 @@ class NameContext:
         self.name_words = {self.keys.skeleton(w) for w in shared.name_words}
         self.given_keys = {self.keys.skeleton(w) for w in self.given}
         self.titles = set(names.titles)
+        self.honorifics = frozenset(names.personal_honorifics)
         self.person_titles = shared.person_titles  # titles and press abbreviations, folded
         self.institutions = set(names.institution_words)
         self.institutions_of = set(names.institution_of_words)
@@ -107,6 +108,17 @@ class NameContext:
             and token.lower_ not in self.titles
             and token.pos_ in self.name_word_pos
         )
+
+    def after_honorific(self, doc: Doc, i: int) -> bool:
+        """``Dr. Read``, ``Mrs Brown``: token ``i`` is a capitalised word right after a personal
+        honorific (its dot may be a token of its own), so a surname whatever else it could be."""
+        token = doc[i]
+        if not (token.text[:1].isupper() and token.is_alpha and not token.is_upper) or token.lower_ in self.titles:
+            return False
+        k = i - 1
+        if k >= 1 and doc[k].text == "." and not doc[k - 1].whitespace_:
+            k -= 1
+        return k >= 0 and fold(doc[k].text).rstrip(".") in self.honorifics
 
     def surname_like(self, token: Token) -> bool:
         """A known name word, or a word with a surname's or a patronymic's ending."""

@@ -138,7 +138,7 @@ class KbMatches:
         only where the document names its bearer in full."""
         if model == self.person:
             return self.person
-        if model in self.never_people or not token.text[:1].isupper():
+        if (model in self.never_people and not _swallowed_at_end(token)) or not token.text[:1].isupper():
             return None
         rules = self.rules
         proper = (
@@ -150,3 +150,13 @@ class KbMatches:
             return NEEDS_ANCHOR
         exact = any(fold(f.text) == fold(token.text) for f in forms)
         return self.person if exact or len(token.text) >= rules.short_variant_min_chars else None
+
+
+def _swallowed_at_end(token: Token) -> bool:
+    """The last word of a longer model entity after a word that is no number: the model
+    ran a date on into the name after it (``October Revolution Trotsky``), while a date
+    that starts with a name word (``May 1937``) keeps it."""
+    doc, i = token.doc, token.i
+    inside = token.ent_iob_ == "I"
+    last = i + 1 == len(doc) or doc[i + 1].ent_iob_ != "I"
+    return inside and last and not doc[i - 1].like_num

@@ -9,7 +9,8 @@
   words (``Natalia Ivanovna SEDOVA``, ``Tamara Petrovna ZUEVA``), an
   all-capitals common word never does (``LEON TROTSKY SPEAKS``);
 - the surname-shaped name after a title (``Comrade Zinoviev``: the title
-  stays outside);
+  stays outside), and any capitalised word after a personal honorific
+  (``Dr. Read``: names.yaml ``personal_honorifics``);
 - a word with an unmistakable surname ending (``-skaya``, ``-ovich``);
 - a rare proper noun that is a misspelt known person (``Srnirnov``), where
   the knowledge base matched nothing.
@@ -77,6 +78,8 @@ class NameShapes:
         if not token.text[:1].isupper():
             return None
         context = self.context
+        if context.after_honorific(doc, i):
+            return i, self._extend(doc, i) or i + 1
         if fold(token.text) in context.titles and i + 1 < len(doc):
             nxt = doc[i + 1]
             if context.capitalised_word(nxt) and context.surname_like(nxt):

@@ -144,6 +144,7 @@ class NameRules(_View):
     strong_surname_suffixes: tuple[str, ...]
     titles: tuple[str, ...]
     personal_honorifics: tuple[str, ...]
+    surname_titles: tuple[str, ...]
     female_titles: tuple[str, ...]
     male_titles: tuple[str, ...]
     institution_words: tuple[str, ...]

@@ -87,3 +87,25 @@ def test_the_word_after_a_personal_honorific_is_a_surname(pipe):
 def test_an_office_after_an_honorific_is_no_name(pipe):
     texts = _texts(pipe, "Mr. President, the delegates of the union thanked the chair for the hall.")
     assert not any("President" in t for t in texts)
+
+
+def test_the_word_after_an_abbreviated_title_with_its_dot_is_a_surname(pipe):
+    texts = _texts(pipe, "The order was signed by Gen. Hale and carried to the fort by Capt. Marsh at dawn.")
+    assert "Hale" in texts and "Marsh" in texts
+
+
+def test_an_abbreviation_without_its_dot_is_no_title(pipe):
+    # "Gen" alone could be anything; only the dotted press abbreviation marks a title
+    texts = _texts(pipe, "Gen Z readers and Rep Theatre fans filled the hall on Friday night.")
+    assert not any(t in ("Z", "Theatre") for t in texts)
+
+
+def test_the_rare_word_after_a_title_is_a_surname(pipe):
+    texts = _texts(pipe, "The case went before Judge Pemberton, and Citizen Lagrange spoke for the town.")
+    assert "Pemberton" in texts and "Lagrange" in texts
+
+
+def test_a_common_word_or_a_place_title_after_a_title_is_no_name(pipe):
+    text = "The General Assembly met in Saint Petersburg while Captain Morning read the President's letter."
+    texts = _texts(pipe, text)
+    assert not any(t in ("Assembly", "Petersburg", "Morning") for t in texts), texts

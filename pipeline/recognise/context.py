@@ -47,6 +47,8 @@ class NameContext:
         self.given_keys = {self.keys.skeleton(w) for w in self.given}
         self.titles = set(names.titles)
         self.honorifics = frozenset(names.personal_honorifics)
+        self.press_titles = frozenset(rules.evidence_titles)
+        self.surname_titles = frozenset(names.surname_titles)
         self.person_titles = shared.person_titles  # titles and press abbreviations, folded
         self.institutions = set(names.institution_words)
         self.institutions_of = set(names.institution_of_words)
@@ -110,15 +112,25 @@ class NameContext:
         )
 
     def after_honorific(self, doc: Doc, i: int) -> bool:
-        """``Dr. Read``, ``Mrs Brown``: token ``i`` is a capitalised word right after a personal
-        honorific (its dot may be a token of its own), so a surname whatever else it could be."""
+        """``Dr. Read``, ``Mrs Brown``, ``Gen. Jackson``, ``Judge Burgess``: token ``i`` is a
+        capitalised word right after a personal honorific, a press abbreviation of a title written
+        with its dot (the dot may be a token of its own), or a capitalised title of names.yaml's
+        ``surname_titles`` when the word is no common English word; so a surname."""
         token = doc[i]
         if not (token.text[:1].isupper() and token.is_alpha and not token.is_upper) or token.lower_ in self.titles:
             return False
         k = i - 1
-        if k >= 1 and doc[k].text == "." and not doc[k - 1].whitespace_:
-            k -= 1
-        return k >= 0 and fold(doc[k].text).rstrip(".") in self.honorifics
+        dotted = k >= 1 and doc[k].text == "." and not doc[k - 1].whitespace_
+        k -= dotted
+        if k < 0:
+            return False
+        word = fold(doc[k].text)
+        dotted = dotted or word.endswith(".")
+        base = word.rstrip(".")
+        if base in self.honorifics or (dotted and base in self.press_titles):
+            return True
+        rare = self.english.get(token.lower_, 0.0) < self.rules.common_count
+        return base in self.surname_titles and rare and doc[k].text[:1].isupper()
 
     def surname_like(self, token: Token) -> bool:
         """A known name word, or a word with a surname's or a patronymic's ending."""

@@ -114,6 +114,15 @@ def test_kb_match_inside_another_name_is_not_a_person(nlp, families, text):
     assert families.kb_matches.propose(DocWords.read(doc, families.labels)) == []
 
 
+def test_kb_match_of_a_generated_pet_name(nlp, families):
+    # Lev has a patronymic here, so Levik is one of his pet names; Levitt is no pet name
+    doc = make_doc(nlp, "Levik wrote to Levitt.", propn=("Levik", "Levitt"))
+    found = families.kb_matches.propose(DocWords.read(doc, families.labels))
+    assert texts(doc, found) == [("Levik", PERSON, "kb")] and found[0].entities == {"leon-trotsky"}
+    lenin = make_doc(nlp, "Then Vladik spoke.", propn=("Vladik",))  # no patronymic: no pet names
+    assert families.kb_matches.propose(DocWords.read(lenin, families.labels)) == []
+
+
 # -- name shapes ------------------------------------------------------------------------------
 
 

@@ -160,6 +160,7 @@ class NameRules(_View):
     institution_of_words: tuple[str, ...]
     derived_suffixes: tuple[str, ...]
     group_words: tuple[str, ...]
+    endearments: tuple[str, ...]
     work_title_cues: tuple[str, ...]
     family_determiners: tuple[str, ...]
     ocr_confusions: tuple[tuple[str, str], ...]

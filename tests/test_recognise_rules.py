@@ -152,6 +152,18 @@ def test_model_person_that_is_a_name_is_kept(nlp, families):
     assert texts(doc, found) == [("Bukharin", PERSON, "model")]
 
 
+@pytest.mark.parametrize("text", ["Golubchik, sleep now.", "Dushenka, do not worry."])
+def test_model_person_that_is_a_term_of_endearment_is_dropped(nlp, families, text):
+    doc = make_doc(nlp, text, propn=(text.split(",")[0],), ents=((0, 1, PERSON),))
+    assert families.model_entities.propose(DocWords.read(doc, families.labels), []) == []
+
+
+def test_model_person_that_is_an_endearment_after_a_title_is_kept(nlp, families):
+    doc = make_doc(nlp, "Then Mr. Darling spoke.", ents=((2, 3, PERSON),))
+    found = families.model_entities.propose(DocWords.read(doc, families.labels), [])
+    assert texts(doc, found) == [("Darling", PERSON, "model")]
+
+
 def test_model_per_label_is_a_person(nlp, families):
     doc = make_doc(nlp, "Bukharin spoke.", ents=((0, 1, "PER"),))
     found = families.model_entities.propose(DocWords.read(doc, families.labels), [])

@@ -134,6 +134,17 @@ def _frozen(value: Any) -> Any:
 
 
 @dataclass(frozen=True)
+class PetNameRules(_View):
+    """``rules/names.yaml: pet_names``: how Russian pet names are built from a name's stem."""
+
+    FILE = "names"
+    stem_rules: tuple[tuple[str, str], ...]
+    suffixes: tuple[str, ...]
+    min_stem_letters: int
+    english_word_min_count: float
+
+
+@dataclass(frozen=True)
 class NameRules(_View):
     """``rules/names.yaml``: how names are written (see the comments in the file)."""
 
@@ -151,6 +162,7 @@ class NameRules(_View):
     institution_of_words: tuple[str, ...]
     derived_suffixes: tuple[str, ...]
     group_words: tuple[str, ...]
+    endearments: tuple[str, ...]
     work_title_cues: tuple[str, ...]
     family_determiners: tuple[str, ...]
     ocr_confusions: tuple[tuple[str, str], ...]
@@ -158,6 +170,15 @@ class NameRules(_View):
     feminine_endings: tuple[str, ...]
     alias_surname_min_letters: int
     plural_min_letters: int
+    pet_names: PetNameRules
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], source: str = "") -> Any:
+        """The view, with the ``pet_names`` section as a :class:`PetNameRules` of its own."""
+        if isinstance(data.get("pet_names"), dict):
+            where = f"{source or cls.FILE}: pet_names"
+            data = {**data, "pet_names": PetNameRules.from_dict(data["pet_names"], where)}
+        return super().from_dict(data, source)
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,13 @@ evidence first:
   folded (``león trotsky`` = ``Leon Trotsky``);
 - ``variant``: equal on the skeleton key only, an unseen romanisation
   (``Trotzki``, ``Sokolovskaja``);
+- ``pet``: equal (on the skeleton key) to a generated Russian pet name
+  (:mod:`pipeline.kb.pet_names`: ``Natashenka``, ``Levik``), weaker than a listed form;
 - ``ocr``: equal once one OCR confusion (``rn`` for ``m``, names.yaml) is undone;
 - ``fuzzy``: close in edit distance (rapidfuzz), for other OCR damage
   (``Ratnon del Rio``, ``Dzerhinsky``); only for forms of at least
-  ``fuzzy_min_letters`` (linking.yaml), and never across grammatical sex
-  (``Sedova`` is not ``Sedov``);
+  ``fuzzy_min_letters`` (linking.yaml), never to a generated pet name, and
+  never across grammatical sex (``Sedova`` is not ``Sedov``);
 - ``partial`` (:meth:`CandidateGenerator.partial`): a longer name around a known one;
 - ``title`` (:meth:`CandidateGenerator.by_last_word`): ``Mrs. Trotsky``, the woman of that name.
 """
@@ -26,6 +28,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from pipeline.kb import SHORT, AliasIndex, NameForm
+from pipeline.kb.entries import GIVEN_PARTS, PET
 from pipeline.kb.keys import fold
 from pipeline.resources import LinkingRules, NameRules
 
@@ -39,7 +42,7 @@ class Candidate:
     """One entry a mention may name: the matching form, how it matched, and how closely (1.0 unless ocr or fuzzy)."""
     entity_id: str
     form: NameForm
-    method: str  # exact, variant, ocr or fuzzy
+    method: str  # exact, variant, pet, ocr, fuzzy, partial or title
     similarity: float  # 1.0 for exact and variant
 
     @property
@@ -84,17 +87,20 @@ class CandidateGenerator:
         self._fuzzy_forms = [
             f
             for f in index.kb.forms
-            if entities[f.entity_id].label == label and len(f.text.replace(" ", "")) >= self.min_letters
+            if entities[f.entity_id].label == label
+            and len(f.text.replace(" ", "")) >= self.min_letters
+            and f.part != PET
         ]
         self._fuzzy_keys = [fold(f.text) for f in self._fuzzy_forms]
-        self._given_words = {fold(f.text) for f in index.kb.forms if f.part in ("given", "diminutive")}
+        self._given_words = {fold(f.text) for f in index.kb.forms if f.part in GIVEN_PARTS}
 
     def __call__(self, words: list[str], fuzzy: bool = True) -> list[Candidate]:
         found = self._by_key(words)
         if found or not fuzzy:
             return found
         for repaired in self._ocr_repairs(words):
-            found += [Candidate(c.entity_id, c.form, "ocr", self.ocr_similarity) for c in self._by_key(repaired)]
+            repairs = [c for c in self._by_key(repaired) if c.method != PET]  # never a guess on a guess
+            found += [Candidate(c.entity_id, c.form, "ocr", self.ocr_similarity) for c in repairs]
         if found:
             return _best_per_entity(found)
         return self._fuzzy(words)
@@ -150,7 +156,12 @@ class CandidateGenerator:
         for form in self.index.lookup(words):
             if entities[form.entity_id].label != self.label:
                 continue
-            method = "exact" if fold(form.text) == folded or _same_letters(form.text, folded) else "variant"
+            if form.part == PET:
+                method = PET
+            elif fold(form.text) == folded or _same_letters(form.text, folded):
+                method = "exact"
+            else:
+                method = "variant"
             out.append(Candidate(form.entity_id, form, method, 1.0))
         return _best_per_entity(out)
 
@@ -194,7 +205,7 @@ def _same_letters(form: str, folded: str) -> bool:
 
 
 def _best_per_entity(candidates: list[Candidate]) -> list[Candidate]:
-    rank = {"exact": 0, "variant": 1, "ocr": 2, "fuzzy": 3, "partial": 4, "title": 5}
+    rank = {"exact": 0, "variant": 1, PET: 2, "ocr": 3, "fuzzy": 4, "partial": 5, "title": 6}
     best: dict[str, Candidate] = {}
     for c in candidates:
         old = best.get(c.entity_id)

@@ -11,7 +11,9 @@ Two passes over a document's mentions, candidates already on them:
    individual of the nearest anchor that contains them; failing that, of the
    nearest anchor among their candidates; failing that, to the candidate most
    recently linked; failing that, to the candidate with the highest
-   prominence; failing that, to a NIL individual of their own.
+   prominence; failing that, to a NIL individual of their own. A generated
+   pet name (``Levik``, :mod:`pipeline.kb.pet_names`) resolves as the given
+   name it comes from, its score times the ``pet`` method score.
 
 Scores and distances come from ``models/rules/linking.yaml``
 (:class:`~pipeline.resources.LinkingRules`).
@@ -20,6 +22,7 @@ Scores and distances come from ``models/rules/linking.yaml``
 from __future__ import annotations
 
 from pipeline.kb import ALIAS, KnowledgeBase
+from pipeline.kb.entries import GIVEN_PARTS, PET
 from pipeline.link.candidates import Candidate
 from pipeline.link.context import Context, Group, contains_keys, weigh
 from pipeline.link.mentions import Link, Mention
@@ -89,7 +92,8 @@ class PersonDecider:
         for method, pool in tiers:
             chosen = weigh(m, pool(), self.scores.context_chars)
             if chosen is not None:
-                return self._context_link(chosen.link, method, candidate_ids)
+                link = self._context_link(chosen.link, method, candidate_ids)
+                return link._replace(score=round(link.score * self._form_weight(m, link.entity_id), 3))
         if candidate_ids:
             return self._prior_link(m, candidate_ids)
         return _nil_link(m.span.text, self.scores.nil_scores["short"], "nil")
@@ -101,6 +105,12 @@ class PersonDecider:
         else:
             score = scores["candidate"] if link.entity_id in candidate_ids else scores["other"]
         return Link(link.entity_id, link.canonical, score, method)
+
+    def _form_weight(self, m: Mention, entity_id: str) -> float:
+        """The ``pet`` method score when ``m`` names ``entity_id`` by a generated pet name
+        only (weaker than a listed form), else 1."""
+        methods = {c.method for c in m.candidates if c.entity_id == entity_id}
+        return self.scores.method_scores[PET] if methods == {PET} else 1.0
 
     def _prior_link(self, m: Mention, candidate_ids: set[str]) -> Link:
         """The most prominent candidate, scored by its share of the candidates' prominence."""
@@ -114,7 +124,7 @@ class PersonDecider:
     def _contains(self, m: Mention, anchor: Mention, candidate_ids: set[str]) -> bool:
         """Does the anchor's name contain the short form (Lev in Lev Sedov, L. D. in Lev Davidovich)?"""
         foreign = candidate_ids and anchor.link.entity_id not in candidate_ids
-        if foreign and any(c.form.part not in ("given", "diminutive") for c in m.candidates):
+        if foreign and any(c.form.part not in GIVEN_PARTS for c in m.candidates):
             return False  # a known surname or alias never joins another individual
         return contains_keys(anchor.keys, m.keys)
 

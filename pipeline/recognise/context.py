@@ -56,6 +56,7 @@ class NameContext:
         self.surname_ends = tuple(names.surname_suffixes["M"] + names.surname_suffixes["F"])
         self.derived = tuple(sorted(names.derived_suffixes, key=len, reverse=True))
         self.group_words = set(names.group_words)
+        self.endearments = {self.keys.skeleton(w) for w in names.endearments}
         self.family_determiners = set(names.family_determiners)
         self.title_cues = [tuple(cue.split()) for cue in names.work_title_cues]
         self.title_cue_ends = {cue[-1] for cue in self.title_cues}
@@ -71,6 +72,10 @@ class NameContext:
         """A word used in lower case in this document, or very frequent in English."""
         lower = token.lower_
         return lower in w.lower_words or self.english.get(lower, 0.0) >= self.rules.common_count
+
+    def endearment(self, token: Token) -> bool:
+        """A term of endearment (names.yaml), not a name: Golubchik, Darling."""
+        return self.keys.skeleton(token.text) in self.endearments
 
     def is_work_title(self, w: DocWords, start: int) -> bool:
         """``the author of Stalin``: a name that is the title of a work."""

@@ -12,8 +12,8 @@ source ``model`` after repairs:
 - a person span dropped when the rules cover it better (``War Trotsky``,
   ``Kamenev Stalin``), or when it is not one person: several people
   (``Lenin and Trotsky``), part of another name (``Trotsky Museum``), a common
-  noun (``the Duma``), a heading, a derived word (``Trotskyist``) or a family
-  (``the Trotskys``).
+  noun (``the Duma``), a heading, a term of endearment (``Golubchik``), a
+  derived word (``Trotskyist``) or a family (``the Trotskys``).
 """
 
 from __future__ import annotations
@@ -190,11 +190,12 @@ class ModelEntities:
         return False
 
     def _not_a_name(self, w: DocWords, start: int, end: int, ev: DocEvidence) -> bool:
-        """Common words only (unless there is evidence of a person: Tom, Dr. Read, J. Jackson),
-        a derived word or a plural group."""
+        """Common words or terms of endearment only (unless there is evidence of a person:
+        Tom, Dr. Read, J. Jackson, Mr. Darling), a derived word or a plural group."""
         context = self.context
         span = w.doc[start:end]
-        if all(context.common_word(w, t) and not context.name_word(t) for t in span if t.is_alpha):
+        common = context.common_word
+        if all((common(w, t) or context.endearment(t)) and not context.name_word(t) for t in span if t.is_alpha):
             if not self.evidence.has(w.doc, ev, start, end):
                 return True  # headings such as "Family Formation", "Death"
         last = fold(span[-1].text)

@@ -253,3 +253,5 @@ class RecogniseRules(_View):
     inverted_name_ends: tuple[str, ...]
     inverted_not_gloss_pos: tuple[str, ...]
     relabel_as_person: tuple[str, ...]
+    given_name_relabel: tuple[str, ...]
+    given_name_relabel_max_count: float

@@ -109,3 +109,38 @@ def test_a_common_word_or_a_place_title_after_a_title_is_no_name(pipe):
     text = "The General Assembly met in Saint Petersburg while Captain Morning read the President's letter."
     texts = _texts(pipe, text)
     assert not any(t in ("Assembly", "Petersburg", "Morning") for t in texts), texts
+
+
+# -- "Given Surname" that the model calls an organisation or a work ----------------------------
+
+
+def _context(pipe):
+    return pipe.nlp.get_pipe("namelink_person_rules").families.context
+
+
+def _relabelled(pipe, text: str, start: int, end: int, label: str = "ORG") -> str:
+    from pipeline.recognise.consistency import given_name_entities
+
+    doc = _doc(text.split())
+    chosen = [Proposal(start, end, label, MODEL)]
+    relabel = frozenset({"ORG", "WORK_OF_ART", "PRODUCT"})
+    return given_name_entities(doc, chosen, "PERSON", relabel, _context(pipe))[0].label
+
+
+def test_a_given_name_and_a_rare_surname_are_a_person_whatever_the_model_says(pipe):
+    assert _relabelled(pipe, "yesterday Marjorie Pendleford sold the farm", 1, 3) == "PERSON"
+    assert _relabelled(pipe, "a speech by Wendell Thackery in town", 3, 5, "WORK_OF_ART") == "PERSON"
+    assert _relabelled(pipe, "deed of Cornelius Van Etten was read", 2, 5) == "PERSON"
+
+
+def test_papers_institutions_and_common_words_stay_organisations(pipe):
+    assert _relabelled(pipe, "read the Charlotte Observer today", 2, 4) == "ORG"  # an article before
+    assert _relabelled(pipe, "Charlotte Observer reported", 0, 2) == "ORG"  # observer: a common word
+    assert _relabelled(pipe, "at Henry Ford Hospital today", 1, 4) == "ORG"  # an institution word
+    assert _relabelled(pipe, "at Henry Ford Hospital today", 1, 4, "GPE") == "GPE"  # not a label to relabel
+    assert _relabelled(pipe, "the Bolshevik Pendleford group", 1, 3) == "ORG"  # no given name first
+
+
+def test_a_work_after_a_possessive_is_no_person(pipe):
+    texts = _texts(pipe, "At the station Lenin read his April Theses to the delegates who had come to meet him.")
+    assert "April Theses" not in texts and "Lenin" in texts

@@ -32,7 +32,7 @@ from pipeline.kb import KnowledgeBase
 from pipeline.kb import registered as _registered  # noqa: F401  (the loader named in default_config)
 from pipeline.kb.shared import LazyShared, SharedDataComponent, SharedKnowledge, SharedLoader, load_shared
 from pipeline.link.candidates import FUZZY_CUTOFF, person_candidates
-from pipeline.recognise.consistency import consistent_labels
+from pipeline.recognise.consistency import consistent_labels, given_name_entities
 from pipeline.recognise.context import NameContext
 from pipeline.recognise.inverted import InvertedNames
 from pipeline.recognise.kb_matches import KbMatches
@@ -91,6 +91,8 @@ class RuleFamilies:
     labels: LabelRules
     kb: KnowledgeBase
     relabel_as_person: frozenset[str]
+    given_name_relabel: frozenset[str]
+    context: NameContext
 
     @classmethod
     def build(cls, shared: SharedKnowledge, tokenizer: Callable[[str], Any]) -> RuleFamilies:
@@ -108,6 +110,8 @@ class RuleFamilies:
             labels=labels,
             kb=shared.kb,
             relabel_as_person=frozenset(shared.recognise.relabel_as_person),
+            given_name_relabel=frozenset(shared.recognise.given_name_relabel),
+            context=context,
         )
 
 
@@ -145,7 +149,9 @@ class PersonRules(SharedDataComponent):
         proposals = _filtered(doc, proposals, families)
         ents = []
         person = families.labels.person
-        chosen = consistent_labels(doc, best_non_overlapping(proposals, person), person, families.relabel_as_person)
+        chosen = best_non_overlapping(proposals, person)
+        chosen = given_name_entities(doc, chosen, person, families.given_name_relabel, families.context)
+        chosen = consistent_labels(doc, chosen, person, families.relabel_as_person)
         for p in chosen:
             span = Span(doc, p.start, p.end, label=p.label)
             span._.namelink_source = p.source

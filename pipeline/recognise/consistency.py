@@ -7,6 +7,10 @@ Vasilchenko``). :func:`consistent_labels` relabels a chosen entity of one of
 a multi-word person of the same document, or that name's last word. Only the
 model's own entities change: a knowledge-base place or organisation keeps its
 label.
+
+:func:`given_name_entities` relabels a model entity of ``given_name_relabel``
+shaped ``Given Surname`` (``NameContext.given_name_shaped``): the model calls
+``Charlotte Ingram`` an organisation and ``Wendell Willkie`` a work of art.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from dataclasses import replace
 from spacy.tokens import Doc
 
 from pipeline.kb.keys import fold
+from pipeline.recognise.context import NameContext
 from pipeline.recognise.selection import MODEL, Proposal
 
 
@@ -38,3 +43,15 @@ def consistent_labels(doc: Doc, chosen: list[Proposal], person: str, relabel: fr
 
 def _key(doc: Doc, start: int, end: int) -> str:
     return fold(doc[start:end].text)
+
+
+def given_name_entities(
+    doc: Doc, chosen: list[Proposal], person: str, relabel: frozenset[str], context: NameContext
+) -> list[Proposal]:
+    """``chosen`` with the model's ``relabel`` entities shaped ``Given Surname`` as ``person``."""
+    return [
+        replace(p, label=person)
+        if p.source == MODEL and p.label in relabel and context.given_name_shaped(doc, p.start, p.end)
+        else p
+        for p in chosen
+    ]

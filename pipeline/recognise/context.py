@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Token
 
 from pipeline.kb import AliasIndex
 from pipeline.kb.keys import fold
-from pipeline.kb.lexicon import english_segmenter
+from pipeline.kb.lexicon import census_given_names, english_segmenter
 from pipeline.kb.shared import SharedKnowledge
 from pipeline.link.candidates import CandidateGenerator
 from pipeline.recognise.state import DocWords
@@ -43,6 +43,7 @@ class NameContext:
         self.index = index
         self.people = people
         self.given = shared.kb_given_names
+        self.given_evidence = self.given | census_given_names(shared.folder)
         self.name_words = {self.keys.skeleton(w) for w in shared.name_words}
         self.given_keys = {self.keys.skeleton(w) for w in self.given}
         self.titles = set(names.titles)
@@ -136,6 +137,25 @@ class NameContext:
             return True
         rare = self.english.get(token.lower_, 0.0) < self.rules.common_count
         return base in self.surname_titles and rare and doc[k].text[:1].isupper()
+
+    def given_name_shaped(self, doc: Doc, start: int, end: int) -> bool:
+        """``Charlotte Ingram``, ``Johannes Van Etten``: 2 to 4 capitalised words (particles
+        between), the first a given name of any lexicon, no article or determiner before, nothing an
+        institution's word, the last word rarer than ``given_name_relabel_max_count``."""
+        words = doc[start:end]
+        if not 2 <= len(words) <= 4 or fold(words[0].text) not in self.given_evidence:
+            return False
+        before = doc[start - 1] if start > 0 else None
+        if before is not None and (before.lower_ in self.rules.articles or before.pos_ in ("DET", "PRON")):
+            return False  # the Charlotte Observer, his April Theses
+        last = words[-1]
+        for token in words:
+            lower = token.lower_
+            if lower in self.institutions or lower in self.group_words or lower in self.titles:
+                return False
+            if not (token.is_alpha and token.text[:1].isupper()) and lower not in self.particles:
+                return False
+        return self.english.get(last.lower_, 0.0) < self.rules.given_name_relabel_max_count
 
     def surname_like(self, token: Token) -> bool:
         """A known name word, or a word with a surname's or a patronymic's ending."""

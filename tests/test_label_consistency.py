@@ -144,3 +144,17 @@ def test_papers_institutions_and_common_words_stay_organisations(pipe):
 def test_a_work_after_a_possessive_is_no_person(pipe):
     texts = _texts(pipe, "At the station Lenin read his April Theses to the delegates who had come to meet him.")
     assert "April Theses" not in texts and "Lenin" in texts
+
+
+# -- initials alone need their bearer named -----------------------------------------------------
+
+
+def test_initials_alone_are_no_person_where_nobody_with_them_is_named(pipe):
+    texts = _texts(pipe, "Recorded at the county office on the first of March, A. D. 1890, before the clerk.")
+    assert "A. D." not in texts
+
+
+def test_initials_of_a_person_the_document_names_are_that_person(pipe):
+    record = pipe.process_text("Lev Davidovich Bronstein left Odessa in 1898. Years later L. D. wrote about it.", "x")
+    links = {e["text"]: e["entity_id"] for e in record["entities"] if e["label"] == "PERSON"}
+    assert links.get("L. D.") == "leon-trotsky"

@@ -43,7 +43,7 @@ class KbMatches:
         keys = [self.context.keys.skeleton(word) for word in w.words]
         breaks = ["\n" in word for word in w.words]  # spaCy keeps newlines as tokens of their own
         out: list[Proposal] = []
-        pending: list[tuple[int, set[str]]] = []  # common words that need a full name nearby
+        pending: list[tuple[int, int, set[str]]] = []  # common words and initials that need a full name
         i, n = 0, len(w.doc)
         while i < n:
             match = self._longest_match(w, keys, breaks, i, n)
@@ -53,8 +53,8 @@ class KbMatches:
             end, forms = match
             label = self._accept(w, i, end, forms)
             if label == NEEDS_ANCHOR:
-                pending.append((i, {f.entity_id for f in forms}))
-                i += 1
+                pending.append((i, end, {f.entity_id for f in forms}))
+                i = end
             elif label:
                 out.append(Proposal(i, end, label, KB, frozenset(f.entity_id for f in forms)))
                 i = end
@@ -62,11 +62,12 @@ class KbMatches:
                 i += 1
         return out + self._anchored(out, pending)
 
-    def _anchored(self, out: list[Proposal], pending: list[tuple[int, set[str]]]) -> list[Proposal]:
-        """The pending common words whose bearer a multi-word match names."""
+    def _anchored(self, out: list[Proposal], pending: list[tuple[int, int, set[str]]]) -> list[Proposal]:
+        """The pending common words and initials whose bearer a multi-word match names (the
+        ids kept are those the document names)."""
         person = self.person
         named = {e for p in out if p.end - p.start > 1 and p.label == person for e in p.entities}
-        return [Proposal(k, k + 1, person, KB, frozenset(ids)) for k, ids in pending if ids & named]
+        return [Proposal(a, b, person, KB, frozenset(ids & named)) for a, b, ids in pending if ids & named]
 
     def _longest_match(self, w: DocWords, keys: list[str], breaks: list[bool], i: int, n: int) -> _Match | None:
         words = w.words
@@ -104,6 +105,8 @@ class KbMatches:
         span = w.doc[start:end]
         if self._context_vetoes(w, start, end, forms):
             return None
+        if all(f.part == "initials" for f in forms):
+            return NEEDS_ANCHOR  # L. D. only where Lev Davidovich is named (not A. D. after a year)
         model = w.model_label.get(start)
         label = self._label(w, start, forms, model)
         if label == self.person and len(span) == 1 and all(f.kind == SHORT for f in forms):

@@ -152,6 +152,8 @@ class NameRules(_View):
     work_title_cues: tuple[str, ...]
     family_determiners: tuple[str, ...]
     ocr_confusions: tuple[tuple[str, str], ...]
+    ocr_min_letters: int
+    ocr_max_digit_run: int
     given_name_equivalents: tuple[tuple[str, ...], ...]
     feminine_endings: tuple[str, ...]
     alias_surname_min_letters: int
@@ -175,6 +177,7 @@ class LinkingRules(_View):
     fuzzy_min_letters: int
     ocr_similarity: float
     max_ocr_repairs: int
+    ocr_letter_min_letters: int
 
 
 @dataclass(frozen=True)

@@ -228,6 +228,7 @@ class RecogniseRules(_View):
     evidence_titles: tuple[str, ...]
     repeated_person_min: int
     wrapped_line_min_share: float
+    ocr_confusion_min_chars: int
     inverted_surname_words: int
     inverted_given_words: int
     inverted_name_ends: tuple[str, ...]

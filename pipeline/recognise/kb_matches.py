@@ -101,7 +101,7 @@ class KbMatches:
     def _accept(self, w: DocWords, start: int, end: int, forms: list[NameForm]) -> str | None:
         """The label of a knowledge-base match, None when the context says no, or
         ``NEEDS_ANCHOR`` for a bare name that is also a common word (Service)."""
-        span = w.doc[start:end]
+        span = w.tokens[start:end]
         if self._context_vetoes(w, start, end, forms):
             return None
         model = w.model_label.get(start)
@@ -114,10 +114,10 @@ class KbMatches:
 
     def _context_vetoes(self, w: DocWords, start: int, end: int, forms: list[NameForm]) -> bool:
         """Part of another name, the title of a work, or lower-case text that is no full name."""
-        doc = w.doc
-        if self.context.inside_other_name(doc, start, end) or self.context.is_work_title(w, start):
+        tokens = w.tokens
+        if self.context.inside_other_name(tokens, start, end) or self.context.is_work_title(w, start):
             return True
-        span = doc[start:end]
+        span = tokens[start:end]
         if not any(t.text[:1].isupper() for t in span):
             # lower-case text only for multi-word full names (title lines)
             if len(span) < 2 or not any(f.kind == FULL for f in forms):

@@ -73,7 +73,7 @@ class ModelEntities:
             start = _after_possessive(doc, start, end, possessives)
         elif end - start > 1:
             end = _before_possessive(doc, start, end, possessives)
-            start, end = self._trim_edges(doc, start, end)
+            start, end = self._trim_edges(w.tokens, start, end)
             if self._rules_cover_better(w, start, end, people):
                 return None
         if start >= end or self._broken(doc, ev, (start, end), label, people):
@@ -125,7 +125,7 @@ class ModelEntities:
         if len({p.entities for p in inside if p.entities}) > 1:
             return True
         covered = {k for p in inside for k in range(p.start, p.end)}
-        return any(not self._name_like(w, doc[k]) for k in range(start, end) if k not in covered)
+        return any(not self._name_like(w, w.tokens[k]) for k in range(start, end) if k not in covered)
 
     def _name_like(self, w: DocWords, token: Token) -> bool:
         """Could be part of a name: initials, particles, known or rare capitalised words."""
@@ -169,7 +169,7 @@ class ModelEntities:
     # -- a person span that is no person ------------------------------------------------------
 
     def _plausible_person(self, w: DocWords, start: int, end: int, ev: DocEvidence) -> bool:
-        span = w.doc[start:end]
+        span = w.tokens[start:end]
         if self._part_of_something_else(w, start, end) or self._not_a_name(w, start, end, ev):
             return False
         return any(t.text[:1].isupper() for t in span)
@@ -177,7 +177,7 @@ class ModelEntities:
     def _part_of_something_else(self, w: DocWords, start: int, end: int) -> bool:
         """Several people, another name, a work's title or a common noun (a line break is
         :meth:`_repaired`'s: only a name wrapped over a line end gets here with one)."""
-        doc, context = w.doc, self.context
+        doc, context = w.tokens, self.context
         span = doc[start:end]
         if any(t.lower_ in self.coordinators for t in span):
             return True
@@ -193,7 +193,7 @@ class ModelEntities:
         """Common words only (unless there is evidence of a person: Tom, Dr. Read, J. Jackson),
         a derived word or a plural group."""
         context = self.context
-        span = w.doc[start:end]
+        span = w.tokens[start:end]
         if all(context.common_word(w, t) and not context.name_word(t) for t in span if t.is_alpha):
             if not self.evidence.has(w.doc, ev, start, end):
                 return True  # headings such as "Family Formation", "Death"

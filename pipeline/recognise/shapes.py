@@ -39,7 +39,7 @@ class NameShapes:
 
     def propose(self, w: DocWords, kb: list[Proposal]) -> list[Proposal]:
         """Shapes outside other names; a damaged known name only where ``kb`` matched nothing."""
-        doc = w.doc
+        doc = w.tokens  # the Doc's tokens, OCR-damaged words repaired
         out: list[Proposal] = []
         covered = {k for p in kb for k in range(p.start, p.end)}
         i, n = 0, len(doc)

@@ -19,6 +19,7 @@ from pipeline.kb.ocr import OcrConfusions
 from pipeline.kb.shared import SharedKnowledge
 from pipeline.link.candidates import person_candidates
 from pipeline.recognise import DocWords, PersonRules, RuleFamilies
+from pipeline.recognise.lines import wrapped_breaks
 from pipeline.recognise.ocr import merge_split_words
 from pipeline.resources import DEFAULT_MODELS_DIR, LabelRules, LinkingRules, NameRules, RecogniseRules
 
@@ -223,3 +224,35 @@ def test_a_rejoined_damaged_word_the_model_calls_an_organisation_is_a_known_pers
     merge_split_words(doc, OCR)
     doc.ents = [Span(doc, 1, 2, label="ORG")]
     assert [t for t, _, _ in people(blank, knowledge, doc)] == ["Sta1in"]
+
+
+# -- names an OCR column wrapped over a line end ---------------------------------------------------
+
+COLUMN = (
+    "The hearing opened at ten in the morning and the\n"
+    "commission sat in the long room facing Leon\n"
+    "Trotsky, who answered for six hours without a pause\n"
+    "and without notes, while the police kept the gate.\n"
+)
+LIST = "Witnesses:\nJoseph\nStalin\nAlbert\nGoldman\n"  # one name a line, as long as the others
+
+
+def test_only_the_breaks_of_full_lines_are_wrapped(blank):
+    doc = blank.make_doc(COLUMN)
+    assert wrapped_breaks(doc, 0.75) == frozenset(t.i for t in doc if "\n" in t.text)
+    text = "Short head\nThe hearing opened at ten in the morning and the\ncommission sat facing the\n\ngate."
+    doc = blank.make_doc(text)
+    assert [doc[k - 1].text for k in sorted(wrapped_breaks(doc, 0.75))] == ["the"]  # not the heading, not \n\n
+
+
+def test_a_known_name_wrapped_over_a_full_line_is_one_person(blank, knowledge):
+    found = people(blank, knowledge, tagged(blank, COLUMN))
+    start, end = find(COLUMN, "Leon\nTrotsky")
+    assert ("Leon\nTrotsky", start, end) in found
+
+
+def test_a_name_on_each_of_two_whole_lines_is_not_joined(blank, knowledge):
+    doc = tagged(blank, LIST)
+    assert len(wrapped_breaks(doc, 0.75)) == 5  # every line is as long as the others
+    found = [t for t, _, _ in people(blank, knowledge, doc)]
+    assert "Joseph\nStalin" not in found and "Albert\nGoldman" not in found

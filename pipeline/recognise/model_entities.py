@@ -24,6 +24,7 @@ from pipeline.kb import KnowledgeBase
 from pipeline.kb.keys import fold
 from pipeline.recognise.context import INITIALS, NameContext
 from pipeline.recognise.evidence import DocEvidence, NameEvidence
+from pipeline.recognise.lines import ends_line, starts_line
 from pipeline.recognise.selection import MODEL, Proposal
 from pipeline.recognise.state import DocWords
 from pipeline.resources import LabelRules
@@ -224,7 +225,7 @@ class ModelEntities:
             return False
         if not all(self._name_shaped(t) for t in doc[start:end] if not t.is_space):
             return False
-        if (_starts_line(doc, start) and _ends_line(doc, end)) or not self._full_line(doc, ev, breaks[0]):
+        if (starts_line(doc, start) and ends_line(doc, end)) or not self._full_line(doc, ev, breaks[0]):
             return False
         return self.evidence.has(doc, ev, start, end)
 
@@ -279,19 +280,3 @@ def _two_people(doc: Doc, start: int, end: int, people: list[Proposal]) -> bool:
     cut = next(k for k in range(start, end) if "\n" in doc[k].text)
     inside = [p for p in people if start <= p.start and p.end <= end]
     return any(p.end <= cut for p in inside) and any(p.start > cut for p in inside)
-
-
-def _starts_line(doc: Doc, start: int) -> bool:
-    """Nothing but punctuation between the last line break (or the start) and ``start``."""
-    k = start - 1
-    while k >= 0 and doc[k].is_punct:
-        k -= 1
-    return k < 0 or "\n" in doc[k].text
-
-
-def _ends_line(doc: Doc, end: int) -> bool:
-    """Nothing but punctuation between ``end`` and the next line break (or the end)."""
-    k = end
-    while k < len(doc) and doc[k].is_punct:
-        k += 1
-    return k >= len(doc) or "\n" in doc[k].text

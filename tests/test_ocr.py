@@ -42,6 +42,7 @@ PERSON = LabelRules.load().person
         ("A1bert", "Albert"),
         ("Le6n", "Leon"),
         ("8ukharin", "Bukharin"),
+        ("1van", "Ivan"),  # a capital I at the start, a small l inside
     ],
 )
 def test_a_digit_among_letters_is_read_as_its_letter_in_the_case_around_it(word, clear):

@@ -18,7 +18,9 @@ An OCR engine reads ``m`` as ``rn``, ``d`` as ``cl``, ``h`` as ``li``, ``e`` as
 
 A digit read as a letter takes the case of the letters around it: upper at the
 start of a word (``0tto`` -> ``Otto``) and between capitals (``C0LE`` ->
-``COLE``), lower elsewhere. The text itself is never rewritten: callers match
+``COLE``), lower elsewhere. A confusion whose letter is written as a capital
+(``["1", I]``) stands for that capital only: ``1van`` is ``Ivan``, ``Nata1ia``
+is ``Natalia``. The text itself is never rewritten: callers match
 the spellings, and keep the original text and offsets.
 """
 
@@ -39,10 +41,13 @@ class OcrConfusions:
 
     def __init__(self, confusions: Iterable[tuple[str, str]], min_letters: int, max_digit_run: int) -> None:
         self.confusions = [(seen, meant) for seen, meant in confusions if seen and seen != meant]
-        self.digits: dict[str, str] = {}
+        self.digits: dict[str, str] = {}  # the clear reading in lower case
+        self.capitals: dict[str, str] = {}  # where a capital is asked for
         for seen, meant in self.confusions:
-            if seen.isdigit() and len(seen) == 1:
-                self.digits.setdefault(seen, meant)  # the first letter listed is the clear reading
+            if seen.isdigit() and len(seen) == 1:  # the first letter listed is the clear reading
+                self.capitals.setdefault(seen, meant.upper())
+                if meant.islower():
+                    self.digits.setdefault(seen, meant)
         self.min_letters = min_letters
         self.max_digit_run = max_digit_run
 
@@ -64,7 +69,10 @@ class OcrConfusions:
         """The digit-damaged ``word`` with every digit read as its first letter, else None."""
         if not self.digit_damaged(word):
             return None
-        return "".join(_cased(self.digits[ch], word, k) if ch.isdigit() else ch for k, ch in enumerate(word))
+        return "".join(self._reading(ch, word, k) if ch.isdigit() else ch for k, ch in enumerate(word))
+
+    def _reading(self, digit: str, text: str, at: int) -> str:
+        return self.capitals[digit] if _capital_at(text, at) else self.digits.get(digit, self.capitals[digit])
 
     def spellings(self, text: str, limit: int, letters: bool = True) -> list[tuple[str, int]]:
         """Spellings of ``text`` with confusions undone and how many: one repair, then two...,
@@ -95,7 +103,9 @@ class OcrConfusions:
                 if not seen.isdigit():
                     sites.append((start, start + len(seen), meant))
                 elif self.digit_damaged(_word_at(text, start)):  # never a number's digits
-                    sites.append((start, start + len(seen), _cased(meant, text, start)))
+                    capital = _capital_at(text, start)
+                    if capital or meant.islower():  # a capital's confusion only where one is asked for
+                        sites.append((start, start + len(seen), meant.upper() if capital else meant))
         return sorted(sites, key=lambda site: site[0])  # at one place, in the order of the rules
 
 
@@ -116,14 +126,12 @@ def _word_at(text: str, at: int) -> str:
     return text[start:end]
 
 
-def _cased(letter: str, text: str, at: int) -> str:
-    """``letter`` in the case its place in ``text`` asks: upper at a word's start or after a capital
-    that no lower-case letter follows (``C0LE``), lower elsewhere (``Tr0tsky``, ``A1bert``)."""
+def _capital_at(text: str, at: int) -> bool:
+    """Does the place ``at`` of ``text`` ask for a capital: a word's start, or after a capital that
+    no lower-case letter follows (``C0LE``)? Elsewhere lower case (``Tr0tsky``, ``A1bert``)."""
     before = next((ch for ch in reversed(text[:at]) if not ch.isdigit()), " ")
     after = next((ch for ch in text[at + 1 :] if not ch.isdigit()), " ")
-    if not before.isalpha() or (before.isupper() and not after.islower()):
-        return letter.upper()
-    return letter.lower()
+    return not before.isalpha() or (before.isupper() and not after.islower())
 
 
 def _overlapping(sites: tuple[tuple[int, int, str], ...]) -> bool:

@@ -257,3 +257,9 @@ def test_a_name_on_each_of_two_whole_lines_is_not_joined(blank, knowledge):
     assert len(wrapped_breaks(doc, 0.75)) == 5  # every line is as long as the others
     found = [t for t, _, _ in people(blank, knowledge, doc)]
     assert "Joseph\nStalin" not in found and "Albert\nGoldman" not in found
+
+
+def test_a_damaged_unknown_word_after_a_title_is_a_person(blank, knowledge):
+    text = "The guard was Sergeant Ha11oran, and Sergeant Company stood by."
+    found = [t for t, _, _ in people(blank, knowledge, tagged(blank, text))]
+    assert found == ["Ha11oran"]  # Company is no damaged word

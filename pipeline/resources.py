@@ -166,6 +166,8 @@ class NameRules(_View):
     work_title_cues: tuple[str, ...]
     family_determiners: tuple[str, ...]
     ocr_confusions: tuple[tuple[str, str], ...]
+    ocr_min_letters: int
+    ocr_max_digit_run: int
     given_name_equivalents: tuple[tuple[str, ...], ...]
     feminine_endings: tuple[str, ...]
     alias_surname_min_letters: int
@@ -198,6 +200,7 @@ class LinkingRules(_View):
     fuzzy_min_letters: int
     ocr_similarity: float
     max_ocr_repairs: int
+    ocr_letter_min_letters: int
 
 
 @dataclass(frozen=True)
@@ -248,6 +251,7 @@ class RecogniseRules(_View):
     evidence_titles: tuple[str, ...]
     repeated_person_min: int
     wrapped_line_min_share: float
+    ocr_confusion_min_chars: int
     inverted_surname_words: int
     inverted_given_words: int
     inverted_name_ends: tuple[str, ...]

@@ -10,7 +10,9 @@ evidence first:
   (``Trotzki``, ``Sokolovskaja``);
 - ``pet``: equal (on the skeleton key) to a generated Russian pet name
   (:mod:`pipeline.kb.pet_names`: ``Natashenka``, ``Levik``), weaker than a listed form;
-- ``ocr``: equal once one OCR confusion (``rn`` for ``m``, names.yaml) is undone;
+- ``ocr``: equal once OCR confusions are undone (``rn`` for ``m``, ``0`` for ``o``,
+  names.yaml; :mod:`pipeline.kb.ocr`): the fewest repairs that match, each one
+  lowering the similarity (``ocr_similarity`` per repair, linking.yaml);
 - ``fuzzy``: close in edit distance (rapidfuzz), for other OCR damage
   (``Ratnon del Rio``, ``Dzerhinsky``); only for forms of at least
   ``fuzzy_min_letters`` (linking.yaml), never to a generated pet name, and
@@ -30,6 +32,7 @@ from rapidfuzz import fuzz, process
 from pipeline.kb import SHORT, AliasIndex, NameForm
 from pipeline.kb.entries import GIVEN_PARTS, PET
 from pipeline.kb.keys import fold
+from pipeline.kb.ocr import OcrConfusions
 from pipeline.resources import LinkingRules, NameRules
 
 #: Lowest rapidfuzz ratio (0-100) that counts as an OCR-damaged spelling: the
@@ -54,8 +57,8 @@ class CandidateGenerator:
     """``generator(words)`` -> candidates for a mention of ``label``.
 
     ``ocr_confusions``: (seen, meant) character pairs tried when nothing
-    matches as written (``rn`` for ``m``); a repaired spelling that matches
-    counts as ``ocr`` evidence, weaker than a variant.
+    matches as written (``rn`` for ``m``, ``0`` for ``o``); a repaired spelling that
+    matches counts as ``ocr`` evidence, weaker than a variant.
     """
 
     def __init__(
@@ -78,9 +81,10 @@ class CandidateGenerator:
         self.given_names = given_names
         self.label = label
         self.fuzzy_cutoff = fuzzy_cutoff
-        self.ocr_confusions = [tuple(pair) for pair in ocr_confusions]
+        self.ocr = OcrConfusions(ocr_confusions, names.ocr_min_letters, names.ocr_max_digit_run)
         self.min_letters = linking.fuzzy_min_letters
         self.max_repairs = linking.max_ocr_repairs
+        self.letter_min = linking.ocr_letter_min_letters
         self.ocr_similarity = linking.ocr_similarity
         self.feminine_endings = tuple(names.feminine_endings)
         entities = index.kb.entities
@@ -98,12 +102,8 @@ class CandidateGenerator:
         found = self._by_key(words)
         if found or not fuzzy:
             return found
-        for repaired in self._ocr_repairs(words):
-            repairs = [c for c in self._by_key(repaired) if c.method != PET]  # never a guess on a guess
-            found += [Candidate(c.entity_id, c.form, "ocr", self.ocr_similarity) for c in repairs]
-        if found:
-            return _best_per_entity(found)
-        return self._fuzzy(words)
+        found = self._ocr(words)
+        return found if found else self._fuzzy(words)
 
     def partial(self, words: list[str]) -> list[Candidate]:
         """A longer name around a known one (Leo Trotzki, Jaime Ramón Mercader del Río,
@@ -138,16 +138,24 @@ class CandidateGenerator:
         ]
         return _best_per_entity(out)
 
-    def _ocr_repairs(self, words: list[str]) -> list[list[str]]:
-        """Spellings with one OCR confusion undone (at most ``max_ocr_repairs``)."""
+    def _ocr(self, words: list[str]) -> list[Candidate]:
+        """The forms of the spellings with the fewest OCR confusions undone that match
+        (at most ``max_ocr_repairs`` spellings), similarity ``ocr_similarity`` per repair;
+        letter confusions only in names of ``ocr_letter_min_letters`` letters or more."""
+        found: list[Candidate] = []
+        fewest = None
         text = " ".join(words)
-        out: list[list[str]] = []
-        for seen, meant in self.ocr_confusions:
-            start = text.find(seen)
-            while start != -1 and len(out) < self.max_repairs:
-                out.append((text[:start] + meant + text[start + len(seen) :]).split())
-                start = text.find(seen, start + 1)
-        return out
+        letters = sum(ch.isalpha() for ch in text) >= self.letter_min
+        for spelling, repairs in self.ocr.spellings(text, self.max_repairs, letters):
+            if fewest is not None and repairs > fewest:
+                break
+            similarity = round(self.ocr_similarity**repairs, 3)
+            matches = [c for c in self._by_key(spelling.split()) if c.method != PET]  # never a guess on a guess
+            hits = [Candidate(c.entity_id, c.form, "ocr", similarity) for c in matches]
+            if hits:
+                found += hits
+                fewest = repairs
+        return _best_per_entity(found)
 
     def _by_key(self, words: list[str]) -> list[Candidate]:
         entities = self.index.kb.entities

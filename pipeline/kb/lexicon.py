@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,3 +25,25 @@ def given_names(models: str | Path | None = None) -> frozenset[str]:
     path = models_dir(models) / "rules" / "given_names.txt"
     with open(path, encoding="utf-8") as handle:
         return frozenset(fold(line.strip()) for line in handle if line.strip() and not line.startswith("#"))
+
+
+@lru_cache(maxsize=8)
+def census_given_names(models: str | Path | None = None) -> frozenset[str]:
+    """Folded given names from ``models/rules/given_names_census.txt`` (evidence only, not shapes)."""
+    path = models_dir(models) / "rules" / "given_names_census.txt"
+    if not path.is_file():
+        return frozenset()
+    with open(path, encoding="utf-8") as handle:
+        return frozenset(fold(line.strip()) for line in handle if line.strip() and not line.startswith("#"))
+
+
+def own_words(models: str | Path | None, min_count: float) -> Callable[[str], bool]:
+    """Is a string a word of its own: an English word with at least ``min_count`` in the
+    wordsegment counts, or a given name of ``given_names.txt`` (folded)?"""
+    counts, names = english_segmenter().unigrams, given_names(models)
+
+    def is_word(text: str) -> bool:
+        folded = fold(text)
+        return folded in names or counts.get(folded, 0.0) >= min_count
+
+    return is_word

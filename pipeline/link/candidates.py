@@ -8,11 +8,15 @@ evidence first:
   folded (``león trotsky`` = ``Leon Trotsky``);
 - ``variant``: equal on the skeleton key only, an unseen romanisation
   (``Trotzki``, ``Sokolovskaja``);
-- ``ocr``: equal once one OCR confusion (``rn`` for ``m``, names.yaml) is undone;
+- ``pet``: equal (on the skeleton key) to a generated Russian pet name
+  (:mod:`pipeline.kb.pet_names`: ``Natashenka``, ``Levik``), weaker than a listed form;
+- ``ocr``: equal once OCR confusions are undone (``rn`` for ``m``, ``0`` for ``o``,
+  names.yaml; :mod:`pipeline.kb.ocr`): the fewest repairs that match, each one
+  lowering the similarity (``ocr_similarity`` per repair, linking.yaml);
 - ``fuzzy``: close in edit distance (rapidfuzz), for other OCR damage
   (``Ratnon del Rio``, ``Dzerhinsky``); only for forms of at least
-  ``fuzzy_min_letters`` (linking.yaml), and never across grammatical sex
-  (``Sedova`` is not ``Sedov``);
+  ``fuzzy_min_letters`` (linking.yaml), never to a generated pet name, and
+  never across grammatical sex (``Sedova`` is not ``Sedov``);
 - ``partial`` (:meth:`CandidateGenerator.partial`): a longer name around a known one;
 - ``title`` (:meth:`CandidateGenerator.by_last_word`): ``Mrs. Trotsky``, the woman of that name.
 """
@@ -26,7 +30,9 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from pipeline.kb import SHORT, AliasIndex, NameForm
+from pipeline.kb.entries import GIVEN_PARTS, PET
 from pipeline.kb.keys import fold
+from pipeline.kb.ocr import OcrConfusions
 from pipeline.resources import LinkingRules, NameRules
 
 #: Lowest rapidfuzz ratio (0-100) that counts as an OCR-damaged spelling: the
@@ -39,7 +45,7 @@ class Candidate:
     """One entry a mention may name: the matching form, how it matched, and how closely (1.0 unless ocr or fuzzy)."""
     entity_id: str
     form: NameForm
-    method: str  # exact, variant, ocr or fuzzy
+    method: str  # exact, variant, pet, ocr, fuzzy, partial or title
     similarity: float  # 1.0 for exact and variant
 
     @property
@@ -51,8 +57,8 @@ class CandidateGenerator:
     """``generator(words)`` -> candidates for a mention of ``label``.
 
     ``ocr_confusions``: (seen, meant) character pairs tried when nothing
-    matches as written (``rn`` for ``m``); a repaired spelling that matches
-    counts as ``ocr`` evidence, weaker than a variant.
+    matches as written (``rn`` for ``m``, ``0`` for ``o``); a repaired spelling that
+    matches counts as ``ocr`` evidence, weaker than a variant.
     """
 
     def __init__(
@@ -75,29 +81,29 @@ class CandidateGenerator:
         self.given_names = given_names
         self.label = label
         self.fuzzy_cutoff = fuzzy_cutoff
-        self.ocr_confusions = [tuple(pair) for pair in ocr_confusions]
+        self.ocr = OcrConfusions(ocr_confusions, names.ocr_min_letters, names.ocr_max_digit_run)
         self.min_letters = linking.fuzzy_min_letters
         self.max_repairs = linking.max_ocr_repairs
+        self.letter_min = linking.ocr_letter_min_letters
         self.ocr_similarity = linking.ocr_similarity
         self.feminine_endings = tuple(names.feminine_endings)
         entities = index.kb.entities
         self._fuzzy_forms = [
             f
             for f in index.kb.forms
-            if entities[f.entity_id].label == label and len(f.text.replace(" ", "")) >= self.min_letters
+            if entities[f.entity_id].label == label
+            and len(f.text.replace(" ", "")) >= self.min_letters
+            and f.part != PET
         ]
         self._fuzzy_keys = [fold(f.text) for f in self._fuzzy_forms]
-        self._given_words = {fold(f.text) for f in index.kb.forms if f.part in ("given", "diminutive")}
+        self._given_words = {fold(f.text) for f in index.kb.forms if f.part in GIVEN_PARTS}
 
     def __call__(self, words: list[str], fuzzy: bool = True) -> list[Candidate]:
         found = self._by_key(words)
         if found or not fuzzy:
             return found
-        for repaired in self._ocr_repairs(words):
-            found += [Candidate(c.entity_id, c.form, "ocr", self.ocr_similarity) for c in self._by_key(repaired)]
-        if found:
-            return _best_per_entity(found)
-        return self._fuzzy(words)
+        found = self._ocr(words)
+        return found if found else self._fuzzy(words)
 
     def partial(self, words: list[str]) -> list[Candidate]:
         """A longer name around a known one (Leo Trotzki, Jaime Ramón Mercader del Río,
@@ -132,16 +138,24 @@ class CandidateGenerator:
         ]
         return _best_per_entity(out)
 
-    def _ocr_repairs(self, words: list[str]) -> list[list[str]]:
-        """Spellings with one OCR confusion undone (at most ``max_ocr_repairs``)."""
+    def _ocr(self, words: list[str]) -> list[Candidate]:
+        """The forms of the spellings with the fewest OCR confusions undone that match
+        (at most ``max_ocr_repairs`` spellings), similarity ``ocr_similarity`` per repair;
+        letter confusions only in names of ``ocr_letter_min_letters`` letters or more."""
+        found: list[Candidate] = []
+        fewest = None
         text = " ".join(words)
-        out: list[list[str]] = []
-        for seen, meant in self.ocr_confusions:
-            start = text.find(seen)
-            while start != -1 and len(out) < self.max_repairs:
-                out.append((text[:start] + meant + text[start + len(seen) :]).split())
-                start = text.find(seen, start + 1)
-        return out
+        letters = sum(ch.isalpha() for ch in text) >= self.letter_min
+        for spelling, repairs in self.ocr.spellings(text, self.max_repairs, letters):
+            if fewest is not None and repairs > fewest:
+                break
+            similarity = round(self.ocr_similarity**repairs, 3)
+            matches = [c for c in self._by_key(spelling.split()) if c.method != PET]  # never a guess on a guess
+            hits = [Candidate(c.entity_id, c.form, "ocr", similarity) for c in matches]
+            if hits:
+                found += hits
+                fewest = repairs
+        return _best_per_entity(found)
 
     def _by_key(self, words: list[str]) -> list[Candidate]:
         entities = self.index.kb.entities
@@ -150,7 +164,12 @@ class CandidateGenerator:
         for form in self.index.lookup(words):
             if entities[form.entity_id].label != self.label:
                 continue
-            method = "exact" if fold(form.text) == folded or _same_letters(form.text, folded) else "variant"
+            if form.part == PET:
+                method = PET
+            elif fold(form.text) == folded or _same_letters(form.text, folded):
+                method = "exact"
+            else:
+                method = "variant"
             out.append(Candidate(form.entity_id, form, method, 1.0))
         return _best_per_entity(out)
 
@@ -194,7 +213,7 @@ def _same_letters(form: str, folded: str) -> bool:
 
 
 def _best_per_entity(candidates: list[Candidate]) -> list[Candidate]:
-    rank = {"exact": 0, "variant": 1, "ocr": 2, "fuzzy": 3, "partial": 4, "title": 5}
+    rank = {"exact": 0, "variant": 1, PET: 2, "ocr": 3, "fuzzy": 4, "partial": 5, "title": 6}
     best: dict[str, Candidate] = {}
     for c in candidates:
         old = best.get(c.entity_id)

@@ -15,6 +15,7 @@ import bisect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from pipeline.kb.entries import GIVEN_PARTS
 from pipeline.link.mentions import Mention
 from pipeline.records import NIL_PREFIX
 
@@ -94,7 +95,7 @@ class Context:
 
     def anchors_containing(self, m: Mention, candidate_ids: set[str], contains: Callable) -> list[Group]:
         """Anchor groups whose name contains the short form ``m`` (cached per form)."""
-        restricted = any(c.form.part not in ("given", "diminutive") for c in m.candidates)
+        restricted = any(c.form.part not in GIVEN_PARTS for c in m.candidates)
         key = (m.keys, frozenset(candidate_ids), restricted)
         if key not in self._containing:
             self._containing[key] = [g for g in self.anchors.values() if contains(m, g.mentions[0], candidate_ids)]

@@ -22,7 +22,9 @@ Two passes over a document's mentions, candidates already on them:
    or among all candidates when none is; failing that, to a NIL individual
    of their own. Links decided by a cue or a relation carry a ``reason``.
    Short forms of one candidate are linked first, the shared ones after
-   them, each group in document order.
+   them, each group in document order. A generated pet name (``Levik``,
+   :mod:`pipeline.kb.pet_names`) resolves as the given name it comes from,
+   its score times the ``pet`` method score.
 
 Scores and distances come from ``models/rules/linking.yaml``
 (:class:`~pipeline.resources.LinkingRules`).
@@ -31,6 +33,7 @@ Scores and distances come from ``models/rules/linking.yaml``
 from __future__ import annotations
 
 from pipeline.kb import ALIAS, KnowledgeBase
+from pipeline.kb.entries import GIVEN_PARTS, PET
 from pipeline.link.candidates import Candidate
 from pipeline.link.context import Context, Group, contains_keys, weigh
 from pipeline.link.cues import Cues
@@ -72,7 +75,7 @@ class PersonDecider:
             m.link = self._kb_link(best.entity_id, score, f"kb-{best.method}", reason)
             m.anchor = stands_alone
         elif stands_alone and not m.candidates:
-            m.link = _nil_link(m.span.text, self.scores.nil_scores["anchor"], "nil")
+            m.link = _nil_link(m.name or m.span.text, self.scores.nil_scores["anchor"], "nil")
             m.anchor = True
 
     def _namesakes_by_years(self, m: Mention, ids: set[str]) -> tuple[set[str], str]:
@@ -121,10 +124,11 @@ class PersonDecider:
             extra = context.same_form.get(m.keys) if method == "context" else None
             chosen = weigh(m, pool(), self.scores.context_chars, near, extra)
             if chosen is not None:
-                return self._context_link(chosen.link, method, candidate_ids)
+                link = self._context_link(chosen.link, method, candidate_ids)
+                return link._replace(score=round(link.score * self._form_weight(m, link.entity_id), 3))
         if candidate_ids:
             return self._prior_link(m, candidate_ids, context)
-        return _nil_link(m.span.text, self.scores.nil_scores["short"], "nil")
+        return _nil_link(m.name or m.span.text, self.scores.nil_scores["short"], "nil")
 
     def _link_by_cue(self, m: Mention, context: Context, candidate_ids: set[str]) -> Link | None:
         """The person named just before a same-person marker, or the kin a kinship word names."""
@@ -160,6 +164,12 @@ class PersonDecider:
             score = scores["candidate"] if link.entity_id in candidate_ids else scores["other"]
         return Link(link.entity_id, link.canonical, score, method)
 
+    def _form_weight(self, m: Mention, entity_id: str) -> float:
+        """The ``pet`` method score when ``m`` names ``entity_id`` by a generated pet name
+        only (weaker than a listed form), else 1."""
+        methods = {c.method for c in m.candidates if c.entity_id == entity_id}
+        return self.scores.method_scores[PET] if methods == {PET} else 1.0
+
     def _prior_link(self, m: Mention, candidate_ids: set[str], context: Context) -> Link:
         """The most prominent candidate among those most closely related to the document's cast
         (among all when none is related), scored by its share of that pool's prominence."""
@@ -194,7 +204,7 @@ class PersonDecider:
     def _contains(self, m: Mention, anchor: Mention, candidate_ids: set[str]) -> bool:
         """Does the anchor's name contain the short form (Lev in Lev Sedov, L. D. in Lev Davidovich)?"""
         foreign = candidate_ids and anchor.link.entity_id not in candidate_ids
-        if foreign and any(c.form.part not in ("given", "diminutive") for c in m.candidates):
+        if foreign and any(c.form.part not in GIVEN_PARTS for c in m.candidates):
             return False  # a known surname or alias never joins another individual
         return contains_keys(anchor.keys, m.keys)
 

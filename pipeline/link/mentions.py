@@ -7,7 +7,11 @@ names the wife of the man who does: knowledge base ``related``) and by what revi
 ruled out for the string.
 An inverted name (``Sedov, Lev Lvovich``, one span in indexes and registers)
 is read in natural order (``Lev Lvovich Sedov``), so its candidates and keys
-are those of the full name.
+are those of the full name. A word with digits among its letters (``Nata1ia
+5edova``, ``0tto Ruehle``) is damage for sure: its keys, its NIL name and the
+title and partial matches read it with every digit repaired
+(:meth:`pipeline.kb.ocr.OcrConfusions.clear`), so two spellings of one unknown
+person share an id; its candidates come from the generator's OCR repairs.
 """
 
 from __future__ import annotations
@@ -56,6 +60,7 @@ class Mention:
     link: Link | None = None
     anchor: bool = False
     banned: frozenset[str] = frozenset()  # ids review ruled out for this string
+    name: str = ""  # the span's text, digits inside words read as letters (Nata1ia -> Natalia)
 
 
 def allowed(candidates: list[Candidate], banned: frozenset[str]) -> list[Candidate]:
@@ -83,14 +88,18 @@ class MentionBuilder:
         self, kb: KnowledgeBase, keys: NameKeys, persons: CandidateGenerator, names: NameRules, linking: LinkingRules
     ) -> None:
         self.kb, self.keys, self.persons = kb, keys, persons
+        self.ocr = persons.ocr
         self.female_titles = set(names.female_titles)
         self.male_titles = set(names.male_titles)
         self.title_relations = set(linking.title_relations)
 
     def __call__(self, span: Span) -> Mention:
         words = [t.text for t in natural_order(span) if any(ch.isalnum() for ch in t.text)]
+        repaired = [self.ocr.clear(w) or w for w in words]
         banned = self.kb.never_linked(span.text)
-        return Mention(span, words, self._keys(words), self._candidates(span, words, banned), banned=banned)
+        candidates = self._candidates(span, words, repaired, banned)
+        name = "".join((self.ocr.clear(t.text) or t.text) + t.whitespace_ for t in span).strip()
+        return Mention(span, repaired, self._keys(repaired), candidates, banned=banned, name=name)
 
     def _keys(self, words: list[str]) -> tuple[str, ...]:
         keys: list[str] = []
@@ -101,18 +110,20 @@ class MentionBuilder:
                 keys.append(self.keys.skeleton(w))
         return tuple(k for k in keys if k)
 
-    def _candidates(self, span: Span, words: list[str], banned: frozenset[str]) -> list[Candidate]:
+    def _candidates(self, span: Span, words: list[str], repaired: list[str], banned: frozenset[str]) -> list[Candidate]:
+        """The generator's candidates for ``words`` as written, else the title and partial
+        matches of the ``repaired`` words."""
         candidates = allowed(self.persons(words), banned)
         sex = self._title_sex(span)
         if sex and candidates:
             named = candidates
             candidates = [c for c in candidates if self.kb.entities[c.entity_id].sex in (sex, None)]
             if not candidates:  # Mrs. Trotsky: the woman known by that name
-                candidates = allowed(self.persons.by_last_word(words[-1], sex), banned)
+                candidates = allowed(self.persons.by_last_word(repaired[-1], sex), banned)
             if not candidates and len(words) == 1:  # Mrs. Rivera: the wife of the man of that name
                 candidates = allowed(self._relatives_by_title(named, sex), banned)
         if not candidates and len(words) >= 2:
-            candidates = allowed(self.persons.partial(words), banned)
+            candidates = allowed(self.persons.partial(repaired), banned)
         return candidates
 
     def _relatives_by_title(self, candidates: list[Candidate], sex: str) -> list[Candidate]:

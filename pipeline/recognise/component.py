@@ -12,6 +12,10 @@ model):
   (``Sedov, Lev Lvovich``), proposed as shapes;
 - :mod:`~pipeline.recognise.model_entities`: the model's entities, repaired.
 
+All of them read an OCR-damaged word (``Tr0tsky``, ``Nata1ia 5edova``,
+``Golclman``) as its repair (:mod:`~pipeline.recognise.ocr`): the span keeps
+the original text and offsets.
+
 Before the choice, two filters: a person inside an italic span of the source
 (``Doc._.namelink_emphasis``) is the title of a work, and a span whose text a
 reviewer rejected for its label (``models/learned/``,
@@ -32,10 +36,12 @@ from pipeline.kb import KnowledgeBase
 from pipeline.kb import registered as _registered  # noqa: F401  (the loader named in default_config)
 from pipeline.kb.shared import LazyShared, SharedDataComponent, SharedKnowledge, SharedLoader, load_shared
 from pipeline.link.candidates import FUZZY_CUTOFF, person_candidates
+from pipeline.recognise.consistency import consistent_labels, given_name_entities
 from pipeline.recognise.context import NameContext
 from pipeline.recognise.inverted import InvertedNames
 from pipeline.recognise.kb_matches import KbMatches
 from pipeline.recognise.model_entities import ModelEntities
+from pipeline.recognise.ocr import OcrWords, merge_split_words
 from pipeline.recognise.selection import Proposal, best_non_overlapping, inside_any
 from pipeline.recognise.shapes import NameShapes
 from pipeline.recognise.state import DocWords
@@ -87,8 +93,12 @@ class RuleFamilies:
     shapes: NameShapes
     inverted: InvertedNames
     model_entities: ModelEntities
+    ocr_words: OcrWords
     labels: LabelRules
     kb: KnowledgeBase
+    relabel_as_person: frozenset[str]
+    given_name_relabel: frozenset[str]
+    context: NameContext
 
     @classmethod
     def build(cls, shared: SharedKnowledge, tokenizer: Callable[[str], Any]) -> RuleFamilies:
@@ -103,8 +113,12 @@ class RuleFamilies:
             shapes=NameShapes(context, tuple(shared.names.strong_surname_suffixes), labels),
             inverted=InvertedNames(context, labels),
             model_entities=ModelEntities(shared.kb, context, labels),
+            ocr_words=OcrWords(people.ocr, context, shared.recognise.ocr_confusion_min_chars),
             labels=labels,
             kb=shared.kb,
+            relabel_as_person=frozenset(shared.recognise.relabel_as_person),
+            given_name_relabel=frozenset(shared.recognise.given_name_relabel),
+            context=context,
         )
 
 
@@ -133,7 +147,8 @@ class PersonRules(SharedDataComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         families = self.families
-        words = DocWords.read(doc, families.labels)
+        merge_split_words(doc, families.ocr_words.ocr)
+        words = DocWords.read(doc, families.labels, families.ocr_words.repairs)
         kb = families.kb_matches.propose(words)
         inverted = families.inverted.propose(words)
         shapes = families.shapes.propose(words, kb) + inverted
@@ -141,7 +156,11 @@ class PersonRules(SharedDataComponent):
         proposals = _not_crossing(proposals, inverted, families.labels.person)
         proposals = _filtered(doc, proposals, families)
         ents = []
-        for p in best_non_overlapping(proposals, families.labels.person):
+        person = families.labels.person
+        chosen = best_non_overlapping(proposals, person)
+        chosen = given_name_entities(doc, chosen, person, families.given_name_relabel, families.context)
+        chosen = consistent_labels(doc, chosen, person, families.relabel_as_person)
+        for p in chosen:
             span = Span(doc, p.start, p.end, label=p.label)
             span._.namelink_source = p.source
             ents.append(span)

@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Token
 
 from pipeline.kb import AliasIndex
 from pipeline.kb.keys import fold
-from pipeline.kb.lexicon import english_segmenter
+from pipeline.kb.lexicon import census_given_names, english_segmenter
 from pipeline.kb.shared import SharedKnowledge
 from pipeline.link.candidates import CandidateGenerator
 from pipeline.recognise.state import DocWords
@@ -43,9 +43,13 @@ class NameContext:
         self.index = index
         self.people = people
         self.given = shared.kb_given_names
+        self.given_evidence = self.given | census_given_names(shared.folder)
         self.name_words = {self.keys.skeleton(w) for w in shared.name_words}
         self.given_keys = {self.keys.skeleton(w) for w in self.given}
         self.titles = set(names.titles)
+        self.honorifics = frozenset(names.personal_honorifics)
+        self.press_titles = frozenset(rules.evidence_titles)
+        self.surname_titles = frozenset(names.surname_titles)
         self.person_titles = shared.person_titles  # titles and press abbreviations, folded
         self.institutions = set(names.institution_words)
         self.institutions_of = set(names.institution_of_words)
@@ -53,6 +57,7 @@ class NameContext:
         self.surname_ends = tuple(names.surname_suffixes["M"] + names.surname_suffixes["F"])
         self.derived = tuple(sorted(names.derived_suffixes, key=len, reverse=True))
         self.group_words = set(names.group_words)
+        self.endearments = {self.keys.skeleton(w) for w in names.endearments}
         self.family_determiners = set(names.family_determiners)
         self.title_cues = [tuple(cue.split()) for cue in names.work_title_cues]
         self.title_cue_ends = {cue[-1] for cue in self.title_cues}
@@ -68,6 +73,10 @@ class NameContext:
         """A word used in lower case in this document, or very frequent in English."""
         lower = token.lower_
         return lower in w.lower_words or self.english.get(lower, 0.0) >= self.rules.common_count
+
+    def endearment(self, token: Token) -> bool:
+        """A term of endearment (names.yaml), not a name: Golubchik, Darling."""
+        return self.keys.skeleton(token.text) in self.endearments
 
     def is_work_title(self, w: DocWords, start: int) -> bool:
         """``the author of Stalin``: a name that is the title of a work."""
@@ -107,6 +116,46 @@ class NameContext:
             and token.lower_ not in self.titles
             and token.pos_ in self.name_word_pos
         )
+
+    def after_honorific(self, doc: Doc, i: int) -> bool:
+        """``Dr. Read``, ``Mrs Brown``, ``Gen. Jackson``, ``Judge Burgess``: token ``i`` is a
+        capitalised word right after a personal honorific, a press abbreviation of a title written
+        with its dot (the dot may be a token of its own), or a capitalised title of names.yaml's
+        ``surname_titles`` when the word is no common English word; so a surname."""
+        token = doc[i]
+        if not (token.text[:1].isupper() and token.is_alpha and not token.is_upper) or token.lower_ in self.titles:
+            return False
+        k = i - 1
+        dotted = k >= 1 and doc[k].text == "." and not doc[k - 1].whitespace_
+        k -= dotted
+        if k < 0:
+            return False
+        word = fold(doc[k].text)
+        dotted = dotted or word.endswith(".")
+        base = word.rstrip(".")
+        if base in self.honorifics or (dotted and base in self.press_titles):
+            return True
+        rare = self.english.get(token.lower_, 0.0) < self.rules.common_count
+        return base in self.surname_titles and rare and doc[k].text[:1].isupper()
+
+    def given_name_shaped(self, doc: Doc, start: int, end: int) -> bool:
+        """``Charlotte Ingram``, ``Johannes Van Etten``: 2 to 4 capitalised words (particles
+        between), the first a given name of any lexicon, no article or determiner before, nothing an
+        institution's word, the last word rarer than ``given_name_relabel_max_count``."""
+        words = doc[start:end]
+        if not 2 <= len(words) <= 4 or fold(words[0].text) not in self.given_evidence:
+            return False
+        before = doc[start - 1] if start > 0 else None
+        if before is not None and (before.lower_ in self.rules.articles or before.pos_ in ("DET", "PRON")):
+            return False  # the Charlotte Observer, his April Theses
+        last = words[-1]
+        for token in words:
+            lower = token.lower_
+            if lower in self.institutions or lower in self.group_words or lower in self.titles:
+                return False
+            if not (token.is_alpha and token.text[:1].isupper()) and lower not in self.particles:
+                return False
+        return self.english.get(last.lower_, 0.0) < self.rules.given_name_relabel_max_count
 
     def surname_like(self, token: Token) -> bool:
         """A known name word, or a word with a surname's or a patronymic's ending."""

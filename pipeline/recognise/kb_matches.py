@@ -2,7 +2,9 @@
 
 :class:`KbMatches` proposes every name form of every entry (``pipeline.kb``),
 matched on skeleton keys so spelling variants match too (``Trotzki``), the
-longest match first at each token. The context vetoes a match that is part of
+longest match first at each token; a match may run over one line break that
+an OCR column made if it is a person's (``Leon<line end>Trotsky``,
+:mod:`~pipeline.recognise.lines`), never over another. The context vetoes a match that is part of
 another name (``Trotsky Museum``, ``Order of Lenin``) or the title of a work.
 A bare given name or surname must be a proper noun (tagger) or a model
 person; one that is also a common word (``Service``) is proposed only where
@@ -17,6 +19,7 @@ from spacy.tokens import Token
 from pipeline.kb import FULL, SHORT, AliasIndex, KnowledgeBase, NameForm
 from pipeline.kb.keys import fold
 from pipeline.recognise.context import NameContext
+from pipeline.recognise.lines import ends_line, starts_line, wrapped_breaks
 from pipeline.recognise.selection import KB, Proposal
 from pipeline.recognise.state import DocWords
 from pipeline.resources import LabelRules
@@ -42,19 +45,22 @@ class KbMatches:
         name that is also a common word only where the document names its bearer in full."""
         keys = [self.context.keys.skeleton(word) for word in w.words]
         breaks = ["\n" in word for word in w.words]  # spaCy keeps newlines as tokens of their own
+        wrapped = wrapped_breaks(w.doc, self.rules.wrapped_line_min_share) if any(breaks) else frozenset()
+        for k in wrapped:
+            keys[k] = ""  # no part of the name: Leon<line end>Trotsky is the key (leon, trotski)
         out: list[Proposal] = []
-        pending: list[tuple[int, set[str]]] = []  # common words that need a full name nearby
+        pending: list[tuple[int, int, set[str]]] = []  # common words and initials that need a full name
         i, n = 0, len(w.doc)
         while i < n:
-            match = self._longest_match(w, keys, breaks, i, n)
+            match = self._longest_match(w, keys, (breaks, wrapped), i, n)
             if match is None:
                 i += 1
                 continue
             end, forms = match
             label = self._accept(w, i, end, forms)
             if label == NEEDS_ANCHOR:
-                pending.append((i, {f.entity_id for f in forms}))
-                i += 1
+                pending.append((i, end, {f.entity_id for f in forms}))
+                i = end
             elif label:
                 out.append(Proposal(i, end, label, KB, frozenset(f.entity_id for f in forms)))
                 i = end
@@ -62,24 +68,39 @@ class KbMatches:
                 i += 1
         return out + self._anchored(out, pending)
 
-    def _anchored(self, out: list[Proposal], pending: list[tuple[int, set[str]]]) -> list[Proposal]:
-        """The pending common words whose bearer a multi-word match names."""
+    def _anchored(self, out: list[Proposal], pending: list[tuple[int, int, set[str]]]) -> list[Proposal]:
+        """The pending common words and initials whose bearer a multi-word match names (the
+        ids kept are those the document names)."""
         person = self.person
         named = {e for p in out if p.end - p.start > 1 and p.label == person for e in p.entities}
-        return [Proposal(k, k + 1, person, KB, frozenset(ids)) for k, ids in pending if ids & named]
+        return [Proposal(a, b, person, KB, frozenset(ids & named)) for a, b, ids in pending if ids & named]
 
-    def _longest_match(self, w: DocWords, keys: list[str], breaks: list[bool], i: int, n: int) -> _Match | None:
+    def _longest_match(
+        self, w: DocWords, keys: list[str], lines: tuple[list[bool], frozenset[int]], i: int, n: int
+    ) -> _Match | None:
+        """The longest name form at token ``i``; ``lines`` the line breaks and those of them that
+        an OCR column made, of which the match may run over one."""
         words = w.words
         if not words[i][:1].isalpha() or (keys[i] and keys[i] not in self.index.first_keys):
             return None
-        last = i
-        while last + 1 < min(n, i + self.index.max_tokens + self.rules.match_extra_tokens) and not breaks[last]:
+        breaks, wrapped = lines
+        last, crossed = i, False
+        while last + 1 < min(n, i + self.index.max_tokens + self.rules.match_extra_tokens):
+            if breaks[last]:
+                if crossed or last not in wrapped:
+                    break
+                crossed = True
             last += 1
         for end in range(last + 1, i, -1):
             if not words[end - 1][:1].isalpha():
                 continue
+            wraps = crossed and any(breaks[i:end])
+            if wraps and starts_line(w.doc, i) and ends_line(w.doc, end):
+                continue  # two whole lines (a list) are two names
             key = tuple(k for k in keys[i:end] if k)
             forms = self.index.by_key.get(key)
+            if forms and wraps:  # only a person's name runs over a line end (places stay as they were)
+                forms = [f for f in forms if self.kb.entities[f.entity_id].label == self.person]
             if forms:
                 forms = self._as_written(forms, words, key, i, end)
             if forms:
@@ -101,9 +122,11 @@ class KbMatches:
     def _accept(self, w: DocWords, start: int, end: int, forms: list[NameForm]) -> str | None:
         """The label of a knowledge-base match, None when the context says no, or
         ``NEEDS_ANCHOR`` for a bare name that is also a common word (Service)."""
-        span = w.doc[start:end]
+        span = w.tokens[start:end]
         if self._context_vetoes(w, start, end, forms):
             return None
+        if all(f.part == "initials" for f in forms):
+            return NEEDS_ANCHOR  # L. D. only where Lev Davidovich is named (not A. D. after a year)
         model = w.model_label.get(start)
         label = self._label(w, start, forms, model)
         if label == self.person and len(span) == 1 and all(f.kind == SHORT for f in forms):
@@ -114,10 +137,10 @@ class KbMatches:
 
     def _context_vetoes(self, w: DocWords, start: int, end: int, forms: list[NameForm]) -> bool:
         """Part of another name, the title of a work, or lower-case text that is no full name."""
-        doc = w.doc
-        if self.context.inside_other_name(doc, start, end) or self.context.is_work_title(w, start):
+        tokens = w.tokens
+        if self.context.inside_other_name(tokens, start, end) or self.context.is_work_title(w, start):
             return True
-        span = doc[start:end]
+        span = tokens[start:end]
         if not any(t.text[:1].isupper() for t in span):
             # lower-case text only for multi-word full names (title lines)
             if len(span) < 2 or not any(f.kind == FULL for f in forms):
@@ -138,7 +161,7 @@ class KbMatches:
         only where the document names its bearer in full."""
         if model == self.person:
             return self.person
-        if model in self.never_people or not token.text[:1].isupper():
+        if (model in self.never_people and not _swallowed_at_end(token)) or not token.text[:1].isupper():
             return None
         rules = self.rules
         proper = (
@@ -150,3 +173,13 @@ class KbMatches:
             return NEEDS_ANCHOR
         exact = any(fold(f.text) == fold(token.text) for f in forms)
         return self.person if exact or len(token.text) >= rules.short_variant_min_chars else None
+
+
+def _swallowed_at_end(token: Token) -> bool:
+    """The last word of a longer model entity after a word that is no number: the model
+    ran a date on into the name after it (``October Revolution Trotsky``), while a date
+    that starts with a name word (``May 1937``) keeps it."""
+    doc, i = token.doc, token.i
+    inside = token.ent_iob_ == "I"
+    last = i + 1 == len(doc) or doc[i + 1].ent_iob_ != "I"
+    return inside and last and not doc[i - 1].like_num

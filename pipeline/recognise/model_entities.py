@@ -12,8 +12,8 @@ source ``model`` after repairs:
 - a person span dropped when the rules cover it better (``War Trotsky``,
   ``Kamenev Stalin``), or when it is not one person: several people
   (``Lenin and Trotsky``), part of another name (``Trotsky Museum``), a common
-  noun (``the Duma``), a heading, a derived word (``Trotskyist``) or a family
-  (``the Trotskys``).
+  noun (``the Duma``), a heading, a term of endearment (``Golubchik``), a
+  derived word (``Trotskyist``) or a family (``the Trotskys``).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from pipeline.kb import KnowledgeBase
 from pipeline.kb.keys import fold
 from pipeline.recognise.context import INITIALS, NameContext
 from pipeline.recognise.evidence import DocEvidence, NameEvidence
+from pipeline.recognise.lines import ends_line, starts_line
 from pipeline.recognise.selection import MODEL, Proposal
 from pipeline.recognise.state import DocWords
 from pipeline.resources import LabelRules
@@ -73,7 +74,7 @@ class ModelEntities:
             start = _after_possessive(doc, start, end, possessives)
         elif end - start > 1:
             end = _before_possessive(doc, start, end, possessives)
-            start, end = self._trim_edges(doc, start, end)
+            start, end = self._trim_edges(w.tokens, start, end)
             if self._rules_cover_better(w, start, end, people):
                 return None
         if start >= end or self._broken(doc, ev, (start, end), label, people):
@@ -125,7 +126,7 @@ class ModelEntities:
         if len({p.entities for p in inside if p.entities}) > 1:
             return True
         covered = {k for p in inside for k in range(p.start, p.end)}
-        return any(not self._name_like(w, doc[k]) for k in range(start, end) if k not in covered)
+        return any(not self._name_like(w, w.tokens[k]) for k in range(start, end) if k not in covered)
 
     def _name_like(self, w: DocWords, token: Token) -> bool:
         """Could be part of a name: initials, particles, known or rare capitalised words."""
@@ -169,7 +170,7 @@ class ModelEntities:
     # -- a person span that is no person ------------------------------------------------------
 
     def _plausible_person(self, w: DocWords, start: int, end: int, ev: DocEvidence) -> bool:
-        span = w.doc[start:end]
+        span = w.tokens[start:end]
         if self._part_of_something_else(w, start, end) or self._not_a_name(w, start, end, ev):
             return False
         return any(t.text[:1].isupper() for t in span)
@@ -177,7 +178,7 @@ class ModelEntities:
     def _part_of_something_else(self, w: DocWords, start: int, end: int) -> bool:
         """Several people, another name, a work's title or a common noun (a line break is
         :meth:`_repaired`'s: only a name wrapped over a line end gets here with one)."""
-        doc, context = w.doc, self.context
+        doc, context = w.tokens, self.context
         span = doc[start:end]
         if any(t.lower_ in self.coordinators for t in span):
             return True
@@ -190,11 +191,12 @@ class ModelEntities:
         return False
 
     def _not_a_name(self, w: DocWords, start: int, end: int, ev: DocEvidence) -> bool:
-        """Common words only (unless there is evidence of a person: Tom, Dr. Read, J. Jackson),
-        a derived word or a plural group."""
+        """Common words or terms of endearment only (unless there is evidence of a person:
+        Tom, Dr. Read, J. Jackson, Mr. Darling), a derived word or a plural group."""
         context = self.context
-        span = w.doc[start:end]
-        if all(context.common_word(w, t) and not context.name_word(t) for t in span if t.is_alpha):
+        span = w.tokens[start:end]
+        common = context.common_word
+        if all((common(w, t) or context.endearment(t)) and not context.name_word(t) for t in span if t.is_alpha):
             if not self.evidence.has(w.doc, ev, start, end):
                 return True  # headings such as "Family Formation", "Death"
         last = fold(span[-1].text)
@@ -224,7 +226,7 @@ class ModelEntities:
             return False
         if not all(self._name_shaped(t) for t in doc[start:end] if not t.is_space):
             return False
-        if (_starts_line(doc, start) and _ends_line(doc, end)) or not self._full_line(doc, ev, breaks[0]):
+        if (starts_line(doc, start) and ends_line(doc, end)) or not self._full_line(doc, ev, breaks[0]):
             return False
         return self.evidence.has(doc, ev, start, end)
 
@@ -279,19 +281,3 @@ def _two_people(doc: Doc, start: int, end: int, people: list[Proposal]) -> bool:
     cut = next(k for k in range(start, end) if "\n" in doc[k].text)
     inside = [p for p in people if start <= p.start and p.end <= end]
     return any(p.end <= cut for p in inside) and any(p.start > cut for p in inside)
-
-
-def _starts_line(doc: Doc, start: int) -> bool:
-    """Nothing but punctuation between the last line break (or the start) and ``start``."""
-    k = start - 1
-    while k >= 0 and doc[k].is_punct:
-        k -= 1
-    return k < 0 or "\n" in doc[k].text
-
-
-def _ends_line(doc: Doc, end: int) -> bool:
-    """Nothing but punctuation between ``end`` and the next line break (or the end)."""
-    k = end
-    while k < len(doc) and doc[k].is_punct:
-        k += 1
-    return k >= len(doc) or "\n" in doc[k].text

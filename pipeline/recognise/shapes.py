@@ -9,7 +9,10 @@
   words (``Natalia Ivanovna SEDOVA``, ``Tamara Petrovna ZUEVA``), an
   all-capitals common word never does (``LEON TROTSKY SPEAKS``);
 - the surname-shaped name after a title (``Comrade Zinoviev``: the title
-  stays outside);
+  stays outside), any capitalised word after a personal honorific
+  (``Dr. Read``: names.yaml ``personal_honorifics``), or an OCR-damaged word
+  after a title (``Sergeant 0rtiz``: the tagger cannot judge it, its repair
+  is shaped like a name, :mod:`~pipeline.recognise.ocr`);
 - a word with an unmistakable surname ending (``-skaya``, ``-ovich``);
 - a rare proper noun that is a misspelt known person (``Srnirnov``), where
   the knowledge base matched nothing.
@@ -39,12 +42,12 @@ class NameShapes:
 
     def propose(self, w: DocWords, kb: list[Proposal]) -> list[Proposal]:
         """Shapes outside other names; a damaged known name only where ``kb`` matched nothing."""
-        doc = w.doc
+        doc = w.tokens  # the Doc's tokens, OCR-damaged words repaired
         out: list[Proposal] = []
         covered = {k for p in kb for k in range(p.start, p.end)}
         i, n = 0, len(doc)
         while i < n:
-            found = self._shape_at(doc, i)
+            found = self._shape_at(doc, i, w.repaired)
             if found is None and i not in covered and self._damaged_known_name(w, doc[i]):
                 found = (i, i + 1)
             if found is not None and not self.context.inside_other_name(doc, *found):
@@ -72,14 +75,18 @@ class NameShapes:
             return False
         return bool(context.people([text]))
 
-    def _shape_at(self, doc: Doc, i: int) -> tuple[int, int] | None:
+    def _shape_at(self, doc: Doc, i: int, repaired: dict[int, str]) -> tuple[int, int] | None:
+        """The name shaped span starting at (or, after a title, right after) token ``i``;
+        ``repaired`` the OCR-damaged words read as their repair."""
         token = doc[i]
         if not token.text[:1].isupper():
             return None
         context = self.context
+        if context.after_honorific(doc, i):
+            return i, self._extend(doc, i) or i + 1
         if fold(token.text) in context.titles and i + 1 < len(doc):
             nxt = doc[i + 1]
-            if context.capitalised_word(nxt) and context.surname_like(nxt):
+            if context.capitalised_word(nxt) and (context.surname_like(nxt) or i + 1 in repaired):
                 return i + 1, self._extend(doc, i + 1) or i + 2
             return None
         end = self._name_shape_end(doc, i)

@@ -22,7 +22,8 @@ class DocWords:
     ``lower_words`` the alphabetic words the document writes in lower case
     (a name that is also such a word is ambiguous), ``model_label`` the
     model's label (namelink's name for it) of each token inside one of the
-    model's entities.
+    model's entities, ``genitive`` the tokens that are a genitive ending split
+    off a name (:mod:`~pipeline.recognise.genitive`: ``Trotzki`` ``s``).
     """
 
     doc: Doc
@@ -30,10 +31,12 @@ class DocWords:
     lowers: list[str]
     lower_words: frozenset[str]
     model_label: dict[int, str]
+    genitive: frozenset[int] = frozenset()
 
     @classmethod
-    def read(cls, doc: Doc, labels: LabelRules) -> DocWords:
-        """Read ``doc`` as the model left it (``doc.ents`` are still the model's)."""
+    def read(cls, doc: Doc, labels: LabelRules, genitive: frozenset[int] = frozenset()) -> DocWords:
+        """Read ``doc`` as the model left it (``doc.ents`` are still the model's); ``genitive``
+        the endings the genitive splitter made."""
         words = [t.text for t in doc]
         return cls(
             doc=doc,
@@ -41,4 +44,5 @@ class DocWords:
             lowers=[w.lower() for w in words],
             lower_words=frozenset(w for w in words if w.islower() and w.isalpha()),
             model_label={k: labels.of_model(e.label_) for e in doc.ents for k in range(e.start, e.end)},
+            genitive=genitive,
         )

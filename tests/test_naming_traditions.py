@@ -269,6 +269,12 @@ def test_a_street_named_after_a_person_is_not_a_person(rules, nlp):
     assert people(rules, nlp, text, ents=(("Calle de Soria", PERSON), ("de Soria", PERSON))) == ["Soria"]
 
 
+def test_no_part_of_a_name_named_after_a_person_is_a_person(rules, nlp):
+    assert people(rules, nlp, "We saw the Museo Casa de León Trotsky today.") == []
+    assert people(rules, nlp, "We saw the Museum of Leon Trotsky today.") == []
+    assert people(rules, nlp, "We saw la casa de León Trotsky today.") == ["León Trotsky"]
+
+
 def test_a_spanish_title_stays_outside_the_name(rules, nlp):
     text = "Before the judge, Lic. Tomás Ibarra, he spoke."
     assert people(rules, nlp, text, ents=(("Lic", PERSON), ("Tomás Ibarra", PERSON))) == ["Tomás Ibarra"]

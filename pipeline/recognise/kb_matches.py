@@ -23,6 +23,9 @@ from pipeline.resources import LabelRules
 
 #: :meth:`KbMatches._accept` of a bare name that is also a common word (Service).
 NEEDS_ANCHOR = "needs-anchor"
+#: :meth:`KbMatches._accept` of a match its context makes part of something else: no part of it
+#: is a name either (``Museo Casa de León Trotsky``: not ``Trotsky``).
+VETOED = "vetoed"
 _Match = tuple[int, list[NameForm]]
 
 
@@ -55,6 +58,8 @@ class KbMatches:
             if label == NEEDS_ANCHOR:
                 pending.append((i, {f.entity_id for f in forms}))
                 i += 1
+            elif label == VETOED:
+                i = end
             elif label:
                 out.append(Proposal(i, end, label, KB, frozenset(f.entity_id for f in forms)))
                 i = end
@@ -99,11 +104,12 @@ class KbMatches:
         return forms
 
     def _accept(self, w: DocWords, start: int, end: int, forms: list[NameForm]) -> str | None:
-        """The label of a knowledge-base match, None when the context says no, or
-        ``NEEDS_ANCHOR`` for a bare name that is also a common word (Service)."""
+        """The label of a knowledge-base match, None when the match is no name here, ``VETOED``
+        when its context makes it part of something else, or ``NEEDS_ANCHOR`` for a bare name
+        that is also a common word (Service)."""
         span = w.doc[start:end]
         if self._context_vetoes(w, start, end, forms):
-            return None
+            return VETOED
         model = w.model_label.get(start)
         label = self._label(w, start, forms, model)
         if label == self.person and len(span) == 1 and all(f.kind == SHORT for f in forms):

@@ -153,6 +153,11 @@ def test_y_before_a_common_word_joins_nothing(rules, nlp):
     assert people(rules, nlp, text, ents=(("Tomás Ibarra", PERSON),)) == ["Tomás Ibarra"]
 
 
+def test_an_inverted_compound_surname_is_one_entry(rules, nlp):
+    text = "Ibarra y Quintana, Maria\nVila i Soler, Ivan\n"
+    assert people(rules, nlp, text) == ["Ibarra y Quintana, Maria", "Vila i Soler, Ivan"]
+
+
 def test_the_linker_never_reduces_a_compound_to_a_part_of_it(knowledge, nlp):
     candidates = person_candidates(knowledge, nlp.tokenizer, FUZZY_CUTOFF)
     assert candidates.partial(["Pere", "Mercader", "i", "Soler"]) == []
@@ -328,4 +333,8 @@ def test_m_is_an_initial_elsewhere(rules, linker, nlp):
 
 def test_a_middle_initial_m_stays_inside_the_name(rules, nlp):
     assert people(rules, nlp, "Later Alfred M. Rosmer and Mme Rosmer left.")[0] == "Alfred M. Rosmer"
+
+
+def test_m_before_more_initials_is_an_initial(rules, nlp):
+    assert people(rules, nlp, "Later M. N. Rosmer and Mme Rosmer left.")[0] == "M. N. Rosmer"
 

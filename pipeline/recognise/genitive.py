@@ -58,9 +58,11 @@ class GenitiveSplitter:
 
     def _ending(self, doc: Doc, token: Token) -> str | None:
         """The genitive ending of ``token`` if it is a known name with one, else None."""
-        text, context = token.text, self.context
-        if not (text[:1].isupper() and text.isalpha() and not text.isupper()) or context.index.lookup([text]):
+        text = token.text
+        if not (text.endswith(self.endings) and text[:1].isupper() and text.isalpha() and not text.isupper()):
             return None
+        if self.context.index.lookup([text]):
+            return None  # a name of its own (Jones, Saint-Just)
         for ending in self.endings:
             stem = text[: -len(ending)]
             if not text.endswith(ending) or len(stem) < self.min_stem or not self._known_person(stem):

@@ -6,7 +6,8 @@ which reads a title only *before* a span, never sees the male title that
 ``M.`` is in French. :class:`LetterTitles` reads the letter as the title,
 outside the span, in a document that uses a title of the same language
 (``names.yaml`` ``letter_titles``: ``m`` with ``Mme``, ``Mlle``...); elsewhere
-``M.`` stays an initial (``M. Gorky`` in an English bibliography).
+``M.`` stays an initial (``M. Gorky`` in an English bibliography), and so
+does an ``M.`` before more initials (``M. N. Pokrovsky``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from pipeline.kb.keys import fold
+from pipeline.recognise.context import INITIALS
 from pipeline.recognise.selection import Proposal
 from pipeline.recognise.state import DocWords
 from pipeline.resources import LabelRules, NameRules
@@ -51,6 +53,6 @@ class LetterTitles:
             if start >= p.end or words[start] != ".":
                 return p
             start += 1
-        if start < p.end and any(ch.isalpha() for ch in words[start]):
+        if start < p.end and any(ch.isalpha() for ch in words[start]) and not INITIALS.match(words[start]):
             return replace(p, start=start)
-        return p
+        return p  # M. N. Pokrovsky: a run of initials

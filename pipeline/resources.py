@@ -165,6 +165,9 @@ class NameRules(_View):
     endearments: tuple[str, ...]
     work_title_cues: tuple[str, ...]
     family_determiners: tuple[str, ...]
+    family_articles: tuple[str, ...]
+    surname_joiners: tuple[str, ...]
+    letter_titles: dict[str, tuple[str, ...]]
     ocr_confusions: tuple[tuple[str, str], ...]
     ocr_min_letters: int
     ocr_max_digit_run: int
@@ -227,6 +230,8 @@ class RecogniseRules(_View):
 
     FILE = "recognise"
     particles: tuple[str, ...]
+    max_particles: int
+    governing_articles: tuple[str, ...]
     coordinators: tuple[str, ...]
     trim: tuple[str, ...]
     leading_articles: tuple[str, ...]
@@ -234,6 +239,10 @@ class RecogniseRules(_View):
     possessives: tuple[str, ...]
     of_words: tuple[str, ...]
     plural_ending: str
+    genitive_endings: tuple[str, ...]
+    genitive_min_stem: int
+    demonym_endings: tuple[str, ...]
+    demonym_place_endings: tuple[str, ...]
     common_count: float
     rare_count: float
     not_name_pos: tuple[str, ...]

@@ -2,10 +2,13 @@
 
 :class:`NameContext` answers questions such as *is this a given name*, *a
 surname by its shape*, *a common English word in this document*, *part of the
-name of something else* (``Trotsky Museum``, ``Order of Lenin``) or *the title
-of a work* (``the author of Stalin``). It is built once per pipeline from the
-shared knowledge and holds nothing of a document: the per-document facts come
-in a :class:`~pipeline.recognise.state.DocWords`.
+name of something else* (``Trotsky Museum``, ``Order of Lenin``, ``les
+Trotsky``), *the title of a work* (``the author of Stalin``), *a run of
+particles inside a name* (``de la``), *a preposition governing the name*
+(``la maison de Trotsky``), *a demonym* (``Berliners``) or *a second surname
+joined by y / i* (``Carrancá y Trujillo``). It is built once per pipeline from
+the shared knowledge and holds nothing of a document: the per-document facts
+come in a :class:`~pipeline.recognise.state.DocWords`.
 """
 
 from __future__ import annotations
@@ -59,10 +62,16 @@ class NameContext:
         self.group_words = set(names.group_words)
         self.endearments = {self.keys.skeleton(w) for w in names.endearments}
         self.family_determiners = set(names.family_determiners)
+        self.family_articles = frozenset(names.family_articles)
+        self.joiners = frozenset(names.surname_joiners)
+        self.places = frozenset(shared.labels.places)
+        self.person = shared.labels.person
         self.title_cues = [tuple(cue.split()) for cue in names.work_title_cues]
         self.title_cue_ends = {cue[-1] for cue in self.title_cues}
         self.english = english_segmenter().unigrams
         self.particles = frozenset(rules.particles)
+        self.governing_articles = frozenset(rules.governing_articles)
+        self.demonym_endings = tuple(sorted(rules.demonym_endings, key=len, reverse=True))
         self.of_words = frozenset(rules.of_words)
         self.name_word_pos = frozenset(rules.name_word_pos)
         self.stemless = frozenset(rules.stemless_derived_suffixes)
@@ -90,7 +99,9 @@ class NameContext:
         return False
 
     def inside_other_name(self, doc: Doc, start: int, end: int) -> bool:
-        """``Trotsky Museum``, ``Order of Lenin``, ``the Trotskys``."""
+        """``Trotsky Museum``, ``Order of Lenin``, ``the Trotskys``, ``les Trotsky``."""
+        if self._family_article_before(doc, start, end):
+            return True
         if end < len(doc):
             nxt = doc[end]
             if nxt.text[:1].isupper() and nxt.lower_ in self.institutions:
@@ -102,6 +113,87 @@ class NameContext:
             if before.text[:1].isupper() and before.lower_ in self.institutions_of:
                 return True
         return in_compound(doc, start, end)
+
+    def _family_article_before(self, doc: Doc, start: int, end: int) -> bool:
+        """A bare surname after a French or Spanish plural article (``les Trotsky``), not inside
+        a name after a particle (``Rosario de los Ríos``)."""
+        if end - start != 1 or start == 0 or doc[start - 1].text not in self.family_articles:
+            return False
+        return start < 2 or doc[start - 2].lower_ not in self.particles
+
+    def particle_run(self, doc: Doc, i: int) -> int:
+        """How many particles (at most ``max_particles``) start at ``i`` and lead to a capitalised
+        word (``de la`` of ``Ruiz de la Peña``); 0 when none do."""
+        k = i
+        while k < len(doc) and k - i < self.rules.max_particles and doc[k].lower_ in self.particles:
+            k += 1
+        return k - i if k > i and k < len(doc) and self.capitalised_word(doc[k]) else 0
+
+    def governed(self, w: DocWords, start: int) -> bool:
+        """The particles at ``start`` are a preposition governing the name after them, not
+        part of it: a given name follows (``de Ramón Mercader``), a known name that never takes
+        them (``des Lenin``), or an article and a common noun precede (``la maison de Durand``)."""
+        doc = w.doc
+        run = self.particle_run(doc, start)
+        if not run:
+            return False
+        after = start + run
+        if self.given_like(doc[after]):
+            return True
+        words = [t.text for t in doc[after : min(len(doc), after + 3)]]
+        with_particles = [t.text for t in doc[start:after]] + words
+        known = any(self.index.lookup(words[:n]) for n in range(1, len(words) + 1))
+        if known and not any(self.index.lookup(with_particles[: run + n]) for n in range(1, len(words) + 1)):
+            return True
+        if start < 2:
+            return False
+        noun, article = doc[start - 1], doc[start - 2]
+        return (
+            noun.is_alpha
+            and noun.is_lower
+            and fold(noun.text) not in self.titles
+            and article.lower_ in self.governing_articles
+        )
+
+    def demonym(self, w: DocWords, token: Token) -> bool:
+        """The people of a known place (``Berliners``, ``Parisians``): the knowledge base's
+        place, or one the model found in this document."""
+        word = token.text
+        if not (word[:1].isupper() and word.isalpha()) or self.given_like(token):
+            return False
+        model_places = None
+        for ending in self.demonym_endings:
+            if not word.lower().endswith(ending) or len(word) - len(ending) < 3:
+                continue
+            for tail in self.rules.demonym_place_endings:
+                place = word[: len(word) - len(ending)] + tail
+                if any(self.index.kb.entities[f.entity_id].label in self.places for f in self.index.lookup([place])):
+                    return True
+                if model_places is None:
+                    model_places = _model_places(w, self.places)
+                if fold(place) in model_places:
+                    return True
+        return False
+
+    def joined_surname(self, w: DocWords, k: int, start: int) -> bool:
+        """Does the joiner at ``k`` (Spanish ``y``, Catalan ``i``) join a second surname to the
+        name that starts at ``start`` (``Raúl Carrancá y Trujillo``, ``Josep Puig i Ferrer``)? Only
+        by shape: two name words before it (a given name and a surname, not ``Trotsky y Rivera``),
+        and one surname-shaped word after it that ends the name: capitalised, no given name (``y
+        Frida``), no known person's or place's name (``y Rivera``), no common word, and no name
+        word after it (``y Frida Kahlo`` is a second person)."""
+        doc = w.doc
+        if k + 1 >= len(doc) or doc[k].text not in self.joiners or k - start < 2:
+            return False
+        if not all(self.capitalised_word(t) for t in doc[start:k]):
+            return False
+        word = doc[k + 1]
+        if not self.capitalised_word(word) or self.given_like(word) or self.common_word(w, word):
+            return False
+        if self.index.lookup([word.text]):
+            return False  # a known person's, place's or group's name of its own
+        nxt = doc[k + 2] if k + 2 < len(doc) else None
+        return nxt is None or not (self.capitalised_word(nxt) or self.particle_run(doc, k + 2))
 
     # -- the word itself ----------------------------------------------------------------------
 
@@ -191,6 +283,11 @@ class NameContext:
                 if suffix in self.stemless:
                     return stem
         return None
+
+
+def _model_places(w: DocWords, places: frozenset[str]) -> frozenset[str]:
+    """Folded words of the model's place entities in the document."""
+    return frozenset(fold(w.words[k]) for k, label in w.model_label.items() if label in places)
 
 
 def in_compound(doc: Doc, start: int, end: int) -> bool:

@@ -229,3 +229,10 @@ class RecogniseRules(_View):
     inverted_given_words: int
     inverted_name_ends: tuple[str, ...]
     inverted_not_gloss_pos: tuple[str, ...]
+    citation_leads: tuple[str, ...]
+    contributor_cues: tuple[str, ...]
+    author_joiners: tuple[str, ...]
+    imprint_joiners: tuple[str, ...]
+    imprint_max_tokens: int
+    citation_max_tokens: int
+    title_verb_min_count: float

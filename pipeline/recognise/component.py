@@ -12,10 +12,12 @@ model):
   (``Sedov, Lev Lvovich``), proposed as shapes;
 - :mod:`~pipeline.recognise.model_entities`: the model's entities, repaired.
 
-Before the choice, two filters: a person inside an italic span of the source
-(``Doc._.namelink_emphasis``) is the title of a work, and a span whose text a
+Before the choice, filters: a person inside an italic span of the source
+(``Doc._.namelink_emphasis``) is the title of a work, a span whose text a
 reviewer rejected for its label (``models/learned/``,
-:meth:`pipeline.kb.KnowledgeBase.never_entity`) is never proposed.
+:meth:`pipeline.kb.KnowledgeBase.never_entity`) is never proposed, and a
+person inside the title or imprint of a cited work is none
+(:mod:`~pipeline.recognise.citations`: the author of the citation stays).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from pipeline.kb import KnowledgeBase
 from pipeline.kb import registered as _registered  # noqa: F401  (the loader named in default_config)
 from pipeline.kb.shared import LazyShared, SharedDataComponent, SharedKnowledge, SharedLoader, load_shared
 from pipeline.link.candidates import FUZZY_CUTOFF, person_candidates
+from pipeline.recognise.citations import CitationSlots
 from pipeline.recognise.context import NameContext
 from pipeline.recognise.inverted import InvertedNames
 from pipeline.recognise.kb_matches import KbMatches
@@ -87,6 +90,7 @@ class RuleFamilies:
     shapes: NameShapes
     inverted: InvertedNames
     model_entities: ModelEntities
+    citations: CitationSlots
     labels: LabelRules
     kb: KnowledgeBase
 
@@ -103,6 +107,7 @@ class RuleFamilies:
             shapes=NameShapes(context, tuple(shared.names.strong_surname_suffixes), labels),
             inverted=InvertedNames(context, labels),
             model_entities=ModelEntities(shared.kb, context, labels),
+            citations=CitationSlots(context, labels),
             labels=labels,
             kb=shared.kb,
         )
@@ -140,6 +145,7 @@ class PersonRules(SharedDataComponent):
         proposals = kb + shapes + families.model_entities.propose(words, kb + shapes)
         proposals = _not_crossing(proposals, inverted, families.labels.person)
         proposals = _filtered(doc, proposals, families)
+        proposals = families.citations.keep(words, proposals)
         ents = []
         for p in best_non_overlapping(proposals, families.labels.person):
             span = Span(doc, p.start, p.end, label=p.label)

@@ -24,6 +24,8 @@ from pipeline.resources import RecogniseRules
 
 #: Initials as written: ``L.``, ``L.D.``, or a lone capital.
 INITIALS = re.compile(r"^(?:[A-Z]\.){1,3}$|^[A-Z]$")
+#: A year as written in running text and imprints (1923, 1940).
+YEAR = re.compile(r"^1[5-9]\d\d$|^20\d\d$")
 
 
 class NameContext:

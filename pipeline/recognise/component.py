@@ -17,7 +17,9 @@ Before the choice, filters: a person inside an italic span of the source
 reviewer rejected for its label (``models/learned/``,
 :meth:`pipeline.kb.KnowledgeBase.never_entity`) is never proposed, and a
 person inside the title or imprint of a cited work is none
-(:mod:`~pipeline.recognise.citations`: the author of the citation stays).
+(:mod:`~pipeline.recognise.citations`: the author of the citation stays),
+and neither is a person whose context makes it a thing named after someone
+(:mod:`~pipeline.recognise.eponyms`: towns, ships, prizes, streets).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from pipeline.kb.shared import LazyShared, SharedDataComponent, SharedKnowledge,
 from pipeline.link.candidates import FUZZY_CUTOFF, person_candidates
 from pipeline.recognise.citations import CitationSlots
 from pipeline.recognise.context import NameContext
+from pipeline.recognise.eponyms import Eponyms
 from pipeline.recognise.inverted import InvertedNames
 from pipeline.recognise.kb_matches import KbMatches
 from pipeline.recognise.model_entities import ModelEntities
@@ -91,6 +94,7 @@ class RuleFamilies:
     inverted: InvertedNames
     model_entities: ModelEntities
     citations: CitationSlots
+    eponyms: Eponyms
     labels: LabelRules
     kb: KnowledgeBase
 
@@ -108,6 +112,7 @@ class RuleFamilies:
             inverted=InvertedNames(context, labels),
             model_entities=ModelEntities(shared.kb, context, labels),
             citations=CitationSlots(context, labels),
+            eponyms=Eponyms(context, labels),
             labels=labels,
             kb=shared.kb,
         )
@@ -146,6 +151,7 @@ class PersonRules(SharedDataComponent):
         proposals = _not_crossing(proposals, inverted, families.labels.person)
         proposals = _filtered(doc, proposals, families)
         proposals = families.citations.keep(words, proposals)
+        proposals = families.eponyms.keep(words, proposals)
         ents = []
         for p in best_non_overlapping(proposals, families.labels.person):
             span = Span(doc, p.start, p.end, label=p.label)

@@ -238,6 +238,7 @@ class RecogniseRules(_View):
     work_nouns: tuple[str, ...]
     place_cues: tuple[str, ...]
     rename_verbs: tuple[str, ...]
+    passive_rename_verbs: tuple[str, ...]
     rename_adverbs: tuple[str, ...]
     rename_auxiliaries: tuple[str, ...]
     locative_prepositions: tuple[str, ...]

@@ -134,3 +134,14 @@ def test_a_person_subject_keeps_the_person_after_became_and_was(pipe):
 def test_a_possessive_keeps_the_person_in_a_town_of_that_name(pipe):
     text = "The town was renamed Kirov in 1934. Kirov's murder came first, and in Kirov's honour the plant was named."
     assert people(pipe, text) == ["Kirov", "Kirov"]
+
+
+def test_an_active_called_and_a_street_name_keep_the_person(pipe):
+    # only the passive renames (Perm was called X), and a street makes no town of its name
+    text = "Moscow called Trotsky a traitor. The marchers walked down Avenida Lenin; they believed in Lenin."
+    assert people(pipe, text) == ["Trotsky", "Lenin"]
+
+
+def test_the_subject_of_a_renaming_into_a_town_is_the_old_town(pipe):
+    text = "In 1923 Yekaterinodar was renamed Kalininsk, and Kalinin was pleased."
+    assert people(pipe, text) == ["Kalinin"]

@@ -39,7 +39,9 @@ from pipeline.recognise.selection import Proposal
 from pipeline.recognise.state import DocWords
 from pipeline.resources import LabelRules
 
-_PLACE, _THING, _WORK = "place", "thing", "work"
+#: What a context makes of a name: a place or a thing (one-word ones are remembered for the
+#: rest of the document), or another thing that is not (a work, a street, the Lenin Prize).
+_PLACE, _THING, _OTHER = "place", "thing", "other"
 #: Lower-case words inside a work's title between capitalised ones (Stalin of the Revolution).
 _TITLE_JOINERS = frozenset({"of", "the", "and", "a", "an", "in", "to"})
 
@@ -71,6 +73,7 @@ class Eponyms:
         self.gloss_heads.update(dict.fromkeys(r.place_nouns, _PLACE))
         self.place_cues = [tuple(c.split()) for c in r.place_cues]
         self.rename_verbs = frozenset(r.rename_verbs)
+        self.passive_verbs = frozenset(r.passive_rename_verbs)
         self.adverbs = frozenset(r.rename_adverbs)
         self.auxiliaries = frozenset(r.rename_auxiliaries)
         self.locative = frozenset(r.locative_prepositions)
@@ -100,7 +103,7 @@ class Eponyms:
     # -- the context of one occurrence ----------------------------------------------------------
 
     def _thing_by_context(self, w: DocWords, p: Proposal, people: set[int]) -> str | None:
-        """``place``, ``thing`` or ``work`` when this occurrence's own context names one, else None."""
+        """``place``, ``thing`` or ``other`` when this occurrence's own context names one, else None."""
         s, e, lowers = p.start, p.end, w.lowers
         if e - s == 1 and self.context.derived_place(fold(w.words[s])):
             return _PLACE
@@ -108,13 +111,13 @@ class Eponyms:
             return None  # Kirov's murder, in Lenin's arms: the person
         before = lowers[s - 1] if s else ""
         if self.context.is_work_title(w, s):
-            return _WORK  # a film called Stalin's Children (any family's span)
+            return _OTHER  # a film called Stalin's Children (any family's span)
         head = e < len(lowers) and lowers[e] in self.heads
         last_head = e - s > 1 and w.words[e - 1].istitle() and lowers[e - 1] in self.heads
         if (head or last_head) and self._article_before(w, s):
-            return _THING  # the Molotov cocktail, the Kirov Plant (or the span "Kirov Plant")
+            return _OTHER  # the Molotov cocktail, the Kirov Plant (or the span "Kirov Plant")
         if self._street(w, s):
-            return _PLACE  # Calle Morelos, Calle de Bucareli
+            return _OTHER  # Calle Morelos, Calle de Bucareli, Avenida Lenin (no town: believed in Lenin)
         if before in self.ships and e - s <= 2 and self._article_near(lowers, s - 1):
             return _THING  # the Norwegian tanker Ruth
         gloss = self._gloss(w, e)
@@ -166,11 +169,13 @@ class Eponyms:
         lowers, k = w.lowers, p.start - 1
         while k >= 0 and lowers[k] in self.adverbs:
             k -= 1
-        if k < 0 or lowers[k] not in self.rename_verbs:
+        if k < 0 or lowers[k] not in self.rename_verbs and lowers[k] not in self.passive_verbs:
             return False
-        k -= 1
+        verb, k = k, k - 1
         while k >= 0 and lowers[k] in self.auxiliaries:
             k -= 1
+        if lowers[verb] not in self.rename_verbs and k == verb - 1:
+            return False  # Moscow called Trotsky a traitor: only the passive renames (Perm was called)
         while k >= 0 and lowers[k] == ",":
             k -= 1  # Pushkin, the town, is still Pushkin
         if k < 0 or (k > 0 and w.doc[k - 1].pos_ == "ADP"):
@@ -183,16 +188,18 @@ class Eponyms:
         return subject_no_person and self._year_after(w, p.end)
 
     def _renamed_as_town(self, w: DocWords, e: int) -> bool:
-        """``Gatchina became Trotsk``: the subject of a renaming into a town made from a name."""
-        lowers, k = w.lowers, e
-        while k < len(lowers) and lowers[k] in self.auxiliaries:
+        """``Gatchina became Trotsk``, ``Gatchina was renamed Trotsk``: the subject of a renaming
+        into a town made from a name."""
+        lowers, k, n = w.lowers, e, len(w.lowers)
+        while k < n and lowers[k] in self.auxiliaries:
             k += 1
-        if k >= len(lowers) or lowers[k] not in self.rename_verbs:
+        if k < n and (lowers[k] in self.rename_verbs or (k > e and lowers[k] in self.passive_verbs)):
+            k += 1
+        elif not (k > e and lowers[k - 1] in self.rename_verbs):  # Gatchina was Trotsk
             return False
-        k += 1
-        while k < len(lowers) and lowers[k] in self.adverbs:
+        while k < n and lowers[k] in self.adverbs:
             k += 1
-        return k < len(lowers) and self.context.derived_place(fold(w.words[k])) is not None
+        return k < n and self.context.derived_place(fold(w.words[k])) is not None
 
     def _place_word(self, w: DocWords, k: int) -> bool:
         """A place noun, the model's or the knowledge base's place, or a town made from a name."""

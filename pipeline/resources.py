@@ -164,6 +164,8 @@ class NameRules(_View):
     group_words: tuple[str, ...]
     endearments: tuple[str, ...]
     work_title_cues: tuple[str, ...]
+    place_name_endings: tuple[tuple[str, str], ...]
+    place_endings_after_surname: tuple[str, ...]
     family_determiners: tuple[str, ...]
     family_articles: tuple[str, ...]
     surname_joiners: tuple[str, ...]
@@ -268,3 +270,24 @@ class RecogniseRules(_View):
     relabel_as_person: tuple[str, ...]
     given_name_relabel: tuple[str, ...]
     given_name_relabel_max_count: float
+    eponym_heads: tuple[str, ...]
+    ship_words: tuple[str, ...]
+    street_prefixes: tuple[str, ...]
+    place_nouns: tuple[str, ...]
+    work_nouns: tuple[str, ...]
+    place_cues: tuple[str, ...]
+    rename_verbs: tuple[str, ...]
+    passive_rename_verbs: tuple[str, ...]
+    rename_adverbs: tuple[str, ...]
+    rename_auxiliaries: tuple[str, ...]
+    locative_prepositions: tuple[str, ...]
+    year_lead_words: tuple[str, ...]
+    bare_article_thing: bool
+    bare_article_ends: tuple[str, ...]
+    citation_leads: tuple[str, ...]
+    contributor_cues: tuple[str, ...]
+    author_joiners: tuple[str, ...]
+    imprint_joiners: tuple[str, ...]
+    imprint_max_tokens: int
+    citation_max_tokens: int
+    title_verb_min_count: float

@@ -23,10 +23,14 @@ person proposals (:mod:`~pipeline.recognise.compounds`: ``Josep Puig i
 Ferrer``); a one-letter title leaves the spans it starts
 (:mod:`~pipeline.recognise.letter_titles`: French ``M. Rosmer``).
 
-Before the choice, two filters: a person inside an italic span of the source
-(``Doc._.namelink_emphasis``) is the title of a work, and a span whose text a
+Before the choice, filters: a person inside an italic span of the source
+(``Doc._.namelink_emphasis``) is the title of a work, a span whose text a
 reviewer rejected for its label (``models/learned/``,
-:meth:`pipeline.kb.KnowledgeBase.never_entity`) is never proposed.
+:meth:`pipeline.kb.KnowledgeBase.never_entity`) is never proposed, and a
+person inside the title or imprint of a cited work is none
+(:mod:`~pipeline.recognise.citations`: the author of the citation stays),
+and neither is a person whose context makes it a thing named after someone
+(:mod:`~pipeline.recognise.eponyms`: towns, ships, prizes, streets).
 """
 
 from __future__ import annotations
@@ -43,9 +47,11 @@ from pipeline.kb import KnowledgeBase
 from pipeline.kb import registered as _registered  # noqa: F401  (the loader named in default_config)
 from pipeline.kb.shared import LazyShared, SharedDataComponent, SharedKnowledge, SharedLoader, load_shared
 from pipeline.link.candidates import FUZZY_CUTOFF, person_candidates
+from pipeline.recognise.citations import CitationSlots
 from pipeline.recognise.compounds import CompoundNames
 from pipeline.recognise.consistency import consistent_labels, given_name_entities
 from pipeline.recognise.context import NameContext
+from pipeline.recognise.eponyms import Eponyms
 from pipeline.recognise.genitive import GenitiveSplitter
 from pipeline.recognise.inverted import InvertedNames
 from pipeline.recognise.kb_matches import KbMatches
@@ -108,6 +114,8 @@ class RuleFamilies:
     genitive: GenitiveSplitter
     compounds: CompoundNames
     letter_titles: LetterTitles
+    citations: CitationSlots
+    eponyms: Eponyms
     labels: LabelRules
     kb: KnowledgeBase
     relabel_as_person: frozenset[str]
@@ -131,6 +139,8 @@ class RuleFamilies:
             genitive=GenitiveSplitter(context, labels),
             compounds=CompoundNames(context, labels),
             letter_titles=LetterTitles(shared.names, labels),
+            citations=CitationSlots(context, labels),
+            eponyms=Eponyms(context, labels),
             labels=labels,
             kb=shared.kb,
             relabel_as_person=frozenset(shared.recognise.relabel_as_person),
@@ -175,12 +185,14 @@ class PersonRules(SharedDataComponent):
         proposals = families.letter_titles.apply(words, proposals)
         proposals = _not_crossing(proposals, inverted, families.labels.person)
         proposals = _filtered(doc, proposals, families)
+        proposals = families.citations.keep(words, proposals)
+        proposals = families.eponyms.keep(words, proposals)
         ents = []
         person = families.labels.person
         chosen = best_non_overlapping(proposals, person)
-        chosen = given_name_entities(doc, chosen, person, families.given_name_relabel, families.context)
-        chosen = consistent_labels(doc, chosen, person, families.relabel_as_person)
-        for p in chosen:
+        relabelled = given_name_entities(doc, chosen, person, families.given_name_relabel, families.context)
+        relabelled = consistent_labels(doc, relabelled, person, families.relabel_as_person)
+        for p in _unless_filtered(words, chosen, relabelled, families):
             span = Span(doc, p.start, p.end, label=p.label)
             span._.namelink_source = p.source
             ents.append(span)
@@ -207,6 +219,18 @@ def _filtered(doc: Doc, proposals: list[Proposal], families: RuleFamilies) -> li
     if kb.rejected_entities:  # strings a reviewer rejected (models/learned/negative.yaml)
         proposals = [p for p in proposals if not kb.never_entity(doc[p.start : p.end].text, p.label)]
     return proposals
+
+
+def _unless_filtered(
+    words: DocWords, chosen: list[Proposal], relabelled: list[Proposal], families: RuleFamilies
+) -> list[Proposal]:
+    """The relabelled persons that the citation and eponym filters keep; the others keep
+    the model's label (the Kirov the ballet company stays an organisation)."""
+    new = [q for p, q in zip(chosen, relabelled, strict=True) if p.label != q.label]
+    if not new:
+        return chosen
+    kept = set(families.eponyms.keep(words, families.citations.keep(words, new)))
+    return [q if p.label == q.label or q in kept else p for p, q in zip(chosen, relabelled, strict=True)]
 
 
 def _not_crossing(proposals: list[Proposal], inverted: list[Proposal], person: str) -> list[Proposal]:

@@ -3,12 +3,13 @@
 :class:`NameContext` answers questions such as *is this a given name*, *a
 surname by its shape*, *a common English word in this document*, *part of the
 name of something else* (``Trotsky Museum``, ``Order of Lenin``, ``les
-Trotsky``), *the title of a work* (``the author of Stalin``), *a run of
-particles inside a name* (``de la``), *a preposition governing the name*
-(``la maison de Trotsky``), *a demonym* (``Berliners``) or *a second surname
-joined by y / i* (``Carrancá y Trujillo``). It is built once per pipeline from
-the shared knowledge and holds nothing of a document: the per-document facts
-come in a :class:`~pipeline.recognise.state.DocWords`.
+Trotsky``), *the title of a work* (``the author of Stalin``), *a town made
+from a name* (``Sverdlovsk``), *a run of particles inside a name* (``de la``),
+*a preposition governing the name* (``la maison de Trotsky``), *a demonym*
+(``Berliners``) or *a second surname joined by y / i* (``Carrancá y
+Trujillo``). It is built once per pipeline from the shared knowledge and
+holds nothing of a document: the per-document facts come in a
+:class:`~pipeline.recognise.state.DocWords`.
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ from pipeline.resources import RecogniseRules
 
 #: Initials as written: ``L.``, ``L.D.``, or a lone capital.
 INITIALS = re.compile(r"^(?:[A-Z]\.){1,3}$|^[A-Z]$")
+#: A year as written in running text and imprints (1923, 1940).
+YEAR = re.compile(r"^1[5-9]\d\d$|^20\d\d$")
+#: Quotes that open a title after its cue (a series called "Stalin's Children").
+OPENING_QUOTES = frozenset({'"', "“", "«", "‘", "'", "„"})
 
 
 class NameContext:
@@ -75,6 +80,9 @@ class NameContext:
         self.of_words = frozenset(rules.of_words)
         self.name_word_pos = frozenset(rules.name_word_pos)
         self.stemless = frozenset(rules.stemless_derived_suffixes)
+        self.place_endings = tuple(sorted(names.place_name_endings, key=lambda e: len(e[0]), reverse=True))
+        self.place_after_surname = tuple(names.place_endings_after_surname)
+        self.surname_m_ends = tuple(names.surname_suffixes["M"])
 
     # -- the word in this document ------------------------------------------------------------
 
@@ -88,8 +96,12 @@ class NameContext:
         return self.keys.skeleton(token.text) in self.endearments
 
     def is_work_title(self, w: DocWords, start: int) -> bool:
-        """``the author of Stalin``: a name that is the title of a work."""
+        """``the author of Stalin``, ``a series called "Stalin's Children"``: a name that is the
+        title of a work (an opening quote may stand between the cue and the name)."""
         lowers = w.lowers
+        start = self.name_start(w.doc, start)
+        if start > 0 and lowers[start - 1] in OPENING_QUOTES:
+            start -= 1
         if start == 0 or lowers[start - 1] not in self.title_cue_ends:
             return False
         for cue in self.title_cues:
@@ -108,8 +120,9 @@ class NameContext:
                 return True
             if nxt.lower_ in self.group_words:
                 return True
-        if start >= 2 and doc[start - 1].lower_ in self.of_words:
-            before = doc[start - 2]
+        name = self.name_start(doc, start)
+        if name >= 2 and doc[name - 1].lower_ in self.of_words:
+            before = doc[name - 2]
             if before.text[:1].isupper() and before.lower_ in self.institutions_of:
                 return True
         return in_compound(doc, start, end)
@@ -194,6 +207,14 @@ class NameContext:
             return False  # a known person's, place's or group's name of its own
         nxt = doc[k + 2] if k + 2 < len(doc) else None
         return nxt is None or not (self.capitalised_word(nxt) or self.particle_run(doc, k + 2))
+
+    def name_start(self, doc: Doc, start: int) -> int:
+        """The start of the name a span ends: given names and initials before it belong to it, so
+        the context tests read the same for ``Trotsky`` alone (Museo Casa de León Trotsky, the
+        author of Alexander Orlov)."""
+        while start > 0 and (self.given_like(doc[start - 1]) or INITIALS.match(doc[start - 1].text)):
+            start -= 1
+        return start
 
     # -- the word itself ----------------------------------------------------------------------
 
@@ -283,6 +304,28 @@ class NameContext:
                 if suffix in self.stemless:
                     return stem
         return None
+
+    def derived_place(self, word: str) -> str | None:
+        """The person's name a town is made from (``sverdlovsk`` -> ``sverdlov``, ``trotsk`` ->
+        ``trotsky``, ``kirovo`` -> ``kirov``), if ``word`` (folded, lower case) is such a town
+        (``names.yaml`` place_name_endings, the longest ending first).
+        A word that is itself a known name or a given name is never one (Marko, Pushkin)."""
+        if self.keys.skeleton(word) in self.name_words or word in self.given:
+            return None
+        for ending, restore in self.place_endings:
+            if len(word) > len(ending) + 2 and word.endswith(ending):
+                if self._person_stem(word[: -len(ending)] + restore):
+                    return word[: -len(ending)] + restore
+        for ending in self.place_after_surname:
+            stem = word[: -len(ending)]
+            if word.endswith(ending) and stem.endswith(self.surname_m_ends) and self._person_stem(stem):
+                return stem
+        return None
+
+    def _person_stem(self, stem: str) -> bool:
+        """A known person's name word or a given name (in any spelling the key folds)."""
+        key = self.keys.skeleton(stem)
+        return key in self.name_words or key in self.given_keys
 
 
 def _model_places(w: DocWords, places: frozenset[str]) -> frozenset[str]:

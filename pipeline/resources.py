@@ -164,7 +164,12 @@ class NameRules(_View):
     group_words: tuple[str, ...]
     endearments: tuple[str, ...]
     work_title_cues: tuple[str, ...]
+    place_name_endings: tuple[tuple[str, str], ...]
+    place_endings_after_surname: tuple[str, ...]
     family_determiners: tuple[str, ...]
+    family_articles: tuple[str, ...]
+    surname_joiners: tuple[str, ...]
+    letter_titles: dict[str, tuple[str, ...]]
     ocr_confusions: tuple[tuple[str, str], ...]
     ocr_min_letters: int
     ocr_max_digit_run: int
@@ -237,6 +242,8 @@ class RecogniseRules(_View):
 
     FILE = "recognise"
     particles: tuple[str, ...]
+    max_particles: int
+    governing_articles: tuple[str, ...]
     coordinators: tuple[str, ...]
     trim: tuple[str, ...]
     leading_articles: tuple[str, ...]
@@ -244,6 +251,10 @@ class RecogniseRules(_View):
     possessives: tuple[str, ...]
     of_words: tuple[str, ...]
     plural_ending: str
+    genitive_endings: tuple[str, ...]
+    genitive_min_stem: int
+    demonym_endings: tuple[str, ...]
+    demonym_place_endings: tuple[str, ...]
     common_count: float
     rare_count: float
     not_name_pos: tuple[str, ...]
@@ -269,3 +280,24 @@ class RecogniseRules(_View):
     relabel_as_person: tuple[str, ...]
     given_name_relabel: tuple[str, ...]
     given_name_relabel_max_count: float
+    eponym_heads: tuple[str, ...]
+    ship_words: tuple[str, ...]
+    street_prefixes: tuple[str, ...]
+    place_nouns: tuple[str, ...]
+    work_nouns: tuple[str, ...]
+    place_cues: tuple[str, ...]
+    rename_verbs: tuple[str, ...]
+    passive_rename_verbs: tuple[str, ...]
+    rename_adverbs: tuple[str, ...]
+    rename_auxiliaries: tuple[str, ...]
+    locative_prepositions: tuple[str, ...]
+    year_lead_words: tuple[str, ...]
+    bare_article_thing: bool
+    bare_article_ends: tuple[str, ...]
+    citation_leads: tuple[str, ...]
+    contributor_cues: tuple[str, ...]
+    author_joiners: tuple[str, ...]
+    imprint_joiners: tuple[str, ...]
+    imprint_max_tokens: int
+    citation_max_tokens: int
+    title_verb_min_count: float

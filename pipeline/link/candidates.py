@@ -17,7 +17,8 @@ evidence first:
   (``Ratnon del Rio``, ``Dzerhinsky``); only for forms of at least
   ``fuzzy_min_letters`` (linking.yaml), never to a generated pet name, and
   never across grammatical sex (``Sedova`` is not ``Sedov``);
-- ``partial`` (:meth:`CandidateGenerator.partial`): a longer name around a known one;
+- ``partial`` (:meth:`CandidateGenerator.partial`): a longer name around a known one
+  (never a part of a compound joined by ``y`` / ``i``: ``Pau Mercader i Marina``);
 - ``title`` (:meth:`CandidateGenerator.by_last_word`): ``Mrs. Trotsky``, the woman of that name.
 """
 
@@ -87,6 +88,7 @@ class CandidateGenerator:
         self.letter_min = linking.ocr_letter_min_letters
         self.ocr_similarity = linking.ocr_similarity
         self.feminine_endings = tuple(names.feminine_endings)
+        self.joiners = frozenset(names.surname_joiners)
         entities = index.kb.entities
         self._fuzzy_forms = [
             f
@@ -109,7 +111,11 @@ class CandidateGenerator:
         """A longer name around a known one (Leo Trotzki, Jaime Ramón Mercader del Río,
         Natalia Sedova de Trotsky): the longest inner run of words that is a
         full name, else the last word as a surname when the first word is not
-        another given name."""
+        another given name. Never inside a Spanish or Catalan compound (Pau Mercader i
+        Marina is not Ramón Mercader): the whole compound is someone of its own unless the
+        knowledge base lists it."""
+        if any(w in self.joiners for w in words[1:-1]):
+            return []
         for size in range(len(words) - 1, 1, -1):
             for start in range(len(words) - size + 1):
                 found = [c for c in self._by_key(words[start : start + size]) if not c.is_short]

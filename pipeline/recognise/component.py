@@ -16,10 +16,21 @@ All of them read an OCR-damaged word (``Tr0tsky``, ``Nata1ia 5edova``,
 ``Golclman``) as its repair (:mod:`~pipeline.recognise.ocr`): the span keeps
 the original text and offsets.
 
-Before the choice, two filters: a person inside an italic span of the source
-(``Doc._.namelink_emphasis``) is the title of a work, and a span whose text a
+Around them, three naming traditions: German genitives are split off known
+names before the families read the Doc (:mod:`~pipeline.recognise.genitive`:
+``Trotzkis`` -> ``Trotzki`` ``s``); Spanish and Catalan compounds extend the
+person proposals (:mod:`~pipeline.recognise.compounds`: ``Josep Puig i
+Ferrer``); a one-letter title leaves the spans it starts
+(:mod:`~pipeline.recognise.letter_titles`: French ``M. Rosmer``).
+
+Before the choice, filters: a person inside an italic span of the source
+(``Doc._.namelink_emphasis``) is the title of a work, a span whose text a
 reviewer rejected for its label (``models/learned/``,
-:meth:`pipeline.kb.KnowledgeBase.never_entity`) is never proposed.
+:meth:`pipeline.kb.KnowledgeBase.never_entity`) is never proposed, and a
+person inside the title or imprint of a cited work is none
+(:mod:`~pipeline.recognise.citations`: the author of the citation stays),
+and neither is a person whose context makes it a thing named after someone
+(:mod:`~pipeline.recognise.eponyms`: towns, ships, prizes, streets).
 """
 
 from __future__ import annotations
@@ -36,10 +47,15 @@ from pipeline.kb import KnowledgeBase
 from pipeline.kb import registered as _registered  # noqa: F401  (the loader named in default_config)
 from pipeline.kb.shared import LazyShared, SharedDataComponent, SharedKnowledge, SharedLoader, load_shared
 from pipeline.link.candidates import FUZZY_CUTOFF, person_candidates
+from pipeline.recognise.citations import CitationSlots
+from pipeline.recognise.compounds import CompoundNames
 from pipeline.recognise.consistency import consistent_labels, given_name_entities
 from pipeline.recognise.context import NameContext
+from pipeline.recognise.eponyms import Eponyms
+from pipeline.recognise.genitive import GenitiveSplitter
 from pipeline.recognise.inverted import InvertedNames
 from pipeline.recognise.kb_matches import KbMatches
+from pipeline.recognise.letter_titles import LetterTitles
 from pipeline.recognise.model_entities import ModelEntities
 from pipeline.recognise.ocr import OcrWords, merge_split_words
 from pipeline.recognise.selection import Proposal, best_non_overlapping, inside_any
@@ -71,7 +87,8 @@ def make_person_rules(nlp: Language, name: str, models: str | None, shared: Shar
     one is the title of a work, not a person).
     Sets: ``doc.ents`` (labels namelink's: ``PERSON`` and the model's others);
     ``Span._.namelink_source`` (``kb``, ``shape`` or ``model``: the rule
-    family that proposed the span).
+    family that proposed the span); the tokens, where a German genitive ending
+    is split off a known name (``Trotzkis`` -> ``Trotzki`` ``s``, same text).
 
     nlp (Language): the pipeline; its tokenizer splits the name forms.
     name (str): the component's name.
@@ -94,6 +111,11 @@ class RuleFamilies:
     inverted: InvertedNames
     model_entities: ModelEntities
     ocr_words: OcrWords
+    genitive: GenitiveSplitter
+    compounds: CompoundNames
+    letter_titles: LetterTitles
+    citations: CitationSlots
+    eponyms: Eponyms
     labels: LabelRules
     kb: KnowledgeBase
     relabel_as_person: frozenset[str]
@@ -114,6 +136,11 @@ class RuleFamilies:
             inverted=InvertedNames(context, labels),
             model_entities=ModelEntities(shared.kb, context, labels),
             ocr_words=OcrWords(people.ocr, context, shared.recognise.ocr_confusion_min_chars),
+            genitive=GenitiveSplitter(context, labels),
+            compounds=CompoundNames(context, labels),
+            letter_titles=LetterTitles(shared.names, labels),
+            citations=CitationSlots(context, labels),
+            eponyms=Eponyms(context, labels),
             labels=labels,
             kb=shared.kb,
             relabel_as_person=frozenset(shared.recognise.relabel_as_person),
@@ -148,19 +175,24 @@ class PersonRules(SharedDataComponent):
     def __call__(self, doc: Doc) -> Doc:
         families = self.families
         merge_split_words(doc, families.ocr_words.ocr)
-        words = DocWords.read(doc, families.labels, families.ocr_words.repairs)
+        genitive = families.genitive.split(doc)  # after the OCR joins: both retokenise the Doc
+        words = DocWords.read(doc, families.labels, families.ocr_words.repairs, genitive)
         kb = families.kb_matches.propose(words)
         inverted = families.inverted.propose(words)
         shapes = families.shapes.propose(words, kb) + inverted
         proposals = kb + shapes + families.model_entities.propose(words, kb + shapes)
+        proposals = families.compounds.extend(words, proposals)
+        proposals = families.letter_titles.apply(words, proposals)
         proposals = _not_crossing(proposals, inverted, families.labels.person)
         proposals = _filtered(doc, proposals, families)
+        proposals = families.citations.keep(words, proposals)
+        proposals = families.eponyms.keep(words, proposals)
         ents = []
         person = families.labels.person
         chosen = best_non_overlapping(proposals, person)
-        chosen = given_name_entities(doc, chosen, person, families.given_name_relabel, families.context)
-        chosen = consistent_labels(doc, chosen, person, families.relabel_as_person)
-        for p in chosen:
+        relabelled = given_name_entities(doc, chosen, person, families.given_name_relabel, families.context)
+        relabelled = consistent_labels(doc, relabelled, person, families.relabel_as_person)
+        for p in _unless_filtered(words, chosen, relabelled, families):
             span = Span(doc, p.start, p.end, label=p.label)
             span._.namelink_source = p.source
             ents.append(span)
@@ -187,6 +219,18 @@ def _filtered(doc: Doc, proposals: list[Proposal], families: RuleFamilies) -> li
     if kb.rejected_entities:  # strings a reviewer rejected (models/learned/negative.yaml)
         proposals = [p for p in proposals if not kb.never_entity(doc[p.start : p.end].text, p.label)]
     return proposals
+
+
+def _unless_filtered(
+    words: DocWords, chosen: list[Proposal], relabelled: list[Proposal], families: RuleFamilies
+) -> list[Proposal]:
+    """The relabelled persons that the citation and eponym filters keep; the others keep
+    the model's label (the Kirov the ballet company stays an organisation)."""
+    new = [q for p, q in zip(chosen, relabelled, strict=True) if p.label != q.label]
+    if not new:
+        return chosen
+    kept = set(families.eponyms.keep(words, families.citations.keep(words, new)))
+    return [q if p.label == q.label or q in kept else p for p, q in zip(chosen, relabelled, strict=True)]
 
 
 def _not_crossing(proposals: list[Proposal], inverted: list[Proposal], person: str) -> list[Proposal]:

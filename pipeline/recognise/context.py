@@ -2,10 +2,14 @@
 
 :class:`NameContext` answers questions such as *is this a given name*, *a
 surname by its shape*, *a common English word in this document*, *part of the
-name of something else* (``Trotsky Museum``, ``Order of Lenin``) or *the title
-of a work* (``the author of Stalin``). It is built once per pipeline from the
-shared knowledge and holds nothing of a document: the per-document facts come
-in a :class:`~pipeline.recognise.state.DocWords`.
+name of something else* (``Trotsky Museum``, ``Order of Lenin``, ``les
+Trotsky``), *the title of a work* (``the author of Stalin``), *a town made
+from a name* (``Sverdlovsk``), *a run of particles inside a name* (``de la``),
+*a preposition governing the name* (``la maison de Trotsky``), *a demonym*
+(``Berliners``) or *a second surname joined by y / i* (``Carrancá y
+Trujillo``). It is built once per pipeline from the shared knowledge and
+holds nothing of a document: the per-document facts come in a
+:class:`~pipeline.recognise.state.DocWords`.
 """
 
 from __future__ import annotations
@@ -24,6 +28,10 @@ from pipeline.resources import RecogniseRules
 
 #: Initials as written: ``L.``, ``L.D.``, or a lone capital.
 INITIALS = re.compile(r"^(?:[A-Z]\.){1,3}$|^[A-Z]$")
+#: A year as written in running text and imprints (1923, 1940).
+YEAR = re.compile(r"^1[5-9]\d\d$|^20\d\d$")
+#: Quotes that open a title after its cue (a series called "Stalin's Children").
+OPENING_QUOTES = frozenset({'"', "“", "«", "‘", "'", "„"})
 
 
 class NameContext:
@@ -59,13 +67,22 @@ class NameContext:
         self.group_words = set(names.group_words)
         self.endearments = {self.keys.skeleton(w) for w in names.endearments}
         self.family_determiners = set(names.family_determiners)
+        self.family_articles = frozenset(names.family_articles)
+        self.joiners = frozenset(names.surname_joiners)
+        self.places = frozenset(shared.labels.places)
+        self.person = shared.labels.person
         self.title_cues = [tuple(cue.split()) for cue in names.work_title_cues]
         self.title_cue_ends = {cue[-1] for cue in self.title_cues}
         self.english = english_segmenter().unigrams
         self.particles = frozenset(rules.particles)
+        self.governing_articles = frozenset(rules.governing_articles)
+        self.demonym_endings = tuple(sorted(rules.demonym_endings, key=len, reverse=True))
         self.of_words = frozenset(rules.of_words)
         self.name_word_pos = frozenset(rules.name_word_pos)
         self.stemless = frozenset(rules.stemless_derived_suffixes)
+        self.place_endings = tuple(sorted(names.place_name_endings, key=lambda e: len(e[0]), reverse=True))
+        self.place_after_surname = tuple(names.place_endings_after_surname)
+        self.surname_m_ends = tuple(names.surname_suffixes["M"])
 
     # -- the word in this document ------------------------------------------------------------
 
@@ -79,8 +96,12 @@ class NameContext:
         return self.keys.skeleton(token.text) in self.endearments
 
     def is_work_title(self, w: DocWords, start: int) -> bool:
-        """``the author of Stalin``: a name that is the title of a work."""
+        """``the author of Stalin``, ``a series called "Stalin's Children"``: a name that is the
+        title of a work (an opening quote may stand between the cue and the name)."""
         lowers = w.lowers
+        start = self.name_start(w.doc, start)
+        if start > 0 and lowers[start - 1] in OPENING_QUOTES:
+            start -= 1
         if start == 0 or lowers[start - 1] not in self.title_cue_ends:
             return False
         for cue in self.title_cues:
@@ -90,18 +111,110 @@ class NameContext:
         return False
 
     def inside_other_name(self, doc: Doc, start: int, end: int) -> bool:
-        """``Trotsky Museum``, ``Order of Lenin``, ``the Trotskys``."""
+        """``Trotsky Museum``, ``Order of Lenin``, ``the Trotskys``, ``les Trotsky``."""
+        if self._family_article_before(doc, start, end):
+            return True
         if end < len(doc):
             nxt = doc[end]
             if nxt.text[:1].isupper() and nxt.lower_ in self.institutions:
                 return True
             if nxt.lower_ in self.group_words:
                 return True
-        if start >= 2 and doc[start - 1].lower_ in self.of_words:
-            before = doc[start - 2]
+        name = self.name_start(doc, start)
+        if name >= 2 and doc[name - 1].lower_ in self.of_words:
+            before = doc[name - 2]
             if before.text[:1].isupper() and before.lower_ in self.institutions_of:
                 return True
         return in_compound(doc, start, end)
+
+    def _family_article_before(self, doc: Doc, start: int, end: int) -> bool:
+        """A bare surname after a French or Spanish plural article (``les Trotsky``), not inside
+        a name after a particle (``Rosario de los Ríos``)."""
+        if end - start != 1 or start == 0 or doc[start - 1].text not in self.family_articles:
+            return False
+        return start < 2 or doc[start - 2].lower_ not in self.particles
+
+    def particle_run(self, doc: Doc, i: int) -> int:
+        """How many particles (at most ``max_particles``) start at ``i`` and lead to a capitalised
+        word (``de la`` of ``Ruiz de la Peña``); 0 when none do."""
+        k = i
+        while k < len(doc) and k - i < self.rules.max_particles and doc[k].lower_ in self.particles:
+            k += 1
+        return k - i if k > i and k < len(doc) and self.capitalised_word(doc[k]) else 0
+
+    def governed(self, w: DocWords, start: int) -> bool:
+        """The particles at ``start`` are a preposition governing the name after them, not
+        part of it: a given name follows (``de Ramón Mercader``), a known name that never takes
+        them (``des Lenin``), or an article and a common noun precede (``la maison de Durand``)."""
+        doc = w.doc
+        run = self.particle_run(doc, start)
+        if not run:
+            return False
+        after = start + run
+        if self.given_like(doc[after]):
+            return True
+        words = [t.text for t in doc[after : min(len(doc), after + 3)]]
+        with_particles = [t.text for t in doc[start:after]] + words
+        known = any(self.index.lookup(words[:n]) for n in range(1, len(words) + 1))
+        if known and not any(self.index.lookup(with_particles[: run + n]) for n in range(1, len(words) + 1)):
+            return True
+        if start < 2:
+            return False
+        noun, article = doc[start - 1], doc[start - 2]
+        return (
+            noun.is_alpha
+            and noun.is_lower
+            and fold(noun.text) not in self.titles
+            and article.lower_ in self.governing_articles
+        )
+
+    def demonym(self, w: DocWords, token: Token) -> bool:
+        """The people of a known place (``Berliners``, ``Parisians``): the knowledge base's
+        place, or one the model found in this document."""
+        word = token.text
+        if not (word[:1].isupper() and word.isalpha()) or self.given_like(token):
+            return False
+        model_places = None
+        for ending in self.demonym_endings:
+            if not word.lower().endswith(ending) or len(word) - len(ending) < 3:
+                continue
+            for tail in self.rules.demonym_place_endings:
+                place = word[: len(word) - len(ending)] + tail
+                if any(self.index.kb.entities[f.entity_id].label in self.places for f in self.index.lookup([place])):
+                    return True
+                if model_places is None:
+                    model_places = _model_places(w, self.places)
+                if fold(place) in model_places:
+                    return True
+        return False
+
+    def joined_surname(self, w: DocWords, k: int, start: int) -> bool:
+        """Does the joiner at ``k`` (Spanish ``y``, Catalan ``i``) join a second surname to the
+        name that starts at ``start`` (``Raúl Carrancá y Trujillo``, ``Josep Puig i Ferrer``)? Only
+        by shape: two name words before it (a given name and a surname, not ``Trotsky y Rivera``),
+        and one surname-shaped word after it that ends the name: capitalised, no given name (``y
+        Frida``), no known person's or place's name (``y Rivera``), no common word, and no name
+        word after it (``y Frida Kahlo`` is a second person)."""
+        doc = w.doc
+        if k + 1 >= len(doc) or doc[k].text not in self.joiners or k - start < 2:
+            return False
+        if not all(self.capitalised_word(t) for t in doc[start:k]):
+            return False
+        word = doc[k + 1]
+        if not self.capitalised_word(word) or self.given_like(word) or self.common_word(w, word):
+            return False
+        if self.index.lookup([word.text]):
+            return False  # a known person's, place's or group's name of its own
+        nxt = doc[k + 2] if k + 2 < len(doc) else None
+        return nxt is None or not (self.capitalised_word(nxt) or self.particle_run(doc, k + 2))
+
+    def name_start(self, doc: Doc, start: int) -> int:
+        """The start of the name a span ends: given names and initials before it belong to it, so
+        the context tests read the same for ``Trotsky`` alone (Museo Casa de León Trotsky, the
+        author of Alexander Orlov)."""
+        while start > 0 and (self.given_like(doc[start - 1]) or INITIALS.match(doc[start - 1].text)):
+            start -= 1
+        return start
 
     # -- the word itself ----------------------------------------------------------------------
 
@@ -191,6 +304,33 @@ class NameContext:
                 if suffix in self.stemless:
                     return stem
         return None
+
+    def derived_place(self, word: str) -> str | None:
+        """The person's name a town is made from (``sverdlovsk`` -> ``sverdlov``, ``trotsk`` ->
+        ``trotsky``, ``kirovo`` -> ``kirov``), if ``word`` (folded, lower case) is such a town
+        (``names.yaml`` place_name_endings, the longest ending first).
+        A word that is itself a known name or a given name is never one (Marko, Pushkin)."""
+        if self.keys.skeleton(word) in self.name_words or word in self.given:
+            return None
+        for ending, restore in self.place_endings:
+            if len(word) > len(ending) + 2 and word.endswith(ending):
+                if self._person_stem(word[: -len(ending)] + restore):
+                    return word[: -len(ending)] + restore
+        for ending in self.place_after_surname:
+            stem = word[: -len(ending)]
+            if word.endswith(ending) and stem.endswith(self.surname_m_ends) and self._person_stem(stem):
+                return stem
+        return None
+
+    def _person_stem(self, stem: str) -> bool:
+        """A known person's name word or a given name (in any spelling the key folds)."""
+        key = self.keys.skeleton(stem)
+        return key in self.name_words or key in self.given_keys
+
+
+def _model_places(w: DocWords, places: frozenset[str]) -> frozenset[str]:
+    """Folded words of the model's place entities in the document."""
+    return frozenset(fold(w.words[k]) for k, label in w.model_label.items() if label in places)
 
 
 def in_compound(doc: Doc, start: int, end: int) -> bool:

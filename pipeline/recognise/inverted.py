@@ -13,7 +13,8 @@ Stalin``; ``Trotsky, Natalia and Lev``), so the span is proposed only when
   initials and a trailing particle (never a surname: ``Zinoviev, Lev
   Kamenev`` is two people);
 - the part before is one to ``inverted_surname_words`` capitalised or
-  all-capitals name words;
+  all-capitals name words (a hyphen or a Spanish or Catalan ``y`` / ``i``
+  may join two: ``Ibarra y Quintana, Tomás``);
 - a list delimiter follows (``inverted_name_ends`` of ``recognise.yaml``, a
   line end, a comma before a number or an index's lower-case gloss, or a
   parenthesis holding a date or a quoted alias), never ``and``.
@@ -153,6 +154,8 @@ class InvertedNames:
                 start, words = start - 1, words + 1
             elif tok.text == "-" and words and start >= 2 and self._surname_word(doc[start - 2]):
                 start -= 1  # MEILMAN-GORODETSKAYA
+            elif tok.text in self.context.joiners and words and start >= 2 and self._surname_word(doc[start - 2]):
+                start -= 1  # Gutiérrez y Olmedo, Anselmo: a Spanish compound surname
             elif tok.lower_ in self.context.particles and words:
                 start -= 1  # van Heijenoort, Jean
                 break

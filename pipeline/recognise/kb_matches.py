@@ -26,6 +26,9 @@ from pipeline.resources import LabelRules
 
 #: :meth:`KbMatches._accept` of a bare name that is also a common word (Service).
 NEEDS_ANCHOR = "needs-anchor"
+#: :meth:`KbMatches._accept` of a match its context makes part of something else: no part of it
+#: is a name either (``Museo Casa de León Trotsky``: not ``Trotsky``).
+VETOED = "vetoed"
 _Match = tuple[int, list[NameForm]]
 
 
@@ -60,6 +63,8 @@ class KbMatches:
             label = self._accept(w, i, end, forms)
             if label == NEEDS_ANCHOR:
                 pending.append((i, end, {f.entity_id for f in forms}))
+                i = end
+            elif label == VETOED:
                 i = end
             elif label:
                 out.append(Proposal(i, end, label, KB, frozenset(f.entity_id for f in forms)))
@@ -120,11 +125,12 @@ class KbMatches:
         return forms
 
     def _accept(self, w: DocWords, start: int, end: int, forms: list[NameForm]) -> str | None:
-        """The label of a knowledge-base match, None when the context says no, or
-        ``NEEDS_ANCHOR`` for a bare name that is also a common word (Service)."""
+        """The label of a knowledge-base match, None when the match is no name here, ``VETOED``
+        when its context makes it part of something else, or ``NEEDS_ANCHOR`` for a bare name
+        that is also a common word (Service) or initials alone."""
         span = w.tokens[start:end]
         if self._context_vetoes(w, start, end, forms):
-            return None
+            return VETOED
         if all(f.part == "initials" for f in forms):
             return NEEDS_ANCHOR  # L. D. only where Lev Davidovich is named (not A. D. after a year)
         model = w.model_label.get(start)

@@ -6,7 +6,10 @@ source ``model`` after repairs:
 
 - titles, quotes, punctuation and possessives trimmed (``Stalin's Nemesis``
   is ``Stalin``; ``Trotsky's Left Opposition`` is ``Left Opposition``), and
-  adverbs, verbs... swept into a person span (``Intellectually Stalin``);
+  adverbs, verbs... swept into a person span (``Intellectually Stalin``,
+  ``Alfred Rosmer ont``), a preposition governing it (``de Ramón Mercader``)
+  or a demonym before it (``Berliners Zina``); an entity holding a German
+  genitive ending split off a name is dropped (the name is the knowledge base's);
 - a name-shaped or misspelt-known-person span the model gave another label
   relabelled a person;
 - a person span dropped when the rules cover it better (``War Trotsky``,
@@ -68,13 +71,15 @@ class ModelEntities:
 
     def _repaired(self, w: DocWords, ent: Span, people: list[Proposal], ev: DocEvidence) -> Proposal | None:
         doc, person, possessives = w.doc, self.person, self.rules.possessives
+        if any(k in w.genitive for k in range(ent.start, ent.end)):
+            return None  # Trotzki s Sohn: the knowledge base proposes the name before the ending
         start, end = self._trim(doc, ent.start, ent.end)
         label = self.labels.of_model(ent.label_)
         if label != person:
             start = _after_possessive(doc, start, end, possessives)
         elif end - start > 1:
             end = _before_possessive(doc, start, end, possessives)
-            start, end = self._trim_edges(w.tokens, start, end)
+            start, end = self._trim_edges(w, start, end)
             if self._rules_cover_better(w, start, end, people):
                 return None
         if start >= end or self._broken(doc, ev, (start, end), label, people):
@@ -99,18 +104,35 @@ class ModelEntities:
         lower = token.lower_
         return lower in self.trim or lower in self.leading_articles or fold(token.text) in self.context.titles
 
-    def _trim_edges(self, doc: Doc, start: int, end: int) -> tuple[int, int]:
-        """Drop adverbs, verbs, pronouns... the model swept into a PERSON span, and
-        lower-case words before the name (``m. Man Nevelson``, ``née Bronstein``)."""
-        name_word, edge_pos = self.context.name_word, self.edge_pos
-        while end - start > 1 and doc[start].text[:1].islower() and not name_word(doc[start]):
-            if doc[start].lower_ in self.context.particles:
+    def _trim_edges(self, w: DocWords, start: int, end: int) -> tuple[int, int]:
+        """Drop adverbs, verbs, pronouns... the model swept into a PERSON span; lower-case
+        words before the name (``m. Man Nevelson``, ``née Bronstein``) but its particles,
+        unless a preposition governs the name (``la hija de Ramón Mercader``); a demonym before
+        it (``Berliners Zina``); lower-case words after a capitalised name (``Alfred Rosmer ont``)."""
+        doc, context = w.tokens, self.context  # OCR-damaged words as their repairs
+        name_word, edge_pos, particles = context.name_word, self.edge_pos, context.particles
+        while end - start > 1 and doc[start].text[:1].islower():
+            if doc[start].lower_ in particles:
+                if not context.governed(w, start):
+                    break
+                start += context.particle_run(doc, start)
+            elif name_word(doc[start]):
                 break
+            else:
+                start += 1
+        while end - start > 1 and context.demonym(w, doc[start]) and not name_word(doc[start]):
             start += 1
         while end - start > 1 and doc[start].pos_ in edge_pos and not name_word(doc[start]):
             start += 1
         while end - start > 1 and doc[end - 1].pos_ in edge_pos and not name_word(doc[end - 1]):
             end -= 1
+        if doc[start].text[:1].isupper():
+            name_end = end
+            while name_end - start > 1 and _foreign_tail(context, doc[name_end - 1]):
+                name_end -= 1
+            # what is left must still be a name, not a French sentence (Je tombe toujours) or an initial (J ut)
+            if name_end - start > 1 or (len(doc[start].text) > 1 and name_word(doc[start])):
+                end = name_end
         return start, end
 
     # -- the rules know better ----------------------------------------------------------------
@@ -180,12 +202,15 @@ class ModelEntities:
         :meth:`_repaired`'s: only a name wrapped over a line end gets here with one)."""
         doc, context = w.tokens, self.context
         span = doc[start:end]
-        if any(t.lower_ in self.coordinators for t in span):
-            return True
+        if any(t.lower_ in self.coordinators and not context.joined_surname(w, t.i, start) for t in span):
+            return True  # several people (a Spanish y joining a second surname is one: Carrancá y Trujillo)
         if context.inside_other_name(doc, start, end) or context.is_work_title(w, start):
             return True
         if any(t.text[:1].isupper() and t.lower_ in context.institutions for t in span[1:]):
             return True  # Leon Trotsky Memorial, Houghton Library
+        if len(span) > 2 and span[0].text[:1].isupper() and span[0].lower_ in context.institutions_of:
+            if span[1].lower_ in context.of_words:
+                return True  # Calle de Bucareli, Museum of Trotsky: named after a person
         if start > 0 and doc[start - 1].lower_ in self.articles and not context.name_word(span[0]):
             return True  # the Duma, the Gestapo, a Menshevik
         return False
@@ -257,6 +282,20 @@ class ModelEntities:
             return False
         stem = last[: -len(plural)]
         return end - start == 1 or context.keys.skeleton(stem) in context.name_words or stem in context.given
+
+
+def _foreign_tail(context: NameContext, token: Token) -> bool:
+    """A lower-case word after a name that is no particle or name word: a French or Spanish verb
+    the model swept in (``Alfred Rosmer ont``, ``Jacques Morel est arrivé à``), not a particle
+    glued by an apostrophe (``Gabriele d'Annunzio``: not alphabetic)."""
+    text = token.text
+    return (
+        text.isalpha()
+        and text.islower()  # not OCR noise inside a name (WILLIAM rUTCE)
+        and text.lower() not in context.particles
+        and not context.name_word(token)
+        and not context.surname_like(token)
+    )
 
 
 def _before_possessive(doc: Doc, start: int, end: int, possessives: tuple[str, ...]) -> int:

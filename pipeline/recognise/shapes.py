@@ -3,7 +3,8 @@
 :class:`NameShapes` proposes, as persons with source ``shape``:
 
 - a given name or initials followed by capitalised name words, the last a
-  known name word or surname-shaped (``Aleksandra Sokolovskaya``);
+  known name word or surname-shaped (``Aleksandra Sokolovskaya``), over
+  particles (``Anne des Vignes``, ``Ruiz de la Peña``);
 - a capitalised word followed by a patronymic (``Lev Davidovich``);
 - registers' capitals: an all-capitals name word continues a run of name
   words (``Natalia Ivanovna SEDOVA``, ``Tamara Petrovna ZUEVA``), an
@@ -110,14 +111,14 @@ class NameShapes:
 
     def _extend(self, doc: Doc, i: int) -> int | None:
         """End of a run of name words after the first name word at i (None if alone)."""
-        capitalised, particles, most = self.context.capitalised_word, self.context.particles, self.rules.max_name_words
+        capitalised, most = self.context.capitalised_word, self.rules.max_name_words
         end = i + 1
         while end < len(doc) and end - i < most:
             tok = doc[end]
             if INITIALS.match(tok.text) or capitalised(tok) or caps_name_word(self.context, tok):
                 end += 1
-            elif tok.lower_ in particles and end + 1 < len(doc) and capitalised(doc[end + 1]):
-                end += 2
+            elif run := self.context.particle_run(doc, end):  # de la Peña, van der Waals
+                end += run + 1
             elif tok.text == "-" and end + 1 < len(doc) and capitalised(doc[end + 1]):
                 end += 2
             else:

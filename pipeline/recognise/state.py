@@ -63,6 +63,8 @@ class DocWords:
     ``words`` and ``lowers`` hold too; ``repaired`` maps its index to that text.
     A repaired word that the model took for a number, a date... (labels.yaml:
     ``never_people``; ``5talin`` CARDINAL) has no model label: the model read the digits.
+    ``genitive`` the tokens that are a genitive ending split off a name
+    (:mod:`~pipeline.recognise.genitive`: ``Trotzki`` ``s``).
     """
 
     doc: Doc
@@ -72,13 +74,19 @@ class DocWords:
     model_label: dict[int, str]
     tokens: list[Any]
     repaired: dict[int, str]
+    genitive: frozenset[int] = frozenset()
 
     @classmethod
     def read(
-        cls, doc: Doc, labels: LabelRules, repair: Callable[[Doc, frozenset[str]], dict[int, str]] | None = None
+        cls,
+        doc: Doc,
+        labels: LabelRules,
+        repair: Callable[[Doc, frozenset[str]], dict[int, str]] | None = None,
+        genitive: frozenset[int] = frozenset(),
     ) -> DocWords:
         """Read ``doc`` as the model left it (``doc.ents`` are still the model's); ``repair``
-        (:meth:`pipeline.recognise.ocr.OcrWords.repairs`) gives the repaired words."""
+        (:meth:`pipeline.recognise.ocr.OcrWords.repairs`) gives the repaired words, ``genitive``
+        the endings the genitive splitter made."""
         original = [t.text for t in doc]
         lower_words = frozenset(w for w in original if w.islower() and w.isalpha())
         repaired = repair(doc, lower_words) if repair is not None else {}
@@ -91,6 +99,7 @@ class DocWords:
             model_label=_model_labels(doc, labels, repaired),
             tokens=[RepairedToken(t, repaired[t.i]) if t.i in repaired else t for t in doc],
             repaired=repaired,
+            genitive=genitive,
         )
 
 

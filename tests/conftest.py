@@ -140,3 +140,32 @@ def cleaner():
     from pipeline.clean import name_aware_cleaner
 
     return name_aware_cleaner()
+
+
+def tiny_knowledge(
+    persons: list[dict[str, Any]], given: set[str], fingerprint: str, others: list[dict[str, Any]] = ()
+) -> Any:
+    """Shared data of a tiny knowledge base (``persons`` as persons.yaml entries, ``others``
+    places or organisations) with the project's rules, read from the real models folder;
+    ``given`` the folded given names."""
+    from pipeline.kb import KnowledgeBase
+    from pipeline.kb.keys import NameKeys
+    from pipeline.kb.shared import SharedKnowledge
+    from pipeline.resources import DEFAULT_MODELS_DIR, LabelRules, LinkingRules, NameRules, RecogniseRules
+
+    folder = DEFAULT_MODELS_DIR
+    names, labels = NameRules.load(folder), LabelRules.load(folder)
+    return SharedKnowledge(
+        folder=folder,
+        fingerprint=fingerprint,
+        lang=None,
+        kb=KnowledgeBase.from_records(
+            [(p, True) for p in persons] + [(p, False) for p in others], names=names, labels=labels
+        ),
+        keys=NameKeys(folder),
+        names=names,
+        linking=LinkingRules.load(folder),
+        labels=labels,
+        recognise=RecogniseRules.load(folder),
+        given_names=frozenset(given),
+    )

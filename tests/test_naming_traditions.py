@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import pytest
 import spacy
+from conftest import tiny_knowledge
 from spacy.tokens import Doc, Span
 
-from pipeline.kb import KnowledgeBase
-from pipeline.kb.keys import NameKeys
 from pipeline.kb.shared import SharedKnowledge
 from pipeline.link.candidates import FUZZY_CUTOFF, person_candidates
 from pipeline.link.component import EntityLinker
 from pipeline.recognise import PersonRules
-from pipeline.resources import DEFAULT_MODELS_DIR, LabelRules, LinkingRules, NameRules, RecogniseRules
+from pipeline.resources import LabelRules
 
 PERSONS = [
     {"id": "leon-trotsky", "canonical": "Leon Trotsky", "sex": "M", "given": ["Lev", "Leon"],
@@ -45,21 +44,7 @@ PERSON = LabelRules.load().person
 
 @pytest.fixture(scope="module")
 def knowledge() -> SharedKnowledge:
-    folder = DEFAULT_MODELS_DIR
-    names, labels = NameRules.load(folder), LabelRules.load(folder)
-    records = [(p, True) for p in PERSONS] + [(p, False) for p in PLACES]
-    return SharedKnowledge(
-        folder=folder,
-        fingerprint="traditions",
-        lang=None,
-        kb=KnowledgeBase.from_records(records, names=names, labels=labels),
-        keys=NameKeys(folder),
-        names=names,
-        linking=LinkingRules.load(folder),
-        labels=labels,
-        recognise=RecogniseRules.load(folder),
-        given_names=frozenset(GIVEN),
-    )
+    return tiny_knowledge(PERSONS, GIVEN, "traditions", others=PLACES)
 
 
 @pytest.fixture(scope="module")

@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import pytest
 import spacy
-from conftest import find, persons
+from conftest import find, persons, tiny_knowledge
 from spacy.tokens import Doc, Span
 
-from pipeline.kb import KnowledgeBase
-from pipeline.kb.keys import NameKeys
 from pipeline.kb.ocr import OcrConfusions
 from pipeline.kb.shared import SharedKnowledge
 from pipeline.link.candidates import person_candidates
 from pipeline.recognise import DocWords, PersonRules, RuleFamilies
 from pipeline.recognise.lines import wrapped_breaks
 from pipeline.recognise.ocr import merge_split_words
-from pipeline.resources import DEFAULT_MODELS_DIR, LabelRules, LinkingRules, NameRules, RecogniseRules
+from pipeline.resources import LabelRules, NameRules
 
 NAMES = NameRules.load()
 OCR = OcrConfusions(NAMES.ocr_confusions, NAMES.ocr_min_letters, NAMES.ocr_max_digit_run)
@@ -81,20 +79,7 @@ PERSONS = [
 
 @pytest.fixture(scope="module")
 def knowledge() -> SharedKnowledge:
-    folder = DEFAULT_MODELS_DIR
-    names, labels = NameRules.load(folder), LabelRules.load(folder)
-    return SharedKnowledge(
-        folder=folder,
-        fingerprint="tiny-ocr",
-        lang=None,
-        kb=KnowledgeBase.from_records([(p, True) for p in PERSONS], names=names, labels=labels),
-        keys=NameKeys(folder),
-        names=names,
-        linking=LinkingRules.load(folder),
-        labels=labels,
-        recognise=RecogniseRules.load(folder),
-        given_names=frozenset({"leon", "otto", "natalia", "albert", "walter"}),
-    )
+    return tiny_knowledge(PERSONS, {"leon", "otto", "natalia", "albert", "walter"}, "tiny-ocr")
 
 
 @pytest.fixture(scope="module")

@@ -12,18 +12,14 @@ from pathlib import Path
 import pytest
 import spacy
 import yaml
+from conftest import tiny_knowledge
 from spacy.tokens import Doc, Span
 
-from pipeline.kb import KnowledgeBase
-from pipeline.kb.keys import NameKeys
 from pipeline.kb.shared import SharedKnowledge
 from pipeline.recognise import DocWords, PersonRules, Proposal, RuleFamilies, best_non_overlapping
 from pipeline.resources import (
     DEFAULT_MODELS_DIR,
     LabelRules,
-    LinkingRules,
-    NameRules,
-    RecogniseRules,
     models_fingerprint,
 )
 
@@ -38,20 +34,7 @@ PERSON = LabelRules.load().person
 @pytest.fixture(scope="module")
 def knowledge() -> SharedKnowledge:
     """The two people above with the project's rules (read from the real models folder)."""
-    folder = DEFAULT_MODELS_DIR
-    names, labels = NameRules.load(folder), LabelRules.load(folder)
-    return SharedKnowledge(
-        folder=folder,
-        fingerprint="tiny",
-        lang=None,
-        kb=KnowledgeBase.from_records([(p, True) for p in PERSONS], names=names, labels=labels),
-        keys=NameKeys(folder),
-        names=names,
-        linking=LinkingRules.load(folder),
-        labels=labels,
-        recognise=RecogniseRules.load(folder),
-        given_names=frozenset({"ivan", "leon", "lev", "vladimir"}),
-    )
+    return tiny_knowledge(PERSONS, {"ivan", "leon", "lev", "vladimir"}, "tiny")
 
 
 @pytest.fixture(scope="module")

@@ -63,20 +63,27 @@ class PersonDecider:
                 context.add_linked(m)
 
     def _link_standalone(self, m: Mention) -> None:
+        """A full name (two words or more, not initials only) or an alias links on its own:
+        the best full-name candidate, or a NIL id when there is none."""
         stands_alone = len(m.keys) >= 2 and not all(len(k) == 1 for k in m.keys)
         full = [c for c in m.candidates if not c.is_short]
         if full and (stands_alone or all(c.form.kind == ALIAS for c in full)):
-            pool = [c for c in full if c.method == full[0].method]
-            dated, reason = self._namesakes_by_years(m, {c.entity_id for c in pool})
-            best = self._by_prominence([c for c in pool if c.entity_id in dated] or pool, same_method=False)
-            score = self.scores.method_scores[best.method] * best.similarity
-            if len({c.entity_id for c in full}) > 1 and len(dated) != 1:
-                score *= self.scores.ambiguous_factor
-            m.link = self._kb_link(best.entity_id, score, f"kb-{best.method}", reason)
+            m.link = self._full_name_link(m, full)
             m.anchor = stands_alone
         elif stands_alone and not m.candidates:
             m.link = _nil_link(m.name or m.span.text, self.scores.nil_scores["anchor"], "nil")
             m.anchor = True
+
+    def _full_name_link(self, m: Mention, full: list[Candidate]) -> Link:
+        """Of the full-name candidates of the best method: the one whose life years follow the
+        name, else the most prominent; a lower score when several individuals remain."""
+        pool = [c for c in full if c.method == full[0].method]
+        dated, reason = self._namesakes_by_years(m, {c.entity_id for c in pool})
+        best = self._by_prominence([c for c in pool if c.entity_id in dated] or pool, same_method=False)
+        score = self.scores.method_scores[best.method] * best.similarity
+        if len({c.entity_id for c in full}) > 1 and len(dated) != 1:
+            score *= self.scores.ambiguous_factor
+        return self._kb_link(best.entity_id, score, f"kb-{best.method}", reason)
 
     def _namesakes_by_years(self, m: Mention, ids: set[str]) -> tuple[set[str], str]:
         """Of several individuals one name fits, those born or dead in a year written just

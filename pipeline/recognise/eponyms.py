@@ -104,12 +104,19 @@ class Eponyms:
 
     def _thing_by_context(self, w: DocWords, p: Proposal, people: set[int]) -> str | None:
         """``place``, ``thing`` or ``other`` when this occurrence's own context names one, else None."""
-        s, e, lowers = p.start, p.end, w.lowers
-        if e - s == 1 and self.context.derived_place(fold(w.words[s])):
+        if p.end - p.start == 1 and self.context.derived_place(fold(w.words[p.start])):
             return _PLACE
-        if self._possessive(w, e):
+        if self._possessive(w, p.end):
             return None  # Kirov's murder, in Lenin's arms: the person
-        before = lowers[s - 1] if s else ""
+        for test in (self._named_other, self._ship_or_gloss, self._place_phrase):
+            kind = test(w, p, people)
+            if kind:
+                return kind
+        return None
+
+    def _named_other(self, w: DocWords, p: Proposal, people: set[int]) -> str | None:
+        """A work, a thing with a head noun, or a street: ``other``."""
+        s, e, lowers = p.start, p.end, w.lowers
         if self.context.is_work_title(w, s):
             return _OTHER  # a film called Stalin's Children (any family's span)
         head = e < len(lowers) and lowers[e] in self.heads
@@ -118,11 +125,20 @@ class Eponyms:
             return _OTHER  # the Molotov cocktail, the Kirov Plant (or the span "Kirov Plant")
         if self._street(w, s):
             return _OTHER  # Calle Morelos, Calle de Bucareli, Avenida Lenin (no town: believed in Lenin)
-        if before in self.ships and e - s <= 2 and self._article_near(lowers, s - 1):
+        return None
+
+    def _ship_or_gloss(self, w: DocWords, p: Proposal, people: set[int]) -> str | None:
+        """A ship word before the name, or an apposition after it that ends in a place or thing noun."""
+        s, lowers = p.start, w.lowers
+        before = lowers[s - 1] if s else ""
+        if before in self.ships and p.end - s <= 2 and self._article_near(lowers, s - 1):
             return _THING  # the Norwegian tanker Ruth
-        gloss = self._gloss(w, e)
-        if gloss:
-            return gloss
+        return self._gloss(w, p.end)
+
+    def _place_phrase(self, w: DocWords, p: Proposal, people: set[int]) -> str | None:
+        """``the town of X``, ``born in X``, a renaming; or ``the X`` ending a clause (a thing)."""
+        s, e, lowers = p.start, p.end, w.lowers
+        before = lowers[s - 1] if s else ""
         if s >= 2 and before == "of" and lowers[s - 2] in self.place_nouns:
             return _PLACE  # the town of Pushkin
         if e - s == 1 and any(tuple(lowers[max(0, s - len(c)) : s]) == c for c in self.place_cues):

@@ -88,6 +88,16 @@ class KbMatches:
         words = w.words
         if not words[i][:1].isalpha() or (keys[i] and keys[i] not in self.index.first_keys):
             return None
+        last, crossed = self._reach(lines, i, n)
+        for end in range(last + 1, i, -1):
+            if words[end - 1][:1].isalpha():
+                forms = self._forms_at(w, keys, lines[0], crossed, i, end)
+                if forms:
+                    return end, forms
+        return None
+
+    def _reach(self, lines: tuple[list[bool], frozenset[int]], i: int, n: int) -> tuple[int, bool]:
+        """The last token a match at ``i`` may reach, and whether it crosses a wrapped line end."""
         breaks, wrapped = lines
         last, crossed = i, False
         while last + 1 < min(n, i + self.index.max_tokens + self.rules.match_extra_tokens):
@@ -96,21 +106,20 @@ class KbMatches:
                     break
                 crossed = True
             last += 1
-        for end in range(last + 1, i, -1):
-            if not words[end - 1][:1].isalpha():
-                continue
-            wraps = crossed and any(breaks[i:end])
-            if wraps and starts_line(w.doc, i) and ends_line(w.doc, end):
-                continue  # two whole lines (a list) are two names
-            key = tuple(k for k in keys[i:end] if k)
-            forms = self.index.by_key.get(key)
-            if forms and wraps:  # only a person's name runs over a line end (places stay as they were)
-                forms = [f for f in forms if self.kb.entities[f.entity_id].label == self.person]
-            if forms:
-                forms = self._as_written(forms, words, key, i, end)
-            if forms:
-                return end, forms
-        return None
+        return last, crossed
+
+    def _forms_at(
+        self, w: DocWords, keys: list[str], breaks: list[bool], crossed: bool, i: int, end: int
+    ) -> list[NameForm]:
+        """The name forms of tokens ``i:end`` as written; over a line end a person's only."""
+        wraps = crossed and any(breaks[i:end])
+        if wraps and starts_line(w.doc, i) and ends_line(w.doc, end):
+            return []  # two whole lines (a list) are two names
+        key = tuple(k for k in keys[i:end] if k)
+        forms = self.index.by_key.get(key)
+        if forms and wraps:  # only a person's name runs over a line end (places stay as they were)
+            forms = [f for f in forms if self.kb.entities[f.entity_id].label == self.person]
+        return self._as_written(forms, w.words, key, i, end) if forms else []
 
     def _as_written(
         self, forms: list[NameForm], words: list[str], key: tuple[str, ...], i: int, end: int

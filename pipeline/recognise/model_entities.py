@@ -21,6 +21,8 @@ source ``model`` after repairs:
 
 from __future__ import annotations
 
+from typing import Any
+
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.kb import KnowledgeBase
@@ -110,32 +112,43 @@ class ModelEntities:
         unless a preposition governs the name (``la hija de Ramón Mercader``); a demonym before
         it (``Berliners Zina``); lower-case words after a capitalised name (``Alfred Rosmer ont``)."""
         doc, context = w.tokens, self.context  # OCR-damaged words as their repairs
-        name_word, edge_pos, particles = context.name_word, self.edge_pos, context.particles
-        while end - start > 1 and doc[start].text[:1].islower():
-            if doc[start].lower_ in particles:
-                if not context.governed(w, start):
-                    break
-                start += context.particle_run(doc, start)
-            elif name_word(doc[start]):
-                break
-            else:
-                start += 1
+        name_word, edge_pos = context.name_word, self.edge_pos
+        start = self._lower_case_start(w, start, end)
         while end - start > 1 and context.demonym(w, doc[start]) and not name_word(doc[start]):
             start += 1
         while end - start > 1 and doc[start].pos_ in edge_pos and not name_word(doc[start]):
             start += 1
         while end - start > 1 and doc[end - 1].pos_ in edge_pos and not name_word(doc[end - 1]):
             end -= 1
-        if doc[start].text[:1].isupper():
-            name_end = end
-            while name_end - start > 1 and _foreign_tail(context, doc[name_end - 1]):
-                name_end -= 1
-            # what is left must still be a name, not a French sentence (Je tombe toujours) or an initial (J ut)
-            if name_end - start > 1 or (len(doc[start].text) > 1 and name_word(doc[start])):
-                end = name_end
-        return start, end
+        return start, self._name_end(doc, start, end)
 
-    # -- the rules know better ----------------------------------------------------------------
+    def _lower_case_start(self, w: DocWords, start: int, end: int) -> int:
+        """The span's start after the lower-case words before the name: not over a particle
+        of the name (``de la Peña``) unless a preposition governs it, not over a known name word."""
+        doc, context = w.tokens, self.context
+        while end - start > 1 and doc[start].text[:1].islower():
+            if doc[start].lower_ in context.particles:
+                if not context.governed(w, start):
+                    break
+                start += context.particle_run(doc, start)
+            elif context.name_word(doc[start]):
+                break
+            else:
+                start += 1
+        return start
+
+    def _name_end(self, doc: list[Any], start: int, end: int) -> int:
+        """Without the lower-case foreign words after a capitalised name (``Alfred Rosmer ont``),
+        when what is left is still a name, not a French sentence (Je tombe) or an initial (J ut)."""
+        context = self.context
+        if not doc[start].text[:1].isupper():
+            return end
+        name_end = end
+        while name_end - start > 1 and _foreign_tail(context, doc[name_end - 1]):
+            name_end -= 1
+        if name_end - start > 1 or (len(doc[start].text) > 1 and context.name_word(doc[start])):
+            return name_end
+        return end
 
     def _rules_cover_better(self, w: DocWords, start: int, end: int, people: list[Proposal]) -> bool:
         """A model PERSON span that adds non-name words to a knowledge-base name

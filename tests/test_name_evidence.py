@@ -74,3 +74,39 @@ def test_families_and_followers_still_not_persons(pipe, text: str, word: str) ->
     assert word not in _person_texts(pipe, text)
     if word == "Trotskyist":
         assert not any("Trotskyist" in t for t in _person_texts(pipe, text))
+
+
+def test_english_given_name_wrapped_over_a_column_line_kept(pipe) -> None:
+    # "Floyd" is in neither given_names.txt nor the knowledge base: the census lexicon is the evidence
+    column = (
+        "The new garage on the square is open every day of the week, and Floyd\n"
+        "Pemberton runs it with his two sons, who will mend any car in town.\n"
+        "The old blacksmith shop across the road has closed for the winter.\n"
+    )
+    texts = [t.replace("\n", " ") for t in _person_texts(pipe, column)]
+    assert "Floyd Pemberton" in texts, texts
+
+
+def test_title_at_the_end_of_the_line_before_a_name(pipe) -> None:
+    column = (
+        "The visitor was shaking hands with the local politicians. Judge\n"
+        "Pemberton is not a stranger to them, and the friends of Gen.\n"
+        "Hargrove were seen with him at the depot on Monday evening.\n"
+    )
+    texts = _person_texts(pipe, column)
+    assert "Pemberton" in texts and "Hargrove" in texts, texts
+
+
+def test_a_title_two_lines_up_is_no_title(pipe) -> None:
+    text = "The report was read by the Judge\n\nPemberton Mills closed for the winter on Monday.\n"
+    assert "Pemberton" not in _person_texts(pipe, text)
+
+
+def test_given_name_and_surname_over_a_line_end_that_the_model_calls_an_organisation(pipe) -> None:
+    column = (
+        "The new garage on the square is open every day of the week, and Elmer\n"
+        "Pemberton runs it with his two sons, who will mend any car in town.\n"
+        "The old blacksmith shop across the road has closed for the winter.\n"
+    )
+    texts = [t.replace("\n", " ") for t in _person_texts(pipe, column)]
+    assert "Elmer Pemberton" in texts, texts

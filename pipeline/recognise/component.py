@@ -49,7 +49,7 @@ from pipeline.kb.shared import LazyShared, SharedDataComponent, SharedKnowledge,
 from pipeline.link.candidates import FUZZY_CUTOFF, person_candidates
 from pipeline.recognise.citations import CitationSlots
 from pipeline.recognise.compounds import CompoundNames
-from pipeline.recognise.consistency import consistent_labels, given_name_entities
+from pipeline.recognise.consistency import consistent_labels
 from pipeline.recognise.context import NameContext
 from pipeline.recognise.eponyms import Eponyms
 from pipeline.recognise.genitive import GenitiveSplitter
@@ -119,8 +119,6 @@ class RuleFamilies:
     labels: LabelRules
     kb: KnowledgeBase
     relabel_as_person: frozenset[str]
-    given_name_relabel: frozenset[str]
-    context: NameContext
 
     @classmethod
     def build(cls, shared: SharedKnowledge, tokenizer: Callable[[str], Any]) -> RuleFamilies:
@@ -144,8 +142,6 @@ class RuleFamilies:
             labels=labels,
             kb=shared.kb,
             relabel_as_person=frozenset(shared.recognise.relabel_as_person),
-            given_name_relabel=frozenset(shared.recognise.given_name_relabel),
-            context=context,
         )
 
 
@@ -190,8 +186,7 @@ class PersonRules(SharedDataComponent):
         ents = []
         person = families.labels.person
         chosen = best_non_overlapping(proposals, person)
-        relabelled = given_name_entities(doc, chosen, person, families.given_name_relabel, families.context)
-        relabelled = consistent_labels(doc, relabelled, person, families.relabel_as_person)
+        relabelled = consistent_labels(doc, chosen, person, families.relabel_as_person)
         for p in _unless_filtered(words, chosen, relabelled, families):
             span = Span(doc, p.start, p.end, label=p.label)
             span._.namelink_source = p.source

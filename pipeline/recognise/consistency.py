@@ -8,9 +8,8 @@ a multi-word person of the same document, or that name's last word. Only the
 model's own entities change: a knowledge-base place or organisation keeps its
 label.
 
-:func:`given_name_entities` relabels a model entity of ``given_name_relabel``
-shaped ``Given Surname`` (``NameContext.given_name_shaped``): the model calls
-``Charlotte Ingram`` an organisation and ``Wendell Willkie`` a work of art.
+(A model entity shaped ``Given Surname`` is a person already when the model
+family reads it: ``ModelEntities``, ``NameContext.given_name_shaped``.)
 """
 
 from __future__ import annotations
@@ -20,7 +19,6 @@ from dataclasses import replace
 from spacy.tokens import Doc
 
 from pipeline.kb.keys import fold
-from pipeline.recognise.context import NameContext
 from pipeline.recognise.selection import MODEL, Proposal
 
 
@@ -45,13 +43,5 @@ def _key(doc: Doc, start: int, end: int) -> str:
     return fold(doc[start:end].text)
 
 
-def given_name_entities(
-    doc: Doc, chosen: list[Proposal], person: str, relabel: frozenset[str], context: NameContext
-) -> list[Proposal]:
-    """``chosen`` with the model's ``relabel`` entities shaped ``Given Surname`` as ``person``."""
-    return [
-        replace(p, label=person)
-        if p.source == MODEL and p.label in relabel and context.given_name_shaped(doc, p.start, p.end)
-        else p
-        for p in chosen
-    ]
+def _key(doc: Doc, start: int, end: int) -> str:
+    return fold(doc[start:end].text)

@@ -239,6 +239,8 @@ class NameContext:
         if not (token.text[:1].isupper() and token.is_alpha and not token.is_upper) or token.lower_ in self.titles:
             return False
         k = i - 1
+        if k >= 1 and doc[k].is_space and doc[k].text.count("\n") == 1:
+            k -= 1  # a column wrapped the line between title and name (Gen.<line end>Jackson)
         dotted = k >= 1 and doc[k].text == "." and not doc[k - 1].whitespace_
         k -= dotted
         if k < 0:
@@ -255,8 +257,8 @@ class NameContext:
         """``Charlotte Ingram``, ``Johannes Van Etten``: 2 to 4 capitalised words (particles
         between), the first a given name of any lexicon, no article or determiner before, nothing an
         institution's word, the last word rarer than ``given_name_relabel_max_count``."""
-        words = doc[start:end]
-        if not 2 <= len(words) <= 4 or fold(words[0].text) not in self.given_evidence:
+        words = [t for t in doc[start:end] if not (t.is_space and t.text.count("\n") == 1)]  # a wrapped line
+        if not 2 <= len(words) <= 4 or fold(words[0].text) not in self.given_evidence or words[0].is_space:
             return False
         before = doc[start - 1] if start > 0 else None
         if before is not None and (before.lower_ in self.rules.articles or before.pos_ in ("DET", "PRON")):
@@ -284,6 +286,11 @@ class NameContext:
         return (
             token.text[:1].isupper() and len(word) >= self.rules.patronymic_min_chars and word.endswith(self.patronymic)
         )
+
+    def given_evidence_word(self, token: Token) -> bool:
+        """A given name of any lexicon, the English-press census names included (``Frank``):
+        evidence for a span already proposed, never the start of a name shape."""
+        return self.given_like(token) or fold(token.text) in self.given_evidence
 
     def given_like(self, token: Token) -> bool:
         """A given name, in any spelling the name key folds (Piotr = Pyotr)."""

@@ -84,14 +84,17 @@ class NameEvidence:
             return False  # initials only (N. Y., A. D.) are no name however they are cued
         return (
             self._initials_then_word(words)
-            or (len(words) > 1 and self.context.given_like(words[0]))
+            or (len(words) > 1 and self.context.given_evidence_word(words[0]))
             or self.title_before(doc, start)
             or self._known_person(words)
         )
 
     def title_before(self, doc: Doc, start: int) -> bool:
-        """A capitalised title right before ``start`` (``Dr.``, ``Capt .``, ``Mrs``)."""
+        """A capitalised title right before ``start`` (``Dr.``, ``Capt .``, ``Mrs``), also at the
+        end of the line before."""
         k = start - 1
+        if k > 0 and doc[k].is_space and doc[k].text.count("\n") == 1:
+            k -= 1  # Mrs.<line end>Smith: a column wrapped the line after the title
         if k > 0 and doc[k].text == ".":
             k -= 1
         if k < 0 or not doc[k].text[:1].isupper():

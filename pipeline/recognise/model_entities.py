@@ -52,6 +52,7 @@ class ModelEntities:
         self.not_name_pos = frozenset(rules.not_name_pos)
         self.edge_pos = frozenset(rules.edge_pos)
         self.evidence = NameEvidence(kb, context, self.person)
+        self.given_name_relabel = frozenset(rules.given_name_relabel)
 
     def propose(self, w: DocWords, rules: list[Proposal]) -> list[Proposal]:
         """The model's entities repaired; ``rules`` the other families' proposals."""
@@ -77,6 +78,8 @@ class ModelEntities:
             return None  # Trotzki s Sohn: the knowledge base proposes the name before the ending
         start, end = self._trim(doc, ent.start, ent.end)
         label = self.labels.of_model(ent.label_)
+        if label in self.given_name_relabel and self.context.given_name_shaped(doc, start, end):
+            label = person  # Charlotte Ingram, Wendell Willkie: the model's ORG or WORK_OF_ART
         if label != person:
             start = _after_possessive(doc, start, end, possessives)
         elif end - start > 1:

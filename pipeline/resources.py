@@ -280,6 +280,7 @@ class RecogniseRules(_View):
     relabel_as_person: tuple[str, ...]
     given_name_relabel: tuple[str, ...]
     given_name_relabel_max_count: float
+    garbled_max_letters: int
     eponym_heads: tuple[str, ...]
     ship_words: tuple[str, ...]
     street_prefixes: tuple[str, ...]

@@ -110,3 +110,42 @@ def test_given_name_and_surname_over_a_line_end_that_the_model_calls_an_organisa
     )
     texts = [t.replace("\n", " ") for t in _person_texts(pipe, column)]
     assert "Elmer Pemberton" in texts, texts
+
+
+# -- OCR noise the model calls a person ----------------------------------------------------------
+
+
+def _garbled(pipe, text: str, word: str) -> bool:
+    from pipeline.recognise.state import DocWords
+
+    families = pipe.nlp.get_pipe("namelink_person_rules").families
+    doc = pipe.nlp.make_doc(text)
+    for _, proc in pipe.nlp.pipeline[: pipe.nlp.pipe_names.index("namelink_person_rules")]:
+        doc = proc(doc)
+    k = next(t.i for t in doc if t.text == word)
+    return families.model_entities._garbled(DocWords.read(doc, families.labels), k, k + 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Tlie sheriff rode out of town at dawn with his men.", "Tlie"),  # The, OCR li for h
+        ("and then Ho said that the stage had left at noon.", "Ho"),  # two letters, no name
+        ("the bank in Dg was robbed on Monday night by two men.", "Dg"),
+    ],
+)
+def test_ocr_noise_is_no_person(pipe, text: str, word: str) -> None:
+    assert _garbled(pipe, text, word)
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("The deed was witnessed by Mr. Orr and his clerk.", "Orr"),  # a title before it
+        ("Tom went down to the river and waited for the boat.", "Tom"),  # a given name
+        ("Lenin wrote to him from Zurich in the spring.", "Lenin"),  # a knowledge-base name
+        ("The case of Pemberton was heard on Monday.", "Pemberton"),  # rare, and no OCR repair makes a word
+    ],
+)
+def test_short_and_rare_real_names_stay(pipe, text: str, word: str) -> None:
+    assert not _garbled(pipe, text, word)

@@ -211,7 +211,24 @@ class ModelEntities:
         span = w.tokens[start:end]
         if self._part_of_something_else(w, start, end) or self._not_a_name(w, start, end, ev):
             return False
+        if self._garbled(w, start, end):
+            return False
         return any(t.text[:1].isupper() for t in span)
+
+    def _garbled(self, w: DocWords, start: int, end: int) -> bool:
+        """OCR noise: one short word, or one whose OCR repair is a common word (``Tlie``), that
+        no lexicon knows and nothing around it calls a person."""
+        words = [t for t in w.tokens[start:end] if not t.is_space]
+        if len(words) != 1 or not words[0].text.isalpha():
+            return False
+        token, context = words[0], self.context
+        if context.name_word(token) or context.given_evidence_word(token) or self.evidence.own(w.doc, start, end):
+            return False
+        if len(token.text) <= self.rules.garbled_max_letters:
+            return True
+        common = self.rules.common_count
+        repairs = context.people.ocr.spellings(token.text, context.people.max_repairs)
+        return any(context.english.get(spelling.lower(), 0.0) >= common for spelling, _ in repairs)
 
     def _part_of_something_else(self, w: DocWords, start: int, end: int) -> bool:
         """Several people, another name, a work's title or a common noun (a line break is

@@ -12,7 +12,8 @@ offset is ever counted by hand.
 Each ``NAME.marked.txt`` gives ``RAW_DIR/NAME.txt``; the gold file gets one line
 per document, in the order given. A mark with an empty id, a nested or
 unclosed mark, or an id that is not a lower-case slug is an error (exit 1)
-naming the file and line.
+naming the file and line. A literal bracket of the source (wiki links, ``[[Leon
+Trotsky]]``) is written ``\\[`` and ``\\]``.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ _TOKEN = re.compile(
     r"|(?P<open>\{\{ignore\}\})|(?P<close>\{\{/ignore\}\})"
 )
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+#: Escaped brackets stand in for themselves: one private-use character each while the marks are read.
+_ESCAPES = {"\\[": "\ue000", "\\]": "\ue001"}
 
 
 class MarkupError(ValueError):
@@ -36,6 +39,8 @@ class MarkupError(ValueError):
 
 def convert(marked: str, name: str = "<text>") -> tuple[str, list[dict], list[list[int]]]:
     """(raw text, PERSON spans, ignore regions) of one marked document."""
+    for escape, stand_in in _ESCAPES.items():
+        marked = marked.replace(escape, stand_in)
     raw: list[str] = []
     spans: list[dict] = []
     ignore: list[list[int]] = []
@@ -69,6 +74,10 @@ def convert(marked: str, name: str = "<text>") -> tuple[str, list[dict], list[li
     if leftover:
         line = text.count("\n", 0, leftover.start()) + 1
         raise MarkupError(f"{name}:{line}: a mark that is not closed or is nested")
+    for escape, stand_in in _ESCAPES.items():
+        text = text.replace(stand_in, escape[1])
+        for span in spans:
+            span["text"] = span["text"].replace(stand_in, escape[1])
     return text, spans, ignore
 
 

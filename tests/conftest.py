@@ -27,6 +27,8 @@ SEALED_DIR = GOLD_DIR / "sealed"
 SEALED_GOLD = GOLD_DIR / "sealed.jsonl"
 HOLDOUT_DIR = GOLD_DIR / "holdout"
 HOLDOUT_GOLD = GOLD_DIR / "holdout.jsonl"
+FRESH2_DIR = GOLD_DIR / "fresh2"
+FRESH2_GOLD = GOLD_DIR / "fresh2.jsonl"
 
 RAW_FILES = sorted(RAW_DIR.glob("*.txt"))
 OWN_FILES = sorted(OWN_DIR.glob("*.txt"))

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from conftest import (
+    FRESH2_DIR,
+    FRESH2_GOLD,
     FRESH_DIR,
     FRESH_GOLD,
     HOLDOUT_DIR,
@@ -359,7 +361,8 @@ def test_accuracy_floor_on_the_own_set(own_run):
 
 
 @pytest.mark.parametrize(
-    "gold_path, folder", [(FRESH_GOLD, FRESH_DIR), (SEALED_GOLD, SEALED_DIR), (HOLDOUT_GOLD, HOLDOUT_DIR)]
+    "gold_path, folder",
+    [(FRESH_GOLD, FRESH_DIR), (SEALED_GOLD, SEALED_DIR), (HOLDOUT_GOLD, HOLDOUT_DIR), (FRESH2_GOLD, FRESH2_DIR)],
 )
 def test_gold_of_the_fresh_sealed_and_holdout_sets_slices_the_raw_files(gold_path, folder):
     # the gold only; the sealed and holdout sets' predictions are looked at once, at the end (their READMEs)

@@ -37,3 +37,10 @@ def test_marks_become_spans_that_slice_the_raw_text():
 def test_a_bad_mark_is_an_error_naming_the_line(marked, problem):
     with pytest.raises(markup.MarkupError, match=problem):
         markup.convert("first line\n" + marked, "doc.marked.txt")
+
+
+def test_escaped_brackets_are_literal_brackets_of_the_source():
+    marked = "See \\[\\[[[Leon Trotsky|leon-trotsky]]\\]\\] and \\[\\[Museo Casa de León Trotsky\\]\\]."
+    raw, spans, _ = markup.convert(marked)
+    assert raw == "See [[Leon Trotsky]] and [[Museo Casa de León Trotsky]]."
+    assert [(raw[s["start"] : s["end"]], s["text"]) for s in spans] == [("Leon Trotsky", "Leon Trotsky")]

@@ -284,6 +284,7 @@ class RecogniseRules(_View):
     eponym_heads: tuple[str, ...]
     ship_words: tuple[str, ...]
     street_prefixes: tuple[str, ...]
+    place_prefixes: tuple[str, ...]
     place_nouns: tuple[str, ...]
     work_nouns: tuple[str, ...]
     place_cues: tuple[str, ...]

@@ -145,3 +145,24 @@ def test_an_active_called_and_a_street_name_keep_the_person(pipe):
 def test_the_subject_of_a_renaming_into_a_town_is_the_old_town(pipe):
     text = "In 1923 Yekaterinodar was renamed Kalininsk, and Kalinin was pleased."
     assert people(pipe, text) == ["Kalinin"]
+
+
+# -- places opened by a place word, counties, small ships ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("The packet sailed from Port Mahon with wine and oil for the garrison.", "Mahon"),
+        ("Storms kept the fleet at Cape Pemberton for a week in March.", "Pemberton"),
+        ("The sheriff of Wayne County arrested two men on the road.", "Wayne"),
+        ("News came by the brig Sally Ann, three weeks out of Lisbon.", "Sally Ann"),
+    ],
+)
+def test_places_counties_and_brigs_named_after_people_are_no_persons(pipe, text: str, name: str):
+    assert not any(name in t for t in people(pipe, text)), people(pipe, text)
+
+
+def test_a_surname_that_is_a_place_word_stays_a_person(pipe):
+    texts = people(pipe, "The essayist Charles Fort wrote to Mr. Mount about the lights over Lake Erie.")
+    assert "Charles Fort" in texts and "Mount" in texts, texts

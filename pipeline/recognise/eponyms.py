@@ -66,7 +66,7 @@ class Eponyms:
         self.possessives = frozenset(r.possessives)
         self.heads = frozenset(r.eponym_heads)
         self.ships = frozenset(r.ship_words)
-        self.streets = frozenset(r.street_prefixes)
+        self.streets = frozenset(r.street_prefixes) | frozenset(r.place_prefixes)  # Calle Morelos, Port Mahon
         self.particles = frozenset(r.particles)
         self.place_nouns = frozenset(r.place_nouns)
         self.gloss_heads = {**dict.fromkeys(r.work_nouns, _THING), **dict.fromkeys(r.ship_words, _THING)}
@@ -123,7 +123,7 @@ class Eponyms:
         last_head = e - s > 1 and w.words[e - 1].istitle() and lowers[e - 1] in self.heads
         if (head or last_head) and self._article_before(w, s):
             return _OTHER  # the Molotov cocktail, the Kirov Plant (or the span "Kirov Plant")
-        if self._street(w, s):
+        if self._street(w, s, e):
             return _OTHER  # Calle Morelos, Calle de Bucareli, Avenida Lenin (no town: believed in Lenin)
         return None
 
@@ -260,8 +260,9 @@ class Eponyms:
             k -= 1
         return k >= 0 and w.lowers[k] in self.articles
 
-    def _street(self, w: DocWords, s: int) -> bool:
-        """A title-case street word opening the span or right before it (with ``de``, ``del`` between)."""
+    def _street(self, w: DocWords, s: int, e: int) -> bool:
+        """A title-case street or place word opening the span or right before it (with ``de``,
+        ``del`` between): Calle Morelos, Port Mahon."""
 
         def street_word(k: int) -> bool:
             return 0 <= k and w.words[k].istitle() and w.lowers[k] in self.streets
@@ -269,7 +270,7 @@ class Eponyms:
         k = s - 1
         while k >= 0 and w.lowers[k] in self.particles:
             k -= 1
-        return street_word(s) or street_word(k)
+        return (street_word(s) and e - s > 1) or street_word(k)  # Mr. Mount alone is a person
 
     def _possessive(self, w: DocWords, e: int) -> bool:
         return e < len(w.lowers) and w.lowers[e] in self.possessives

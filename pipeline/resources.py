@@ -281,6 +281,7 @@ class RecogniseRules(_View):
     given_name_relabel: tuple[str, ...]
     given_name_relabel_max_count: float
     garbled_max_letters: int
+    date_words: tuple[str, ...]
     eponym_heads: tuple[str, ...]
     ship_words: tuple[str, ...]
     street_prefixes: tuple[str, ...]

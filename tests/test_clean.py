@@ -303,6 +303,35 @@ def test_hard_wrapped_document_with_hyphenation_is_joined(cleaned):
     assert "An American guard, Robert Sheldon Harte, was carried off" in text
 
 
+def test_narrow_newspaper_column_is_joined(cleaner):
+    # written for the test: a column of 30-36 characters, as OCR newspapers set them
+    raw = (
+        "Two journeymen out of work held\n"
+        "up and robbed Walter Pemberton,\n"
+        "a blacksmith of Lewiston, on the\n"
+        "road home on Saturday. Sheriff\n"
+        "Hargrove arrested the two men in\n"
+        "the depot the next morning, and\n"
+        "they will be tried in October.\n"
+    )
+    text = cleaner.clean(raw).text
+    assert "robbed Walter Pemberton, a blacksmith" in text
+    assert "Saturday. Sheriff Hargrove arrested" in text
+
+
+def test_lines_of_a_list_are_not_a_column(cleaner):
+    raw = (
+        "Present at the meeting of the board:\n"
+        "John Smith\n"
+        "Mary Brown, secretary\n"
+        "Walter Pemberton\n"
+        "Alice Hargrove, treasurer of the fund\n"
+        "The chairman opened the session at noon.\n"
+    )
+    text = cleaner.clean(raw).text
+    assert "John Smith\nMary Brown" in text and "Walter Pemberton\nAlice Hargrove" in text
+
+
 # -- whitespace ------------------------------------------------------------------------------
 
 

@@ -157,3 +157,8 @@ def test_initials_of_a_person_the_document_names_are_that_person(pipe):
     record = pipe.process_text("Lev Davidovich Bronstein left Odessa in 1898. Years later L. D. wrote about it.", "x")
     links = {e["text"]: e["entity_id"] for e in record["entities"] if e["label"] == "PERSON"}
     assert links.get("L. D.") == "leon-trotsky"
+
+
+def test_a_month_at_the_end_of_a_date_stays_in_the_date(pipe):
+    text = "In witness whereof I have set my hand and seal this 14th day of Jan., A. D. 1880, at the county seat."
+    assert not any(t.startswith("Jan") for t in _texts(pipe, text))

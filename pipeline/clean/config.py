@@ -66,6 +66,10 @@ class HardWrapPolicy:
     long_width (int): A line longer than this is long ...
     max_long_share (float): ... and at most this share of lines may be (a
         rejoined hyphenation makes a few).
+    column_min_width, column_full_ratio, column_full_share: a narrow column
+        counts when ``column_full_share`` of its lines are at least
+        ``column_full_ratio`` of its 90th-percentile width, itself at least
+        ``column_min_width``.
     """
 
     min_lines: int
@@ -74,6 +78,9 @@ class HardWrapPolicy:
     long_width: int
     max_long_share: float
     min_wrapped_share: float
+    column_min_width: int
+    column_full_ratio: float
+    column_full_share: float
 
 
 @dataclass(frozen=True)

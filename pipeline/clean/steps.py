@@ -17,7 +17,7 @@ from typing import TypedDict
 
 import ftfy
 
-from pipeline.clean.config import CleanConfig
+from pipeline.clean.config import CleanConfig, HardWrapPolicy
 from pipeline.clean.glue import GlueSplitter
 from pipeline.io.offsets import Edit, MappedText, line_edits
 
@@ -232,8 +232,19 @@ def is_hard_wrapped(lines: list[tuple[int, int]], config: CleanConfig) -> bool:
         return False
     # A few long lines are allowed: hyphenated words rejoined two wrapped lines.
     long_lines = sum(w > policy.long_width for w in widths)
+    if long_lines > policy.max_long_share * len(widths):
+        return False
     in_band = sum(policy.min_width <= w <= policy.max_width for w in widths)
-    return long_lines <= policy.max_long_share * len(widths) and in_band >= policy.min_wrapped_share * len(widths)
+    return in_band >= policy.min_wrapped_share * len(widths) or _narrow_column(widths, policy)
+
+
+def _narrow_column(widths: list[int], policy: HardWrapPolicy) -> bool:
+    """Most lines nearly as wide as the column (its 90th-percentile width): an OCR newspaper's."""
+    column = sorted(widths)[int(0.9 * (len(widths) - 1))]
+    if not policy.column_min_width <= column <= policy.max_width:
+        return False
+    full = sum(w >= policy.column_full_ratio * column for w in widths)
+    return full >= policy.column_full_share * len(widths)
 
 
 @cleaning_step("glued_words")

@@ -42,6 +42,7 @@ class KbMatches:
         self.rules = context.rules
         self.person = labels.person
         self.never_people = frozenset(labels.never_people)
+        self.date_words = frozenset(context.rules.date_words)
 
     def propose(self, w: DocWords) -> list[Proposal]:
         """The longest knowledge-base name at each token that its context accepts; a bare
@@ -176,7 +177,8 @@ class KbMatches:
         only where the document names its bearer in full."""
         if model == self.person:
             return self.person
-        if (model in self.never_people and not _swallowed_at_end(token)) or not token.text[:1].isupper():
+        released = _swallowed_at_end(token) and token.lower_.rstrip(".") not in self.date_words
+        if (model in self.never_people and not released) or not token.text[:1].isupper():
             return None
         rules = self.rules
         proper = (

@@ -309,3 +309,9 @@ class RecogniseRules(_View):
     closing_glue: tuple[str, ...]
     closing_line_max_words: int
     sign_off_next_line_max_words: int
+    role_nouns: tuple[str, ...]
+    relative_words: tuple[str, ...]
+    role_gap_max: int
+    role_max_modifiers: int
+    apposition_openers: tuple[str, ...]
+    apposition_max_count: float

@@ -14,6 +14,9 @@ model):
   credits, signatures: ``By HARRIET M. COLE``, ``Yours, Jan``), proposed as
   shapes; a person the model runs across the line's end, or an inverted name
   overlapping one (``Yours, Jan``), gives way;
+- :mod:`~pipeline.recognise.appositions`: an unknown person a role noun
+  introduces (``Our guide, Paloma,``) and the same word elsewhere in the
+  document, proposed as shapes;
 - :mod:`~pipeline.recognise.model_entities`: the model's entities, repaired.
 
 All of them read an OCR-damaged word (``Tr0tsky``, ``Nata1ia 5edova``,
@@ -51,6 +54,7 @@ from pipeline.kb import KnowledgeBase
 from pipeline.kb import registered as _registered  # noqa: F401  (the loader named in default_config)
 from pipeline.kb.shared import LazyShared, SharedDataComponent, SharedKnowledge, SharedLoader, load_shared
 from pipeline.link.candidates import FUZZY_CUTOFF, person_candidates
+from pipeline.recognise.appositions import RoleAppositions
 from pipeline.recognise.citations import CitationSlots
 from pipeline.recognise.compounds import CompoundNames
 from pipeline.recognise.consistency import consistent_labels, given_name_entities
@@ -115,6 +119,7 @@ class RuleFamilies:
     shapes: NameShapes
     inverted: InvertedNames
     line_names: LineNames
+    appositions: RoleAppositions
     model_entities: ModelEntities
     ocr_words: OcrWords
     genitive: GenitiveSplitter
@@ -141,6 +146,7 @@ class RuleFamilies:
             shapes=NameShapes(context, tuple(shared.names.strong_surname_suffixes), labels),
             inverted=InvertedNames(context, labels),
             line_names=LineNames(context, labels),
+            appositions=RoleAppositions(context, labels),
             model_entities=ModelEntities(shared.kb, context, labels),
             ocr_words=OcrWords(people.ocr, context, shared.recognise.ocr_confusion_min_chars),
             genitive=GenitiveSplitter(context, labels),
@@ -189,7 +195,7 @@ class PersonRules(SharedDataComponent):
         shapes = families.shapes.propose(words, kb)
         lines = families.line_names.propose(words, kb + shapes + inverted)
         inverted = _without_overlap(inverted, lines)  # Yours, Jan: a closing formula, not Surname, Given
-        shapes += inverted + lines
+        shapes += inverted + lines + families.appositions.propose(words)
         proposals = kb + shapes + families.model_entities.propose(words, kb + shapes)
         proposals = families.compounds.extend(words, proposals)
         proposals = families.letter_titles.apply(words, proposals)

@@ -86,7 +86,7 @@ class LineNames:
         self.strong_cues = _phrases(rules.line_cues_strong)
         self.weak_cues = _phrases(rules.line_cues)
         self.closing = frozenset(rules.closing_words)
-        self.closing_glue = frozenset(rules.closing_glue)
+        self.closing_run = self.closing | frozenset(rules.closing_glue)
         self.function_pos = frozenset(rules.line_not_name_pos)
 
     def propose(self, w: DocWords, people: list[Proposal]) -> list[Proposal]:
@@ -139,7 +139,7 @@ class LineNames:
                     return kind, k + len(cue)
         end = k
         most = self.rules.closing_line_max_words  # With all my love, Jan
-        while end < len(lowers) and end - k < most and lowers[end] in self.closing | self.closing_glue:
+        while end < len(lowers) and end - k < most and lowers[end] in self.closing_run:
             end += 1
         if any(lowers[j] in self.closing for j in range(k, end)):
             return STRONG, end
@@ -161,7 +161,7 @@ class LineNames:
         toks = w.tokens
         words = [toks[i] for i in line if toks[i].is_alpha]
         last = toks[line[-1]].text
-        if words and all(t.lower_ in self.closing | self.closing_glue for t in words):
+        if words and all(t.lower_ in self.closing_run for t in words):
             if any(t.lower_ in self.closing for t in words) and (last in (",", ".", "!") or toks[line[-1]].is_alpha):
                 return True
         if last != "," or not words or len(words) > self.rules.closing_line_max_words:

@@ -304,3 +304,17 @@ class RecogniseRules(_View):
     imprint_max_tokens: int
     citation_max_tokens: int
     title_verb_min_count: float
+    line_name_max_words: int
+    line_not_name_pos: tuple[str, ...]
+    line_cues_strong: tuple[str, ...]
+    line_cues: tuple[str, ...]
+    closing_words: tuple[str, ...]
+    closing_glue: tuple[str, ...]
+    closing_line_max_words: int
+    sign_off_next_line_max_words: int
+    role_nouns: tuple[str, ...]
+    relative_words: tuple[str, ...]
+    role_gap_max: int
+    role_max_modifiers: int
+    apposition_openers: tuple[str, ...]
+    apposition_max_count: float

@@ -1,6 +1,6 @@
 """Stage 2, recognise: the ``namelink_person_rules`` component (person names on top of spaCy's NER).
 
-The component runs after ``ner`` and rewrites ``doc.ents``. Three rule
+The component runs after ``ner`` and rewrites ``doc.ents``. The rule
 families propose spans (see their modules) and the best non-overlapping set
 is kept (:func:`~pipeline.recognise.selection.best_non_overlapping`: longest
 first; on equal spans the knowledge base wins, then the name shapes, then the
@@ -10,6 +10,13 @@ model):
 - :mod:`~pipeline.recognise.shapes`: spans shaped like names (``names.yaml``);
 - :mod:`~pipeline.recognise.inverted`: inverted names of indexes and registers
   (``Sedov, Lev Lvovich``), proposed as shapes;
+- :mod:`~pipeline.recognise.line_names`: names alone on a line (bylines,
+  credits, signatures: ``By HARRIET M. COLE``, ``Yours, Jan``), proposed as
+  shapes; a person the model runs across the line's end, or an inverted name
+  overlapping one (``Yours, Jan``), gives way;
+- :mod:`~pipeline.recognise.appositions`: an unknown person a role noun
+  introduces (``Our guide, Paloma,``) and the same word elsewhere in the
+  document, proposed as shapes;
 - :mod:`~pipeline.recognise.model_entities`: the model's entities, repaired.
 
 All of them read an OCR-damaged word (``Tr0tsky``, ``Nata1ia 5edova``,
@@ -47,6 +54,7 @@ from pipeline.kb import KnowledgeBase
 from pipeline.kb import registered as _registered  # noqa: F401  (the loader named in default_config)
 from pipeline.kb.shared import LazyShared, SharedDataComponent, SharedKnowledge, SharedLoader, load_shared
 from pipeline.link.candidates import FUZZY_CUTOFF, person_candidates
+from pipeline.recognise.appositions import RoleAppositions
 from pipeline.recognise.citations import CitationSlots
 from pipeline.recognise.compounds import CompoundNames
 from pipeline.recognise.consistency import consistent_labels
@@ -56,6 +64,7 @@ from pipeline.recognise.genitive import GenitiveSplitter
 from pipeline.recognise.inverted import InvertedNames
 from pipeline.recognise.kb_matches import KbMatches
 from pipeline.recognise.letter_titles import LetterTitles
+from pipeline.recognise.line_names import LineNames
 from pipeline.recognise.model_entities import ModelEntities
 from pipeline.recognise.ocr import OcrWords, merge_split_words
 from pipeline.recognise.selection import Proposal, best_non_overlapping, inside_any
@@ -109,6 +118,8 @@ class RuleFamilies:
     kb_matches: KbMatches
     shapes: NameShapes
     inverted: InvertedNames
+    line_names: LineNames
+    appositions: RoleAppositions
     model_entities: ModelEntities
     ocr_words: OcrWords
     genitive: GenitiveSplitter
@@ -132,6 +143,8 @@ class RuleFamilies:
             kb_matches=KbMatches(shared.kb, index, context, labels),
             shapes=NameShapes(context, tuple(shared.names.strong_surname_suffixes), labels),
             inverted=InvertedNames(context, labels),
+            line_names=LineNames(context, labels),
+            appositions=RoleAppositions(context, labels),
             model_entities=ModelEntities(shared.kb, context, labels),
             ocr_words=OcrWords(people.ocr, context, shared.recognise.ocr_confusion_min_chars),
             genitive=GenitiveSplitter(context, labels),
@@ -175,11 +188,14 @@ class PersonRules(SharedDataComponent):
         words = DocWords.read(doc, families.labels, families.ocr_words.repairs, genitive)
         kb = families.kb_matches.propose(words)
         inverted = families.inverted.propose(words)
-        shapes = families.shapes.propose(words, kb) + inverted
+        shapes = families.shapes.propose(words, kb)
+        lines = families.line_names.propose(words, kb + shapes + inverted)
+        inverted = _without_overlap(inverted, lines)  # Yours, Jan: a closing formula, not Surname, Given
+        shapes += inverted + lines + families.appositions.propose(words)
         proposals = kb + shapes + families.model_entities.propose(words, kb + shapes)
         proposals = families.compounds.extend(words, proposals)
         proposals = families.letter_titles.apply(words, proposals)
-        proposals = _not_crossing(proposals, inverted, families.labels.person)
+        proposals = _not_crossing(proposals, inverted + lines, families.labels.person)
         proposals = _filtered(doc, proposals, families)
         proposals = families.citations.keep(words, proposals)
         proposals = families.eponyms.keep(words, proposals)
@@ -228,14 +244,23 @@ def _unless_filtered(
     return [q if p.label == q.label or q in kept else p for p, q in zip(chosen, relabelled, strict=True)]
 
 
-def _not_crossing(proposals: list[Proposal], inverted: list[Proposal], person: str) -> list[Proposal]:
+def _without_overlap(proposals: list[Proposal], others: list[Proposal]) -> list[Proposal]:
+    """``proposals`` without those that share a token with one of ``others``."""
+    if not others:
+        return proposals
+    taken = {k for q in others for k in range(q.start, q.end)}
+    return [p for p in proposals if not any(k in taken for k in range(p.start, p.end))]
+
+
+def _not_crossing(proposals: list[Proposal], anchors: list[Proposal], person: str) -> list[Proposal]:
     """Without the persons that run across the end of an inverted name (``Thatcher, Ian D.`` then
-    ``Ian D. A Short Life``): the entry's comma and delimiter are the stronger evidence."""
-    if not inverted:
+    ``Ian D. A Short Life``) or of a name alone on its line (``JOHN R. SMITH<line end>Staff``):
+    the entry's comma and delimiter, or the line's end, are the stronger evidence."""
+    if not anchors:
         return proposals
 
     def crosses(p: Proposal) -> bool:
-        return any(p.start < q.end < p.end or p.start < q.start < p.end for q in inverted)
+        return any(p.start < q.end < p.end or p.start < q.start < p.end for q in anchors)
 
-    keep = set(map(id, inverted))
+    keep = set(map(id, anchors))
     return [p for p in proposals if id(p) in keep or p.label != person or not crosses(p)]

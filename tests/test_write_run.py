@@ -29,7 +29,9 @@ from pipeline.output import atomic_writer, write_json
 from pipeline.records import NIL_PREFIX
 
 DOCUMENT_KEYS = {"doc_id", "source", "sha256", "encoding", "status", "error", "text", "entities", "dropped"}
-ENTITY_KEYS = {"start", "end", "raw_start", "raw_end", "text", "label", "entity_id", "canonical", "score", "method"}
+ENTITY_KEYS = {
+    "start", "end", "raw_start", "raw_end", "text", "label", "entity_id", "canonical", "score", "method", "reason"
+}  # fmt: skip
 ROW_KEYS = {"entity_id", "canonical", "label", "in_kb", "wikidata", "mentions", "documents", "surface_forms"}
 
 #: What cleaning removes inside a name: soft hyphens and zero-width characters,
@@ -420,3 +422,13 @@ def test_write_json_is_sorted_indented_and_atomic(tmp_path):
 def test_no_temporary_files_in_the_output_folders(request, which):
     run: BatchRun = request.getfixturevalue(which)
     assert set(os.listdir(run.out_dir)) == OUTPUT_FILES
+
+
+def test_a_link_decided_by_a_kinship_cue_says_why_in_the_record(pipe):
+    # written for the test: "her daughter" picks Zinaida's daughter among the KB's Alexandras
+    text = "In 1931 Zinaida Volkova left Moscow for Prinkipo, leaving her daughter Alexandra with her mother."
+    record = pipe.process_text(text, "kin")
+    people = {e["text"]: e for e in record["entities"] if e["label"] == "PERSON"}
+    assert people["Alexandra"]["entity_id"] == "alexandra-moglina"
+    assert people["Alexandra"]["reason"] == "'daughter': child of zinaida-volkova"
+    assert people["Zinaida Volkova"]["reason"] is None  # a full name decides on its own

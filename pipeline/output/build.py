@@ -31,6 +31,7 @@ def entity_records(doc: Doc, clean: CleanText, style: SpanStyle | None = None) -
                 "canonical": link.get("canonical"),
                 "score": link.get("score"),
                 "method": link.get("method"),
+                "reason": link.get("reason") or None,
             }
         )
     return out

@@ -189,6 +189,8 @@ def _hover(ent: dict[str, Any]) -> str:
         parts.append(f"score {ent['score']:.2f}")
     if ent.get("method"):
         parts.append(ent["method"])
+    if ent.get("reason"):
+        parts.append(ent["reason"])
     return " · ".join(parts)
 
 

@@ -31,6 +31,10 @@ person inside the title or imprint of a cited work is none
 (:mod:`~pipeline.recognise.citations`: the author of the citation stays),
 and neither is a person whose context makes it a thing named after someone
 (:mod:`~pipeline.recognise.eponyms`: towns, ships, prizes, streets).
+After the choice, a one-word person that only a place is named, with no
+evidence of a person, is that place (:mod:`~pipeline.recognise.places`:
+``Palermo`` the model calls a person is a GPE), and the model's other labels
+of a person's name become the person's (:mod:`~pipeline.recognise.consistency`).
 """
 
 from __future__ import annotations
@@ -58,6 +62,7 @@ from pipeline.recognise.kb_matches import KbMatches
 from pipeline.recognise.letter_titles import LetterTitles
 from pipeline.recognise.model_entities import ModelEntities
 from pipeline.recognise.ocr import OcrWords, merge_split_words
+from pipeline.recognise.places import PlaceNames
 from pipeline.recognise.selection import Proposal, best_non_overlapping, inside_any
 from pipeline.recognise.shapes import NameShapes
 from pipeline.recognise.state import DocWords
@@ -116,6 +121,7 @@ class RuleFamilies:
     letter_titles: LetterTitles
     citations: CitationSlots
     eponyms: Eponyms
+    places: PlaceNames
     labels: LabelRules
     kb: KnowledgeBase
     relabel_as_person: frozenset[str]
@@ -141,6 +147,7 @@ class RuleFamilies:
             letter_titles=LetterTitles(shared.names, labels),
             citations=CitationSlots(context, labels),
             eponyms=Eponyms(context, labels),
+            places=PlaceNames.build(context, labels, shared.folder),
             labels=labels,
             kb=shared.kb,
             relabel_as_person=frozenset(shared.recognise.relabel_as_person),
@@ -189,7 +196,7 @@ class PersonRules(SharedDataComponent):
         proposals = families.eponyms.keep(words, proposals)
         ents = []
         person = families.labels.person
-        chosen = best_non_overlapping(proposals, person)
+        chosen = families.places.relabel(words, best_non_overlapping(proposals, person))
         relabelled = given_name_entities(doc, chosen, person, families.given_name_relabel, families.context)
         relabelled = consistent_labels(doc, relabelled, person, families.relabel_as_person)
         for p in _unless_filtered(words, chosen, relabelled, families):

@@ -271,6 +271,10 @@ class RecogniseRules(_View):
     match_extra_tokens: int
     evidence_titles: tuple[str, ...]
     repeated_person_min: int
+    place_gazetteers: tuple[str, ...]
+    place_min_population: int
+    place_label: str
+    territorial_titles: tuple[str, ...]
     wrapped_line_min_share: float
     ocr_confusion_min_chars: int
     inverted_surname_words: int

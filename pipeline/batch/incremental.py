@@ -1,12 +1,13 @@
 """Incremental runs: reuse the lines of the previous run that cannot have changed.
 
 A ``documents.jsonl`` line depends only on the raw bytes of its file and on
-what processed it: namelink's code, the spaCy pipeline and the data under
-``models/``. :func:`run_fingerprint` hashes the latter three (without loading
-the model) and the manifest records it; on the next run into the same folder,
+what processed it: namelink's code, the spaCy pipeline, the data under
+``models/`` and the gazetteer's version (:mod:`pipeline.kb.gazetteer`).
+:func:`run_fingerprint` hashes them (without loading the model) and the
+manifest records it; on the next run into the same folder,
 a file whose source path and raw sha256 match a line of the previous run is
 not processed again, its line is copied byte for byte. A changed model,
-knowledge base, rule file or namelink version changes the fingerprint, and
+knowledge base, rule file, gazetteer or namelink version changes the fingerprint, and
 every document runs again.
 """
 
@@ -22,6 +23,7 @@ import orjson
 
 from pipeline import __version__
 from pipeline.batch.model import ModelNotFoundError, resolve_model
+from pipeline.kb.gazetteer import gazetteer_version
 from pipeline.records import DOCUMENTS, read_manifest
 from pipeline.resources import hash_tree, models_fingerprint
 
@@ -36,6 +38,7 @@ def run_fingerprint(model: str, models: str | Path | None, span_style: str = "na
         "code": hash_tree(PACKAGE_DIR, "*.py"),
         "model": model_version(model),
         "models": models_fingerprint(models),
+        "gazetteer": gazetteer_version(),
     }
     if span_style != "namelink":  # the default adds nothing, so runs made before the option still match
         fingerprint["span_style"] = span_style

@@ -1,4 +1,4 @@
-"""Shared word lists: English word frequencies and given names (loaded once)."""
+"""Shared word lists: English word frequencies, given names and surnames (loaded once)."""
 
 from __future__ import annotations
 
@@ -30,7 +30,19 @@ def given_names(models: str | Path | None = None) -> frozenset[str]:
 @lru_cache(maxsize=8)
 def census_given_names(models: str | Path | None = None) -> frozenset[str]:
     """Folded given names from ``models/rules/given_names_census.txt`` (evidence only, not shapes)."""
-    path = models_dir(models) / "rules" / "given_names_census.txt"
+    return _optional_list(models, "given_names_census.txt")
+
+
+@lru_cache(maxsize=8)
+def census_surnames(models: str | Path | None = None) -> frozenset[str]:
+    """Folded common surnames from ``models/rules/surnames_census.txt`` (a place's name that is
+    one may still be a person's: Lincoln, Houston)."""
+    return _optional_list(models, "surnames_census.txt")
+
+
+def _optional_list(models: str | Path | None, name: str) -> frozenset[str]:
+    """The folded lines of ``models/rules/<name>`` but comments; empty when the file is missing."""
+    path = models_dir(models) / "rules" / name
     if not path.is_file():
         return frozenset()
     with open(path, encoding="utf-8") as handle:

@@ -38,6 +38,10 @@ person inside the title or imprint of a cited work is none
 (:mod:`~pipeline.recognise.citations`: the author of the citation stays),
 and neither is a person whose context makes it a thing named after someone
 (:mod:`~pipeline.recognise.eponyms`: towns, ships, prizes, streets).
+After the choice, a one-word person that only a place is named, with no
+evidence of a person, is that place (:mod:`~pipeline.recognise.places`:
+``Palermo`` the model calls a person is a GPE), and the model's other labels
+of a person's name become the person's (:mod:`~pipeline.recognise.consistency`).
 """
 
 from __future__ import annotations
@@ -67,6 +71,7 @@ from pipeline.recognise.letter_titles import LetterTitles
 from pipeline.recognise.line_names import LineNames
 from pipeline.recognise.model_entities import ModelEntities
 from pipeline.recognise.ocr import OcrWords, merge_split_words
+from pipeline.recognise.places import PlaceNames
 from pipeline.recognise.selection import Proposal, best_non_overlapping, inside_any
 from pipeline.recognise.shapes import NameShapes
 from pipeline.recognise.state import DocWords
@@ -127,6 +132,7 @@ class RuleFamilies:
     letter_titles: LetterTitles
     citations: CitationSlots
     eponyms: Eponyms
+    places: PlaceNames
     labels: LabelRules
     kb: KnowledgeBase
     relabel_as_person: frozenset[str]
@@ -152,6 +158,7 @@ class RuleFamilies:
             letter_titles=LetterTitles(shared.names, labels),
             citations=CitationSlots(context, labels),
             eponyms=Eponyms(context, labels),
+            places=PlaceNames.build(context, labels, shared.folder),
             labels=labels,
             kb=shared.kb,
             relabel_as_person=frozenset(shared.recognise.relabel_as_person),
@@ -201,7 +208,7 @@ class PersonRules(SharedDataComponent):
         proposals = families.eponyms.keep(words, proposals)
         ents = []
         person = families.labels.person
-        chosen = best_non_overlapping(proposals, person)
+        chosen = families.places.relabel(words, best_non_overlapping(proposals, person))
         relabelled = consistent_labels(doc, chosen, person, families.relabel_as_person)
         for p in _unless_filtered(words, chosen, relabelled, families):
             span = Span(doc, p.start, p.end, label=p.label)

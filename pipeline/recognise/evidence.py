@@ -17,6 +17,10 @@ is kept when something says it is a person:
   string a person again and again (``Tom`` fourteen times in one story).
 
 The titles and the repetition threshold are in ``recognise.yaml``.
+:mod:`~pipeline.recognise.places` asks the same tests of a one-word name
+that is a place's (:meth:`NameEvidence.person_before`,
+:meth:`NameEvidence.named_with_evidence`), without the repetition: the model
+calls a town a person as often as the document names it.
 """
 
 from __future__ import annotations
@@ -58,6 +62,8 @@ class NameEvidence:
         self.person = person
         self.titles = context.person_titles
         self.repeated_min = context.rules.repeated_person_min
+        self.territorial = frozenset(fold(t) for t in context.rules.territorial_titles)
+        self.of_words = frozenset(context.rules.of_words)
 
     def for_document(self, doc: Doc, spans: list[tuple[int, int]], rules_people: list[tuple[int, int]]) -> DocEvidence:
         """The document's evidence from the model's person ``spans`` and the rules' persons."""
@@ -88,6 +94,37 @@ class NameEvidence:
             or self.title_before(doc, start)
             or self._known_person(words)
         )
+
+    def named_with_evidence(self, doc: Doc, spans: list[tuple[int, int]]) -> frozenset[str]:
+        """The folded last words of the person ``spans`` (token offsets) with evidence of their
+        own, a given name of any lexicon (the census's too) at the start of a longer one counting."""
+        named = set()
+        for start, end in spans:
+            words = [t for t in doc[start:end] if not t.is_space]
+            if self.own(doc, start, end) or (len(words) > 1 and self.any_given(words[0])):
+                named.add(fold(doc[end - 1].text))
+        return frozenset(named)
+
+    def person_before(self, doc: Doc, start: int) -> bool:
+        """A title, dotted initials or a capitalised given name of any lexicon right before
+        ``start`` (``Capt. Ormond``, ``J. Ormond``, ``John Ormond`` where the span holds only the
+        last word), or a territorial title and ``of`` (``the duke of Ormond``)."""
+        if self.title_before(doc, start) or self.territorial_title_before(doc, start):
+            return True
+        if start == 0:
+            return False
+        before = doc[start - 1]
+        if "." in before.text and INITIALS.match(before.text):
+            return True  # J. Ormond, not the article of "A Palermo paper"
+        return before.text[:1].isupper() and self.any_given(before)
+
+    def territorial_title_before(self, doc: Doc, start: int) -> bool:
+        """``the duke of``, ``King of``, ``le duc de`` right before ``start`` (any case)."""
+        return start >= 2 and doc[start - 1].lower_ in self.of_words and fold(doc[start - 2].text) in self.territorial
+
+    def any_given(self, token: Token) -> bool:
+        """A given name of the lexicons, the knowledge base's or the census's."""
+        return self.context.given_like(token) or fold(token.text) in self.context.given_evidence
 
     def title_before(self, doc: Doc, start: int) -> bool:
         """A capitalised title right before ``start`` (``Dr.``, ``Capt .``, ``Mrs``), also at the

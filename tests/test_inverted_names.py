@@ -116,3 +116,14 @@ def test_an_all_caps_name_in_a_headline_stops_before_the_verb(pipe):
 )
 def test_places_and_lists_of_full_names_are_no_inverted_name(pipe, text):
     assert not any("," in name for name in texts(pipe.process_text(text, "lists")))
+
+
+def test_an_index_entry_with_an_english_given_name(pipe):
+    # "Marjorie" and "Floyd" are given names of the census lexicon only (written for the test)
+    index = "Pemberton, Marjorie, postmistress at Lewiston, 153, 157\nHargrove, Floyd (1890–1951), 12, 40\n"
+    assert texts(pipe.process_text(index, "index")) == ["Pemberton, Marjorie", "Hargrove, Floyd"]
+
+
+def test_a_place_and_a_census_given_name_in_running_text_stay_apart(pipe):
+    text = "The boys drove from the farm at Taler Patch, Georgia to the fair, and came back at night."
+    assert "Taler Patch, Georgia" not in texts(pipe.process_text(text, "prose"))

@@ -25,6 +25,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from pipeline.recognise.context import INITIALS, NameContext
+from pipeline.recognise.lines import starts_line
 from pipeline.recognise.selection import SHAPE, Proposal
 from pipeline.recognise.shapes import caps_name_word
 from pipeline.recognise.state import DocWords
@@ -70,14 +71,23 @@ class InvertedNames:
         start = self._surname_start(doc, comma)
         if start is None or not self._surname_part(w, start, comma):
             return None
+        if not self.context.given_like(doc[comma + 1]) and not _dotted_initials(doc[comma + 1]):
+            if not starts_line(doc, start):
+                return None  # a given name of the census lexicon only in an entry that starts a line
         return start, end
 
     def _surname_part(self, w: DocWords, start: int, comma: int) -> bool:
-        """Not a place (``Brooklyn, N. Y.``: the model's or the knowledge base's) and not a full
+        """Not a place (``Brooklyn, N. Y.``: the model's or the knowledge base's, unless a given name
+        that is no place follows the comma) and not a full
         name in natural order (``Emel Lurie, N.D. Lurie``: two people), which starts with a given name."""
         doc, context = w.doc, self.context
-        if any(w.model_label.get(k) in self.places and not context.name_word(doc[k]) for k in range(start, comma)):
-            return False  # the model's place, unless a known person's name word (it calls Kamenev a place)
+        after = comma + 1
+        given_after = context.given_evidence_word(doc[after]) and w.model_label.get(after) not in self.places
+        if not given_after and any(
+            w.model_label.get(k) in self.places and not context.name_word(doc[k]) for k in range(start, comma)
+        ):
+            return False  # the model's place (Atlanta, Georgia), unless a known person's name word
+            # (it calls Kamenev a place) or a given name follows (it calls Pemberton, Marjorie a place)
         if any(self.kb_labels(doc[k].text) - {self.person} for k in range(start, comma)):
             return False
         return comma - start == 1 or not context.given_like(doc[start])
@@ -92,14 +102,14 @@ class InvertedNames:
     def _given_end(self, doc: Doc, i: int) -> int | None:
         """End of the given names after the comma (None unless they start with one or with initials)."""
         context = self.context
-        if i >= len(doc) or not (context.given_like(doc[i]) or _dotted_initials(doc[i])):
-            return None
+        if i >= len(doc) or not (context.given_evidence_word(doc[i]) or _dotted_initials(doc[i])):
+            return None  # a given name of any lexicon (Bakke, Ingrid; Jacson, Frank)
         end, most = i + 1, i + self.rules.inverted_given_words
         while end < len(doc) and end < most:
             tok = doc[end]
             if doc[end - 1].text.endswith(".") and not _dotted_initials(tok):
                 break  # Thatcher, Ian D. A Short Life: after a dotted initial, only more initials
-            if context.given_like(tok) or context.is_patronymic(tok) or INITIALS.match(tok.text):
+            if context.given_evidence_word(tok) or context.is_patronymic(tok) or INITIALS.match(tok.text):
                 end += 1
             elif tok.lower_ in context.particles and end + 1 < len(doc) and self._delimited(doc, end + 1, False):
                 return end + 1  # Heijenoort, Jean van

@@ -375,3 +375,16 @@ def test_every_clean_word_maps_to_raw_characters_in_order(cleaned, path):
         assert re.sub(r"[-¬\s]", "", raw[s:e]) == re.sub(r"[-¬\s]", "", m.group()) or (
             unicodedata.normalize("NFC", raw[s:e]) == m.group()
         ), (m.group(), raw[s:e])
+
+
+def test_a_block_of_credits_or_an_index_of_even_lines_is_not_a_column(cleaner):
+    credits = (
+        "Photograph by Floyd Hargrove\nText by Marjorie Pemberton\nDesign by Zinaida Volkova\n"
+        "Maps by Walter Pemberton\nPrinted by Alice Hargrove\nBound by Harold Pembury\n"
+    )
+    assert cleaner.clean(credits).text.strip() == credits.strip()
+    index = "".join(f"{name}, {given}, 12, 40\n" for name, given in [
+        ("Hargrove", "Floyd"), ("Pemberton", "Marjorie"), ("Pembury", "Harold"), ("Volkova", "Zinaida"),
+        ("Hartley", "Walter"), ("Harwood", "Alice"), ("Hastings", "Edith"),
+    ])  # fmt: skip
+    assert cleaner.clean(index).text.strip() == index.strip()

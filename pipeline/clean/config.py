@@ -69,7 +69,9 @@ class HardWrapPolicy:
     column_min_width, column_full_ratio, column_full_share: a narrow column
         counts when ``column_full_share`` of its lines are at least
         ``column_full_ratio`` of its 90th-percentile width, itself at least
-        ``column_min_width``.
+        ``column_min_width``; the width is the ``column_percentile`` of the
+        line widths; and ``column_lower_start_share`` of the lines after the
+        first start in lower case (sentences run on over the line ends).
     """
 
     min_lines: int
@@ -81,6 +83,8 @@ class HardWrapPolicy:
     column_min_width: int
     column_full_ratio: float
     column_full_share: float
+    column_percentile: float
+    column_lower_start_share: float
 
 
 @dataclass(frozen=True)

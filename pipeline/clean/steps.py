@@ -212,7 +212,7 @@ def hard_wrap_edits(state: CleaningState) -> list[Edit]:
     """
     text = state.text
     lines = list(line_spans(text))
-    wrapped = is_hard_wrapped(lines, state.config)
+    wrapped = is_hard_wrapped(lines, state.config, text)
     edits = []
     for (s, e), (ns, ne) in zip(lines, lines[1:], strict=False):
         line, nxt = text[s:e].rstrip(), text[ns:ne].lstrip()
@@ -224,8 +224,10 @@ def hard_wrap_edits(state: CleaningState) -> list[Edit]:
     return edits
 
 
-def is_hard_wrapped(lines: list[tuple[int, int]], config: CleanConfig) -> bool:
-    """Whether the lines (spans from :func:`line_spans`) have the widths of a hard-wrapped text."""
+def is_hard_wrapped(lines: list[tuple[int, int]], config: CleanConfig, text: str = "") -> bool:
+    """Whether the lines (spans from :func:`line_spans` of ``text``) have the widths of a
+    hard-wrapped text: most in the width band, or a narrow column whose sentences run on
+    from line to line."""
     policy = config.hard_wrap
     widths = [e - s for s, e in lines if e > s]
     if len(widths) < policy.min_lines:
@@ -235,16 +237,26 @@ def is_hard_wrapped(lines: list[tuple[int, int]], config: CleanConfig) -> bool:
     if long_lines > policy.max_long_share * len(widths):
         return False
     in_band = sum(policy.min_width <= w <= policy.max_width for w in widths)
-    return in_band >= policy.min_wrapped_share * len(widths) or _narrow_column(widths, policy)
+    if in_band >= policy.min_wrapped_share * len(widths):
+        return True
+    firsts = [text[s:e].lstrip()[:1] for s, e in lines if text[s:e].strip()]
+    return _narrow_column(widths, policy) and _runs_on(firsts, policy.column_lower_start_share)
 
 
 def _narrow_column(widths: list[int], policy: HardWrapPolicy) -> bool:
-    """Most lines nearly as wide as the column (its 90th-percentile width): an OCR newspaper's."""
-    column = sorted(widths)[int(0.9 * (len(widths) - 1))]
+    """Most lines nearly as wide as the column (its ``column_percentile`` width): an OCR newspaper's."""
+    column = sorted(widths)[int(policy.column_percentile * (len(widths) - 1))]
     if not policy.column_min_width <= column <= policy.max_width:
         return False
     full = sum(w >= policy.column_full_ratio * column for w in widths)
     return full >= policy.column_full_share * len(widths)
+
+
+def _runs_on(firsts: list[str], min_share: float) -> bool:
+    """Sentences run on over the line ends: enough lines after the first start in lower case
+    (a list, an index, a block of credits start every line with a capital or a digit)."""
+    later = firsts[1:]
+    return bool(later) and sum(c.islower() for c in later) >= min_share * len(later)
 
 
 @cleaning_step("glued_words")

@@ -85,3 +85,10 @@ def test_the_hipe_scorer_is_called_in_token_mode_and_its_person_row_read(tmp_pat
 def test_gold_set_is_available_only_when_every_path_exists(tmp_path):
     assert not GoldSet("x", "annotation", paths={"gold": tmp_path / "missing.jsonl"}).available
     assert GoldSet("x", "annotation", paths={"gold": Path(sys.executable)}).available
+
+
+def test_a_set_without_its_paths_is_a_clear_error(tmp_path):
+    bad = tmp_path / "sets.yaml"
+    bad.write_text("- {name: x, kind: annotation, gold: a.jsonl}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="'x' \\(annotation\\) needs raw"):
+        load_sets(bad)

@@ -119,11 +119,16 @@ def _context(pipe):
 
 
 def _relabelled(pipe, text: str, start: int, end: int, label: str = "ORG") -> str:
-    """The label the model family gives a model entity ``label`` over words ``start:end``."""
-    doc = _doc(text.split())
-    relabel = pipe.nlp.get_pipe("namelink_person_rules").families.model_entities.given_name_relabel
-    shaped = label in relabel and _context(pipe).given_name_shaped(doc, start, end)
-    return "PERSON" if shaped else label
+    """The label the model family proposes for a model entity ``label`` over words ``start:end``."""
+    from pipeline.recognise.state import DocWords
+
+    families = pipe.nlp.get_pipe("namelink_person_rules").families
+    doc = pipe.nlp.make_doc(text)
+    for _, proc in pipe.nlp.pipeline[: pipe.nlp.pipe_names.index("namelink_person_rules")]:
+        doc = proc(doc)
+    doc.ents = [Span(doc, start, end, label=label)]  # the model's entity, whatever the model said
+    proposals = families.model_entities.propose(DocWords.read(doc, families.labels), [])
+    return next((p.label for p in proposals if (p.start, p.end) == (start, end)), "dropped")
 
 
 def test_a_given_name_and_a_rare_surname_are_a_person_whatever_the_model_says(pipe):

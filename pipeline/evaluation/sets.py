@@ -65,6 +65,9 @@ def load_sets(path: Path) -> list[GoldSet]:
         if not isinstance(entry, dict) or "name" not in entry or entry.get("kind") not in ("annotation", "hipe"):
             raise ValueError(f"{path}: every set needs a name and a kind (annotation or hipe): {entry!r}")
         keys = ("gold", "raw") if entry["kind"] == "annotation" else ("folder", "scorer")
+        missing = [k for k in keys if k not in entry]
+        if missing:
+            raise ValueError(f"{path}: set {entry['name']!r} ({entry['kind']}) needs {', '.join(missing)}")
         paths = {k: (base / entry[k]).resolve() for k in keys}
         sets.append(GoldSet(entry["name"], entry["kind"], entry.get("description", ""), bool(entry.get("once")), paths))
     return sets
@@ -151,7 +154,9 @@ def _hipe_person(scorer: Path, gold: Path, predicted: Path) -> dict[str, float]:
     """PERSON strict and fuzzy F1 from the HIPE scorer's table."""
     command = [sys.executable, str(scorer), "score", str(gold), str(predicted), "--labels", "PERSON,LOC,ORG"]
     result = subprocess.run([*command, "--mode", "token"], check=True, capture_output=True, text=True)
-    line = next(row for row in result.stdout.splitlines() if row.startswith("PERSON"))
+    line = next((row for row in result.stdout.splitlines() if row.startswith("PERSON")), None)
+    if line is None:
+        raise ValueError(f"{scorer} printed no PERSON row:\n{result.stdout[-500:]}")
     numbers = [float(x) for x in re.findall(r"\b\d\.\d{3}\b", line)]
     return {"strict": numbers[2], "fuzzy": numbers[5]}
 

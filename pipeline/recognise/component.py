@@ -46,6 +46,7 @@ of a person's name become the person's (:mod:`~pipeline.recognise.consistency`).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -244,10 +245,10 @@ def _unless_filtered(
 ) -> list[Proposal]:
     """The relabelled persons that the citation and eponym filters keep; the others keep
     the model's label (the Kirov the ballet company stays an organisation)."""
-    new = [q for p, q in zip(chosen, relabelled, strict=True) if p.label != q.label]
-    if not new:
+    if all(p.label == q.label for p, q in zip(chosen, relabelled, strict=True)):
         return chosen
-    kept = set(families.eponyms.keep(words, families.citations.keep(words, new)))
+    # the filters read the document's other persons too (the author who opens a citation)
+    kept = set(families.eponyms.keep(words, families.citations.keep(words, relabelled)))
     return [q if p.label == q.label or q in kept else p for p, q in zip(chosen, relabelled, strict=True)]
 
 
@@ -266,8 +267,11 @@ def _not_crossing(proposals: list[Proposal], anchors: list[Proposal], person: st
     if not anchors:
         return proposals
 
-    def crosses(p: Proposal) -> bool:
-        return any(p.start < q.end < p.end or p.start < q.start < p.end for q in anchors)
+    bounds = sorted({q.start for q in anchors} | {q.end for q in anchors})
+
+    def crosses(p: Proposal) -> bool:  # an anchor's start or end strictly inside p
+        k = bisect_right(bounds, p.start)
+        return k < len(bounds) and bounds[k] < p.end
 
     keep = set(map(id, anchors))
     return [p for p in proposals if id(p) in keep or p.label != person or not crosses(p)]

@@ -41,7 +41,3 @@ def consistent_labels(doc: Doc, chosen: list[Proposal], person: str, relabel: fr
 
 def _key(doc: Doc, start: int, end: int) -> str:
     return fold(doc[start:end].text)
-
-
-def _key(doc: Doc, start: int, end: int) -> str:
-    return fold(doc[start:end].text)

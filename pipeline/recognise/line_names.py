@@ -263,7 +263,8 @@ class LineNames:
 
 def _named_elsewhere(names: Names, token: Token) -> bool:
     """Is the word of ``token`` a person's word somewhere else in the document?"""
-    return bool(names.get(fold(token.text), set()) - {token.i})
+    where = names.get(fold(token.text), ())
+    return len(where) > 1 or (bool(where) and token.i not in where)  # no copy of the set per word
 
 
 def _phrases(cues: Iterable[str]) -> list[tuple[str, ...]]:

@@ -286,6 +286,7 @@ class RecogniseRules(_View):
     given_name_relabel_max_count: float
     garbled_max_letters: int
     date_words: tuple[str, ...]
+    initials_alone_min_prominence: float
     eponym_heads: tuple[str, ...]
     ship_words: tuple[str, ...]
     street_prefixes: tuple[str, ...]

@@ -167,3 +167,10 @@ def test_initials_of_a_person_the_document_names_are_that_person(pipe):
 def test_a_month_at_the_end_of_a_date_stays_in_the_date(pipe):
     text = "In witness whereof I have set my hand and seal this 14th day of Jan., A. D. 1880, at the county seat."
     assert not any(t.startswith("Jan") for t in _texts(pipe, text))
+
+
+def test_initials_of_the_household_stand_alone_in_a_diary(pipe):
+    # written for the test: nobody is named in full, as in a secretary's diary
+    record = pipe.process_text("9 Jan. L.D. dictated all morning. N.I. stayed upstairs with a headache.", "diary")
+    links = {e["text"]: e["entity_id"] for e in record["entities"] if e["label"] == "PERSON"}
+    assert links.get("L.D.") == "leon-trotsky" and links.get("N.I.") == "natalia-sedova", links

@@ -141,8 +141,8 @@ class KbMatches:
         span = w.tokens[start:end]
         if self._context_vetoes(w, start, end, forms):
             return VETOED
-        if all(f.part == "initials" for f in forms):
-            return NEEDS_ANCHOR  # L. D. only where Lev Davidovich is named (not A. D. after a year)
+        if all(f.part == "initials" for f in forms) and not self._prominent(forms):
+            return NEEDS_ANCHOR  # A. D. after a year is no Alexander D.: only where he is named in full
         model = w.model_label.get(start)
         label = self._label(w, start, forms, model)
         if label == self.person and len(span) == 1 and all(f.kind == SHORT for f in forms):
@@ -150,6 +150,12 @@ class KbMatches:
         elif label != self.person and len(span) == 1 and self.context.common_word(w, span[0]):
             return None
         return label
+
+    def _prominent(self, forms: list[NameForm]) -> bool:
+        """Initials of someone the texts call by them alone (L.D., N.I. in the household's
+        letters and diaries): prominence of at least ``initials_alone_min_prominence``."""
+        least = self.rules.initials_alone_min_prominence
+        return any(self.kb.entities[f.entity_id].prominence >= least for f in forms)
 
     def _context_vetoes(self, w: DocWords, start: int, end: int, forms: list[NameForm]) -> bool:
         """Part of another name, the title of a work, or lower-case text that is no full name."""

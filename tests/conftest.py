@@ -132,6 +132,13 @@ def fresh_run(pipe, tmp_path_factory) -> BatchRun:
 
 
 @pytest.fixture(scope="session")
+def fresh2_run(pipe, tmp_path_factory) -> BatchRun:
+    """One full run over the fifth gold set's texts (tests/gold/fresh2/*.txt, a development set since its
+    one measurement; the sealed and holdout sets never)."""
+    return _batch(pipe, sorted(FRESH2_DIR.glob("*.txt")), tmp_path_factory.mktemp("fresh2_run"))
+
+
+@pytest.fixture(scope="session")
 def both_runs(raw_run, own_run) -> list[BatchRun]:
     return [raw_run, own_run]
 

@@ -177,6 +177,7 @@ class NameRules(_View):
     feminine_endings: tuple[str, ...]
     alias_surname_min_letters: int
     plural_min_letters: int
+    kinship_words: tuple[str, ...]
     pet_names: PetNameRules
 
     @classmethod

@@ -149,3 +149,17 @@ def test_ocr_noise_is_no_person(pipe, text: str, word: str) -> None:
 )
 def test_short_and_rare_real_names_stay(pipe, text: str, word: str) -> None:
     assert not _garbled(pipe, text, word)
+
+
+def test_a_kinship_word_is_no_person_however_often_repeated(pipe) -> None:
+    # written for the test: a memoir that says Grandfather on every line
+    text = (
+        "Grandfather woke early. Grandfather fed the rabbits before breakfast. After lunch Grandfather "
+        "dictated letters, and in the evening Grandmother read to us while Grandfather listened."
+    )
+    assert not any(t in ("Grandfather", "Grandmother") for t in _person_texts(pipe, text))
+
+
+def test_a_name_after_a_kinship_title_stays(pipe) -> None:
+    texts = _person_texts(pipe, "On Sunday Father Gapon led the workers to the Winter Palace.")
+    assert "Gapon" in texts

@@ -56,6 +56,7 @@ class NameContext:
         self.given_keys = {self.keys.skeleton(w) for w in self.given}
         self.titles = set(names.titles)
         self.honorifics = frozenset(names.personal_honorifics)
+        self.kinship_words = frozenset(fold(w) for w in names.kinship_words)
         self.press_titles = frozenset(rules.evidence_titles)
         self.surname_titles = frozenset(names.surname_titles)
         self.person_titles = shared.person_titles  # titles and press abbreviations, folded
@@ -90,6 +91,10 @@ class NameContext:
         """A word used in lower case in this document, or very frequent in English."""
         lower = token.lower_
         return lower in w.lower_words or self.english.get(lower, 0.0) >= self.rules.common_count
+
+    def kinship(self, token: Token) -> bool:
+        """A kinship word (names.yaml), not a name: Grandfather, Papa, Babushka."""
+        return fold(token.text) in self.kinship_words
 
     def endearment(self, token: Token) -> bool:
         """A term of endearment (names.yaml), not a name: Golubchik, Darling."""

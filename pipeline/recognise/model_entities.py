@@ -249,10 +249,13 @@ class ModelEntities:
         return False
 
     def _not_a_name(self, w: DocWords, start: int, end: int, ev: DocEvidence) -> bool:
-        """Common words or terms of endearment only (unless there is evidence of a person:
-        Tom, Dr. Read, J. Jackson, Mr. Darling), a derived word or a plural group."""
+        """A kinship word alone, common words or terms of endearment only (unless there is
+        evidence of a person: Tom, Dr. Read, J. Jackson, Mr. Darling), a derived word or a plural group."""
         context = self.context
         span = w.tokens[start:end]
+        words = [t for t in span if not t.is_space]
+        if len(words) == 1 and context.kinship(words[0]) and not self.evidence.title_before(w.doc, start):
+            return True  # Grandfather, Papa: kinship, however often repeated
         common = context.common_word
         if all((common(w, t) or context.endearment(t)) and not context.name_word(t) for t in span if t.is_alpha):
             if not self.evidence.has(w.doc, ev, start, end):

@@ -232,3 +232,27 @@ def test_cli_help_has_an_example():
 def test_a_tables_last_cell_is_never_joined_to_the_line_after_it(plain):
     text = plain.clean("Name | Born\nLev Bronstein | 1879,\nthen the notes.\n").text
     assert "1879,\n\nthen the notes." in text
+
+
+# -- a surname cell and a given-name cell are one inverted name --------------------------------------
+
+MANIFEST = (
+    "No.\tSurname\tGiven names\tAge\tSex\tOccupation\n"
+    "12\tHARGROVE\tFloyd Edwin\t44\tM\tMerchant\n"
+    "13\tO'NEILL\tMary Catherine\t31\tF\tGoverness\n"
+    "14\tPEMBERTON\tWalter\t52\tM\tClergyman\n"
+)
+
+
+def test_a_surname_cell_and_its_given_names_are_one_inverted_name():
+    text = Cleaner().clean(MANIFEST).text
+    assert "HARGROVE, Floyd Edwin" in text and "O'NEILL, Mary Catherine" in text and "PEMBERTON, Walter" in text
+    # the other cells stay cells: a one-letter code is no surname, a title-case cell no surname either
+    assert "M, Merchant" not in text and "Surname, Given" not in text and "M\n\nMerchant" in text
+
+
+def test_a_manifest_row_gives_one_mention_at_the_raw_offsets(pipe):
+    record = pipe.process_text(MANIFEST, "manifest")
+    people = {(e["raw_start"], e["raw_end"]): e["text"] for e in record["entities"] if e["label"] == "PERSON"}
+    start = MANIFEST.index("HARGROVE")
+    assert people.get((start, start + len("HARGROVE\tFloyd Edwin"))) == "HARGROVE, Floyd Edwin", people

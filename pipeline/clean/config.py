@@ -36,11 +36,15 @@ class TablePolicy:
     separators (tuple[str, ...]): Cell separators (``|``, a tab).
     min_rows (int): Consecutive lines with the same count of one separator that make a table.
     min_separators (int): Separators a row has at least.
+    surname_joiner (str): What the separator between a cell of one word in capitals and a cell
+        of given names becomes (``AMUNDSEN<TAB>Torvald`` -> ``AMUNDSEN, Torvald``: one inverted
+        name); empty for a cell break there too.
     """
 
     separators: tuple[str, ...]
     min_rows: int
     min_separators: int
+    surname_joiner: str = ""
 
 
 @dataclass(frozen=True)
@@ -145,6 +149,7 @@ class CleanConfig:
                 separators=tuple(rules["tables"]["separators"]),
                 min_rows=int(rules["tables"]["min_rows"]),
                 min_separators=int(rules["tables"]["min_separators"]),
+                surname_joiner=str(rules["tables"]["surname_joiner"]),
             ),
             name_shape=NameShapePolicy(
                 menu_words=frozenset(w.lower() for w in rules["name_shape"]["menu_words"]),

@@ -28,6 +28,10 @@ Lines = list[tuple[int, int]]
 RULE_LINE = re.compile(r"[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+(?:[ \t]*:?-{3,}:?[ \t]*)?\|?[ \t]*")
 #: What a separator becomes: a paragraph break, which no later step joins and the model respects.
 CELL_BREAK = "\n\n"
+#: A cell that is one surname in capitals (AMUNDSEN, O'NEILL, MEILMAN-GORODETSKAYA) ...
+SURNAME_CELL = re.compile(r"(?=.{2})[^\W\d_a-z]+(?:['’-][^\W\d_a-z]+)*")
+#: ... and a cell of given names after it (Torvald Martin, Mary Catherine).
+GIVEN_CELL = re.compile(r"[^\W\d_](?:[^\W\d_]*[a-z][^\W\d_]*)(?: [^\W\d_][^\W\d_]*[a-z][^\W\d_]*){0,2}")
 
 
 @cleaning_step("tables")
@@ -40,7 +44,7 @@ def table_edits(state: CleaningState) -> list[Edit]:
     for first, last, sep in find_tables(text, lines, state.config.tables):
         state.keep(lines[first][0], lines[last][1])
         for s, e in lines[first : last + 1]:
-            edits.extend(_row_edits(text, s, e, sep))
+            edits.extend(_row_edits(text, s, e, sep, state.config.tables.surname_joiner))
         # Rows end in a paragraph break too, so no later step joins a row's last cell to the next line.
         edits.extend((e, e + 1, CELL_BREAK) for _, e in lines[first : last + 1] if e < len(text))
     return edits
@@ -90,8 +94,17 @@ def _ruled_tables(text: str, lines: Lines, sep: str) -> list[tuple[int, int]]:
     return tables
 
 
-def _row_edits(text: str, start: int, end: int, sep: str) -> list[Edit]:
-    """A table line's edits: a rule line's content goes, each separator becomes a cell break."""
+def _row_edits(text: str, start: int, end: int, sep: str, joiner: str = "") -> list[Edit]:
+    """A table line's edits: a rule line's content goes, each separator becomes a cell break
+    (or ``joiner`` between a surname cell and a given-name cell)."""
     if sep == "|" and RULE_LINE.fullmatch(text, start, end):
         return [(start, end, "")] if end > start else []
-    return [(start + m.start(), start + m.end(), CELL_BREAK) for m in re.finditer(re.escape(sep), text[start:end])]
+    row = text[start:end]
+    cells = row.split(sep)
+    edits, at = [], start
+    for k, cell in enumerate(cells[:-1]):
+        at += len(cell)
+        joined = joiner and SURNAME_CELL.fullmatch(cell.strip()) and GIVEN_CELL.fullmatch(cells[k + 1].strip())
+        edits.append((at, at + len(sep), joiner if joined else CELL_BREAK))
+        at += len(sep)
+    return edits

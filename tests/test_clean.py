@@ -388,3 +388,20 @@ def test_a_block_of_credits_or_an_index_of_even_lines_is_not_a_column(cleaner):
         ("Hartley", "Walter"), ("Harwood", "Alice"), ("Hastings", "Edith"),
     ])  # fmt: skip
     assert cleaner.clean(index).text.strip() == index.strip()
+
+
+# -- wikitext ------------------------------------------------------------------------------------
+
+
+def test_wiki_links_keep_target_and_label_and_italics_are_emphasis(cleaner):
+    raw = "See [[Mark Zborowski|Étienne]] and [[Jeanne Molinier]]; Broué's book is ''Léon Sedov''."
+    clean = cleaner.clean(raw)
+    assert clean.text == "See Mark Zborowski, Étienne and Jeanne Molinier; Broué's book is Léon Sedov."
+    assert [clean.text[a:b] for a, b in clean.emphasis] == ["Léon Sedov"]
+    start = clean.text.index("Étienne")
+    assert raw[slice(*clean.raw_span(start, start + len("Étienne")))] == "Étienne"
+
+
+def test_unclosed_wiki_brackets_and_bold_quotes_stay(cleaner):
+    raw = "A stray [[bracket in a quote, and '''bold''' text, stay as they were."
+    assert cleaner.clean(raw).text == raw

@@ -1,4 +1,11 @@
-"""The ``markdown`` step: delete markdown syntax, keep the text it wraps, note the italics."""
+"""The ``markdown`` step: delete markdown and wikitext syntax, keep the text it wraps, note the italics.
+
+Wikitext (talk pages, wiki dumps): a link ``[[Leon Trotsky|Trotsky]]`` keeps
+both its target and its label, parted by a comma (``Leon Trotsky, Trotsky``:
+two mentions, as the guideline counts them), ``[[Leon Trotsky]]`` its text;
+two single quotes around a phrase (wikitext italics) are emphasis like
+``*italic*`` (mostly titles of works).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +16,13 @@ from pipeline.io.offsets import Edit
 
 #: ``*italic*``: in scraped history pages, the titles of works, mostly.
 ITALIC = re.compile(r"(?<![*\w])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![*\w])")
+
+#: ``[[target]]`` or ``[[target|label]]`` of wikitext.
+WIKI_LINK = re.compile(r"\[\[([^\[\]|\n]+)(\|[^\[\]\n]+)?\]\]")
+#: Wikitext italics: a phrase between two single quotes on each side (not bold's three).
+WIKI_ITALIC = re.compile(r"(?<!')''(?!')([^'\n]+?)''(?!')")
+#: What the ``|`` of a wiki link becomes: target and label stay two names.
+WIKI_PIPE = ", "
 
 #: (pattern, group kept); ``None`` deletes the whole match. Earlier patterns win overlaps.
 _MARKDOWN: list[tuple[re.Pattern, int | None]] = [
@@ -34,9 +48,24 @@ def markdown_step(state: CleaningState) -> list[Edit]:
     """
     for match in ITALIC.finditer(state.text):
         state.add_emphasis(*match.span(1))
+    for match in WIKI_ITALIC.finditer(state.text):
+        state.add_emphasis(*match.span(1))
     edits = markdown_edits(state.text)
     _record_images(state, edits)
-    return edits
+    taken = [(s, e) for s, e, _ in edits]
+    return edits + [e for e in wiki_edits(state.text) if not any(a < e[1] and e[0] < b for a, b in taken)]
+
+
+def wiki_edits(text: str) -> list[Edit]:
+    """Wikitext links and italics: brackets and quote marks deleted, a link's ``|`` a comma."""
+    edits: list[Edit] = []
+    for m in WIKI_LINK.finditer(text):
+        edits += [(m.start(), m.start() + 2, ""), (m.end() - 2, m.end(), "")]
+        if m.group(2):
+            edits.append((m.start(2), m.start(2) + 1, WIKI_PIPE))
+    for m in WIKI_ITALIC.finditer(text):
+        edits += [(m.start(), m.start(1), ""), (m.end(1), m.end(), "")]
+    return sorted(edits)
 
 
 def _record_images(state: CleaningState, edits: list[Edit]) -> None:

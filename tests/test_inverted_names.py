@@ -127,3 +127,14 @@ def test_an_index_entry_with_an_english_given_name(pipe):
 def test_a_place_and_a_census_given_name_in_running_text_stay_apart(pipe):
     text = "The boys drove from the farm at Taler Patch, Georgia to the fair, and came back at night."
     assert "Taler Patch, Georgia" not in texts(pipe.process_text(text, "prose"))
+
+
+def test_a_register_row_with_a_surname_in_capitals_and_unknown_given_names(pipe):
+    # written for the test: given names of no lexicon, after a surname in capitals at a line start
+    rows = "SOLBAKKEN, Torvald Martin, 44, merchant, Bergen\nAASGAARD, Signe, 39, wife, Bergen\n"
+    assert texts(pipe.process_text(rows, "register")) == ["SOLBAKKEN, Torvald Martin", "AASGAARD, Signe"]
+
+
+def test_a_dateline_in_capitals_is_no_inverted_name(pipe):
+    text = "PETROGRAD, March 3 — The workers of the Putilov plant came out on strike again this morning.\n"
+    assert not any("March" in t for t in texts(pipe.process_text(text, "dateline")))

@@ -66,6 +66,8 @@ class InvertedNames:
         """(start, end) of the inverted name around the comma at ``comma``, if it is one."""
         doc = w.doc
         end = self._given_end(doc, comma + 1)
+        if end is None:
+            end = self._register_given_end(doc, comma)
         if end is None or not self._delimited(doc, end, initials_only=_dotted_initials(doc[comma + 1])):
             return None
         start = self._surname_start(doc, comma)
@@ -75,6 +77,24 @@ class InvertedNames:
             if not starts_line(doc, start):
                 return None  # a given name of the census lexicon only in an entry that starts a line
         return start, end
+
+    def _register_given_end(self, doc: Doc, comma: int) -> int | None:
+        """``AMUNDSEN, Torvald Martin`` at the start of a line (a register's or a manifest's
+        row, a table's surname cell joined to its given names): after a surname in capitals,
+        any capitalised words are the given names, in a lexicon or not."""
+        start = self._surname_start(doc, comma)
+        if start is None or not starts_line(doc, start):
+            return None
+        surname = [t for t in doc[start:comma] if t.is_alpha]
+        if not surname or not all(t.is_upper and len(t.text) > 1 for t in surname):
+            return None
+        end, most = comma + 1, comma + 1 + self.rules.inverted_given_words
+        dates = self.rules.date_words
+        while end < len(doc) and end < most and self.context.capitalised_word(doc[end]):
+            if doc[end].lower_.rstrip(".") in dates:
+                return None  # a dateline: MOSCOW, March 3
+            end += 1
+        return end if end > comma + 1 else None
 
     def _surname_part(self, w: DocWords, start: int, comma: int) -> bool:
         """Not a place (``Brooklyn, N. Y.``: the model's or the knowledge base's, unless a given name

@@ -310,6 +310,10 @@ class RecogniseRules(_View):
     imprint_max_tokens: int
     citation_max_tokens: int
     title_verb_min_count: float
+    title_joiners: tuple[str, ...]
+    place_of_words: tuple[str, ...]
+    thing_pronouns: tuple[str, ...]
+    contributor_glue: tuple[str, ...]
     line_name_max_words: int
     line_not_name_pos: tuple[str, ...]
     line_cues_strong: tuple[str, ...]

@@ -47,6 +47,7 @@ class CitationSlots:
         self.person = labels.person
         self.leads = frozenset(r.citation_leads)
         self.contributors = frozenset(r.contributor_cues)
+        self.cue_glue = frozenset(r.contributor_glue)
         self.joiners = frozenset(r.author_joiners)
         self.imprint_joiners = frozenset(r.imprint_joiners)
         self.imprint_max = r.imprint_max_tokens
@@ -168,7 +169,7 @@ class CitationSlots:
     def _contributor(self, w: DocWords, start: int) -> bool:
         """A translator or editor: a contributor cue right before (``trans.``, ``ed. and trans.``)."""
         k, seen = start - 1, False
-        while k >= 0 and (w.lowers[k] in self.contributors or w.lowers[k] in {".", "and"}):
+        while k >= 0 and (w.lowers[k] in self.contributors or w.lowers[k] in self.cue_glue):
             seen = seen or w.lowers[k] in self.contributors
             k -= 1
         return seen

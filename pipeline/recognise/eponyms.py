@@ -42,8 +42,6 @@ from pipeline.resources import LabelRules
 #: What a context makes of a name: a place or a thing (one-word ones are remembered for the
 #: rest of the document), or another thing that is not (a work, a street, the Lenin Prize).
 _PLACE, _THING, _OTHER = "place", "thing", "other"
-#: Lower-case words inside a work's title between capitalised ones (Stalin of the Revolution).
-_TITLE_JOINERS = frozenset({"of", "the", "and", "a", "an", "in", "to"})
 
 
 @dataclass
@@ -80,6 +78,10 @@ class Eponyms:
         self.year_leads = frozenset(r.year_lead_words)
         self.bare_article = r.bare_article_thing
         self.bare_ends = frozenset(r.bare_article_ends)
+        self.title_joiners = frozenset(r.title_joiners)
+        self.definite = frozenset(r.leading_articles)  # the
+        self.of_words = frozenset(r.place_of_words)
+        self.thing_pronouns = frozenset(r.thing_pronouns)
 
     def keep(self, w: DocWords, proposals: list[Proposal]) -> list[Proposal]:
         """``proposals`` without the persons that name a thing (other labels untouched)."""
@@ -139,13 +141,13 @@ class Eponyms:
         """``the town of X``, ``born in X``, a renaming; or ``the X`` ending a clause (a thing)."""
         s, e, lowers = p.start, p.end, w.lowers
         before = lowers[s - 1] if s else ""
-        if s >= 2 and before == "of" and lowers[s - 2] in self.place_nouns:
+        if s >= 2 and before in self.of_words and lowers[s - 2] in self.place_nouns:
             return _PLACE  # the town of Pushkin
         if e - s == 1 and any(tuple(lowers[max(0, s - len(c)) : s]) == c for c in self.place_cues):
             return _PLACE  # born in Kirov
         if self._renamed(w, p, people) or self._renamed_as_town(w, e):
             return _PLACE
-        if self.bare_article and e - s == 1 and before == "the" and self._clause_ends(w, e):
+        if self.bare_article and e - s == 1 and before in self.definite and self._clause_ends(w, e):
             return _THING  # the Ruth was not named after...
         return None
 
@@ -157,7 +159,7 @@ class Eponyms:
         word, before = w.lowers[s], w.lowers[s - 1]
         if word in named.places and before in self.locative:
             return True
-        return word in named.things and before == "the" and not self._noun_or_of_after(w, p.end)
+        return word in named.things and before in self.definite and not self._noun_or_of_after(w, p.end)
 
     def _gloss(self, w: DocWords, e: int) -> str | None:
         """``NAME, the town,`` / ``NAME, tanker, 162`` / ``NAME, Trotsky's unfinished book,``:
@@ -200,7 +202,7 @@ class Eponyms:
             return self.context.derived_place(fold(w.words[k])) is not None
         if self._place_word(w, k):
             return True
-        subject_no_person = lowers[k] == "it" or (w.words[k][:1].isupper() and k not in people)
+        subject_no_person = lowers[k] in self.thing_pronouns or (w.words[k][:1].isupper() and k not in people)
         return subject_no_person and self._year_after(w, p.end)
 
     def _renamed_as_town(self, w: DocWords, e: int) -> bool:
@@ -245,7 +247,7 @@ class Eponyms:
         while k < n:
             if words[k][:1].isupper() or w.lowers[k] in self.possessives:
                 k += 1
-            elif w.lowers[k] in _TITLE_JOINERS and k + 1 < n and words[k + 1][:1].isupper():
+            elif w.lowers[k] in self.title_joiners and k + 1 < n and words[k + 1][:1].isupper():
                 k += 2
             else:
                 break
@@ -292,7 +294,7 @@ class Eponyms:
 
     def _noun_or_of_after(self, w: DocWords, e: int) -> bool:
         """A noun or ``of`` after the name (the Kirov murder, the Trotsky of 1905)."""
-        return e < len(w.words) and (w.lowers[e] == "of" or w.doc[e].pos_ == "NOUN")
+        return e < len(w.words) and (w.lowers[e] in self.of_words or w.doc[e].pos_ == "NOUN")
 
 
 def _delimiter(text: str) -> bool:

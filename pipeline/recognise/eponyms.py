@@ -184,26 +184,34 @@ class Eponyms:
     def _renamed(self, w: DocWords, p: Proposal, people: set[int]) -> bool:
         """``Perm was called Molotov from 1940``, ``the town became Ulyanovsk``: a renaming verb
         before the name, with a place subject (or, before a year, a subject that is no person)."""
-        lowers, k = w.lowers, p.start - 1
-        while k >= 0 and lowers[k] in self.adverbs:
-            k -= 1
-        if k < 0 or lowers[k] not in self.rename_verbs and lowers[k] not in self.passive_verbs:
+        k = self._renaming_subject(w, p.start)
+        if k is None:
             return False
-        verb, k = k, k - 1
-        while k >= 0 and lowers[k] in self.auxiliaries:
-            k -= 1
-        if lowers[verb] not in self.rename_verbs and k == verb - 1:
-            return False  # Moscow called Trotsky a traitor: only the passive renames (Perm was called)
-        while k >= 0 and lowers[k] == ",":
-            k -= 1  # Pushkin, the town, is still Pushkin
-        if k < 0 or (k > 0 and w.doc[k - 1].pos_ == "ADP"):
-            return False  # the man seated in Moscow is Kamenev: Moscow is no subject
         if k in people:  # a person subject (the model may call Trotsky a place), unless a town's name
             return self.context.derived_place(fold(w.words[k])) is not None
         if self._place_word(w, k):
             return True
-        subject_no_person = lowers[k] in self.thing_pronouns or (w.words[k][:1].isupper() and k not in people)
+        subject_no_person = w.lowers[k] in self.thing_pronouns or w.words[k][:1].isupper()
         return subject_no_person and self._year_after(w, p.end)
+
+    def _renaming_subject(self, w: DocWords, start: int) -> int | None:
+        """The token of the subject of a renaming verb right before ``start`` (adverbs, auxiliaries
+        and commas between), or None when there is no such verb or no subject."""
+        lowers, k = w.lowers, start - 1
+        while k >= 0 and lowers[k] in self.adverbs:
+            k -= 1
+        if k < 0 or lowers[k] not in self.rename_verbs and lowers[k] not in self.passive_verbs:
+            return None
+        verb, k = k, k - 1
+        while k >= 0 and lowers[k] in self.auxiliaries:
+            k -= 1
+        if lowers[verb] not in self.rename_verbs and k == verb - 1:
+            return None  # Moscow called Trotsky a traitor: only the passive renames (Perm was called)
+        while k >= 0 and lowers[k] == ",":
+            k -= 1  # Pushkin, the town, is still Pushkin
+        if k < 0 or (k > 0 and w.doc[k - 1].pos_ == "ADP"):
+            return None  # the man seated in Moscow is Kamenev: Moscow is no subject
+        return k
 
     def _renamed_as_town(self, w: DocWords, e: int) -> bool:
         """``Gatchina became Trotsk``, ``Gatchina was renamed Trotsk``: the subject of a renaming

@@ -243,13 +243,10 @@ class NameContext:
         token = doc[i]
         if not (token.text[:1].isupper() and token.is_alpha and not token.is_upper) or token.lower_ in self.titles:
             return False
-        k = i - 1
-        if k >= 1 and doc[k].is_space and doc[k].text.count("\n") == 1:
-            k -= 1  # a column wrapped the line between title and name (Gen.<line end>Jackson)
-        dotted = k >= 1 and doc[k].text == "." and not doc[k - 1].whitespace_
-        k -= dotted
-        if k < 0:
+        found = title_slot(doc, i)
+        if found is None:
             return False
+        k, dotted = found
         word = fold(doc[k].text)
         dotted = dotted or word.endswith(".")
         base = word.rstrip(".")
@@ -343,6 +340,18 @@ class NameContext:
 def _model_places(w: DocWords, places: frozenset[str]) -> frozenset[str]:
     """Folded words of the model's place entities in the document."""
     return frozenset(fold(w.words[k]) for k, label in w.model_label.items() if label in places)
+
+
+def title_slot(doc: Doc, i: int) -> tuple[int, bool] | None:
+    """Where a title of the name at token ``i`` would stand: the token before it, over one
+    line break a column wrapped (``Gen.<line end>Jackson``) and over a dot of its own
+    (``Capt . Burger``); with whether that dot was there. None at the document's start."""
+    k = i - 1
+    if k >= 1 and doc[k].is_space and doc[k].text.count("\n") == 1:
+        k -= 1
+    dotted = k >= 1 and doc[k].text == "."
+    k -= dotted
+    return (k, dotted) if k >= 0 else None
 
 
 def in_compound(doc: Doc, start: int, end: int) -> bool:

@@ -33,7 +33,7 @@ from spacy.tokens import Doc, Token
 
 from pipeline.kb import KnowledgeBase
 from pipeline.kb.keys import fold
-from pipeline.recognise.context import INITIALS, NameContext
+from pipeline.recognise.context import INITIALS, NameContext, title_slot
 
 
 @dataclass(frozen=True)
@@ -129,14 +129,10 @@ class NameEvidence:
     def title_before(self, doc: Doc, start: int) -> bool:
         """A capitalised title right before ``start`` (``Dr.``, ``Capt .``, ``Mrs``), also at the
         end of the line before."""
-        k = start - 1
-        if k > 0 and doc[k].is_space and doc[k].text.count("\n") == 1:
-            k -= 1  # Mrs.<line end>Smith: a column wrapped the line after the title
-        if k > 0 and doc[k].text == ".":
-            k -= 1
-        if k < 0 or not doc[k].text[:1].isupper():
+        found = title_slot(doc, start)
+        if found is None or not doc[found[0]].text[:1].isupper():
             return False
-        return fold(doc[k].text).rstrip(".") in self.titles
+        return fold(doc[found[0]].text).rstrip(".") in self.titles
 
     def _known_person(self, words: list[Token]) -> bool:
         forms = self.context.index.lookup([t.text for t in words])

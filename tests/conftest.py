@@ -178,3 +178,11 @@ def tiny_knowledge(
         recognise=RecogniseRules.load(folder),
         given_names=frozenset(given),
     )
+
+
+def model_doc(pipe, text: str) -> Any:
+    """``text`` through the components before the recogniser: the Doc as the rules first see it."""
+    doc = pipe.nlp.make_doc(text)
+    for _, proc in pipe.nlp.pipeline[: pipe.nlp.pipe_names.index("namelink_person_rules")]:
+        doc = proc(doc)
+    return doc

@@ -5,7 +5,7 @@ and a common word after a personal honorific. Sentences written for these tests.
 from __future__ import annotations
 
 import spacy
-from conftest import person_spans
+from conftest import model_doc, person_spans
 from spacy.tokens import Doc, Span
 
 from pipeline.recognise.consistency import consistent_labels
@@ -123,9 +123,7 @@ def _relabelled(pipe, text: str, start: int, end: int, label: str = "ORG") -> st
     from pipeline.recognise.state import DocWords
 
     families = pipe.nlp.get_pipe("namelink_person_rules").families
-    doc = pipe.nlp.make_doc(text)
-    for _, proc in pipe.nlp.pipeline[: pipe.nlp.pipe_names.index("namelink_person_rules")]:
-        doc = proc(doc)
+    doc = model_doc(pipe, text)
     doc.ents = [Span(doc, start, end, label=label)]  # the model's entity, whatever the model said
     proposals = families.model_entities.propose(DocWords.read(doc, families.labels), [])
     return next((p.label for p in proposals if (p.start, p.end) == (start, end)), "dropped")

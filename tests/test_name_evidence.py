@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import persons
+from tests.conftest import model_doc, persons
 
 
 def _person_texts(pipe, text: str) -> list[str]:
@@ -119,9 +119,7 @@ def _garbled(pipe, text: str, word: str) -> bool:
     from pipeline.recognise.state import DocWords
 
     families = pipe.nlp.get_pipe("namelink_person_rules").families
-    doc = pipe.nlp.make_doc(text)
-    for _, proc in pipe.nlp.pipeline[: pipe.nlp.pipe_names.index("namelink_person_rules")]:
-        doc = proc(doc)
+    doc = model_doc(pipe, text)
     k = next(t.i for t in doc if t.text == word)
     return families.model_entities._garbled(DocWords.read(doc, families.labels), k, k + 1)
 

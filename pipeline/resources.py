@@ -258,6 +258,8 @@ class RecogniseRules(_View):
     demonym_place_endings: tuple[str, ...]
     common_count: float
     rare_count: float
+    truecase_min_words: int
+    truecase_sentence_ends: tuple[str, ...]
     not_name_pos: tuple[str, ...]
     edge_pos: tuple[str, ...]
     name_word_pos: tuple[str, ...]

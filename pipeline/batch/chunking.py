@@ -15,6 +15,8 @@ from spacy.tokens import Doc
 
 #: The emphasis spans of a piece index the piece; on a joined Doc they would be wrong.
 _EMPHASIS_KEY = ("._.", "namelink_emphasis", None, None)
+#: The truecaser's word forms (start characters) of a piece, shifted to the joined Doc's.
+_WORD_FORMS_KEY = ("._.", "namelink_word_forms", None, None)
 
 
 def split_paragraphs(text: str, limit: int) -> list[str]:
@@ -55,8 +57,13 @@ def join_pieces(pieces: list[Doc], emphasis: list[tuple[int, int]]) -> Doc:
     if len(pieces) == 1:
         pieces[0]._.namelink_emphasis = list(emphasis)
         return pieces[0]
+    word_forms, offset = set(), 0
     for piece in pieces:
         piece.user_data.pop(_EMPHASIS_KEY, None)
+        word_forms.update(offset + start for start in piece.user_data.pop(_WORD_FORMS_KEY, ()))
+        offset += len(piece.text)
     doc = Doc.from_docs(pieces, ensure_whitespace=False)
     doc._.namelink_emphasis = list(emphasis)
+    if word_forms:
+        doc._.namelink_word_forms = frozenset(word_forms)
     return doc

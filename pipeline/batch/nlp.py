@@ -11,6 +11,7 @@ from pipeline.batch.model import DEFAULT_MODEL, ModelNotFoundError, resolve_mode
 
 # Importing the modules registers the factories.
 from pipeline.link import component as _link  # noqa: F401
+from pipeline.recognise import case as _case  # noqa: F401
 from pipeline.recognise import component as _recognise  # noqa: F401
 from pipeline.recognise.pos import replace_attribute_ruler
 
@@ -44,6 +45,8 @@ def build_nlp(model: str = DEFAULT_MODEL, models: str | Path | None = None) -> L
     nlp = load_model(model)
     replace_attribute_ruler(nlp)
     config = {"models": str(models) if models else None}
+    nlp.add_pipe("namelink_truecase", first=True, config=config)
     nlp.add_pipe("namelink_person_rules", after="ner", config=config)
     nlp.add_pipe("namelink_linker", after="namelink_person_rules", config=config)
+    nlp.add_pipe("namelink_source_case", after="ner", config=config)
     return nlp

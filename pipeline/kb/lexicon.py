@@ -59,3 +59,15 @@ def own_words(models: str | Path | None, min_count: float) -> Callable[[str], bo
         return folded in names or counts.get(folded, 0.0) >= min_count
 
     return is_word
+
+
+@lru_cache(maxsize=8)
+def word_case_forms(models: str | Path | None = None) -> dict[str, str]:
+    """Folded word -> how running text writes it, from ``models/rules/word_case.txt`` (a word not
+    listed is written in title case); empty when the file is missing."""
+    path = models_dir(models) / "rules" / "word_case.txt"
+    if not path.is_file():
+        return {}
+    with open(path, encoding="utf-8") as handle:
+        forms = (line.strip() for line in handle if not line.startswith("#"))
+        return {fold(form): form for form in forms if form}

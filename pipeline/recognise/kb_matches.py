@@ -40,6 +40,7 @@ class KbMatches:
         self.index = index
         self.context = context
         self.rules = context.rules
+        self.not_name_pos = frozenset(context.rules.not_name_pos)
         self.person = labels.person
         self.never_people = frozenset(labels.never_people)
         self.date_words = frozenset(context.rules.date_words)
@@ -151,6 +152,13 @@ class KbMatches:
             return None
         return label
 
+    def _headline_name(self, token: Token) -> bool:
+        """A word in capitals a headline may hold as a name: not one the truecaser found running
+        text writes in lower case (``DIES``; :mod:`~pipeline.recognise.case`), nor tagged so."""
+        if not token.is_upper or len(token.text) < self.rules.headline_min_chars:
+            return False
+        return token.idx not in token.doc._.namelink_word_forms and token.pos_ not in self.not_name_pos
+
     def _prominent(self, forms: list[NameForm]) -> bool:
         """Initials of someone the texts call by them alone (L.D., N.I. in the household's
         letters and diaries): prominence of at least ``initials_alone_min_prominence``."""
@@ -189,7 +197,7 @@ class KbMatches:
         rules = self.rules
         proper = (
             token.pos_ == "PROPN"
-            or (token.is_upper and len(token.text) >= rules.headline_min_chars)  # headlines
+            or self._headline_name(token)
             or self.context.english.get(token.lower_, 0.0) < rules.rare_count  # not English (Trotzki tagged NNS)
         )
         if self.context.common_word(w, token) or not proper:

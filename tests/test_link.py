@@ -504,3 +504,28 @@ def test_factories_load_from_entry_points_in_plain_spacy():
         ("Leon Trotsky", TROTSKY),
         ("TROTSKY", TROTSKY),  # the headline's DIES is a verb: the truecaser's factory loaded too
     ]
+
+
+# -- unknown people who share a known surname ---------------------------------------------------
+
+
+def test_a_census_given_name_before_a_known_surname_is_someone_else(pipe):
+    record = pipe.process_text("Mrs. Esther Bronstein, 64, wife of Morris Bronstein, died yesterday.", "t")
+    ids = dict(links(record))
+    assert ids["Esther Bronstein"] == "nil:esther-bronstein"
+    assert ids["Morris Bronstein"] == "nil:morris-bronstein"
+
+
+def test_a_given_name_the_person_bears_still_links_through_the_surname(pipe):
+    record = pipe.process_text("In 1905 Lev Bronstein spoke to the Soviet.", "t")
+    assert dict(links(record))["Lev Bronstein"] == TROTSKY
+
+
+def test_a_known_surname_joins_an_unknown_full_name_while_no_known_bearer_is_named(pipe):
+    text = "Mrs. Esther Bronstein, 64, died yesterday. Mrs. Bronstein was no relation of the exile."
+    assert [i for _, i in links(pipe.process_text(text, "t"))] == ["nil:esther-bronstein"] * 2
+
+
+def test_a_known_surname_stays_with_its_known_bearer_once_he_is_named(pipe):
+    text = "Leon Trotsky spoke. Mrs. Esther Bronstein, 64, died. Bronstein was his name at birth."
+    assert [i for _, i in links(pipe.process_text(text, "t"))] == [TROTSKY, "nil:esther-bronstein", TROTSKY]

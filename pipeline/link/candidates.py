@@ -33,6 +33,7 @@ from rapidfuzz import fuzz, process
 from pipeline.kb import SHORT, AliasIndex, NameForm
 from pipeline.kb.entries import GIVEN_PARTS, PET
 from pipeline.kb.keys import fold
+from pipeline.kb.lexicon import census_given_names
 from pipeline.kb.ocr import OcrConfusions
 from pipeline.resources import LinkingRules, NameRules
 
@@ -111,7 +112,8 @@ class CandidateGenerator:
         """A longer name around a known one (Leo Trotzki, Jaime Ramón Mercader del Río,
         Natalia Sedova de Trotsky): the longest inner run of words that is a
         full name, else the last word as a surname when the first word is not
-        another given name. Never inside a Spanish or Catalan compound (Pau Mercader i
+        another given name (of ``given_names.txt``, the census's or the knowledge base's:
+        Esther Bronstein is not Lev). Never inside a Spanish or Catalan compound (Pau Mercader i
         Marina is not Ramón Mercader): the whole compound is someone of its own unless the
         knowledge base lists it."""
         if any(w in self.joiners for w in words[1:-1]):
@@ -206,7 +208,8 @@ def person_candidates(shared: Any, tokenizer: Callable[[str], Any], fuzzy_cutoff
             shared.labels.person,
             fuzzy_cutoff,
             shared.names.ocr_confusions,
-            given_names=shared.given_names,
+            # census given names too: Esther or Morris Bronstein is no Lev Bronstein
+            given_names=shared.given_names | census_given_names(shared.folder),
             linking=shared.linking,
             names=shared.names,
         )

@@ -93,10 +93,13 @@ class Context:
         group = self.linked.get(entity_id)
         return group.nearest(pos)[0] if group else None
 
-    def anchors_containing(self, m: Mention, candidate_ids: set[str], contains: Callable) -> list[Group]:
-        """Anchor groups whose name contains the short form ``m`` (cached per form)."""
+    def anchors_containing(
+        self, m: Mention, candidate_ids: set[str], contains: Callable, variant: bool = False
+    ) -> list[Group]:
+        """Anchor groups whose name contains the short form ``m`` (cached per form and ``variant``
+        of the ``contains`` test)."""
         restricted = any(c.form.part not in GIVEN_PARTS for c in m.candidates)
-        key = (m.keys, frozenset(candidate_ids), restricted)
+        key = (m.keys, frozenset(candidate_ids), restricted, variant)
         if key not in self._containing:
             self._containing[key] = [g for g in self.anchors.values() if contains(m, g.mentions[0], candidate_ids)]
         return self._containing[key]

@@ -14,7 +14,9 @@ Two passes over a document's mentions, candidates already on them:
    (``her daughter Alexandra``) to the nearest individual the document has
    linked; else to the individual of the nearest anchor that contains them
    (nearest by any of its linked mentions, ``Liova`` too; most named by those
-   anchors and by the same short form linked to it before);
+   anchors and by the same short form linked to it before; a known surname
+   joins an unknown person's full name, ``Esther Bronstein`` then ``Mrs.
+   Bronstein``, only while none of its known bearers is named);
    failing that, of the nearest anchor among their candidates; failing that,
    to the candidate most recently linked; failing that, to the candidate with
    the highest prominence among those related (knowledge base ``related``,
@@ -121,8 +123,12 @@ class PersonDecider:
         cued = self._link_by_cue(m, context, candidate_ids) if len(candidate_ids) > 1 else None
         if cued is not None:
             return cued
+        # A known surname joins an unknown person's full name of this document (Esther Bronstein,
+        # then Mrs. Bronstein) only while none of its known bearers is named in it.
+        unknown_bearer = not any(c in context.linked for c in candidate_ids)
+        contains = self._contains_unknown if unknown_bearer else self._contains
         tiers = (
-            ("context", lambda: context.anchors_containing(m, candidate_ids, self._contains)),
+            ("context", lambda: context.anchors_containing(m, candidate_ids, contains, unknown_bearer)),
             ("context", lambda: context.anchors_of(candidate_ids)),
             ("context-kb", lambda: context.linked_of(candidate_ids)),
         )
@@ -208,12 +214,17 @@ class PersonDecider:
                         out[c] = (weight, f"{kind} of {other}")
         return out
 
-    def _contains(self, m: Mention, anchor: Mention, candidate_ids: set[str]) -> bool:
-        """Does the anchor's name contain the short form (Lev in Lev Sedov, L. D. in Lev Davidovich)?"""
+    def _contains(self, m: Mention, anchor: Mention, candidate_ids: set[str], unknown: bool = False) -> bool:
+        """Does the anchor's name contain the short form (Lev in Lev Sedov, L. D. in Lev Davidovich)?
+        ``unknown``: a known surname may join an unknown person's (NIL) full name."""
         foreign = candidate_ids and anchor.link.entity_id not in candidate_ids
-        if foreign and any(c.form.part not in GIVEN_PARTS for c in m.candidates):
-            return False  # a known surname or alias never joins another individual
+        nil_anchor = unknown and anchor.link.entity_id.startswith(NIL_PREFIX)
+        if foreign and not nil_anchor and any(c.form.part not in GIVEN_PARTS for c in m.candidates):
+            return False  # a known surname or alias never joins another known individual
         return contains_keys(anchor.keys, m.keys)
+
+    def _contains_unknown(self, m: Mention, anchor: Mention, candidate_ids: set[str]) -> bool:
+        return self._contains(m, anchor, candidate_ids, unknown=True)
 
     def _by_prominence(self, candidates: list[Candidate], same_method: bool) -> Candidate:
         pool = candidates

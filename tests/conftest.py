@@ -134,8 +134,20 @@ def fresh_run(pipe, tmp_path_factory) -> BatchRun:
 @pytest.fixture(scope="session")
 def fresh2_run(pipe, tmp_path_factory) -> BatchRun:
     """One full run over the fifth gold set's texts (tests/gold/fresh2/*.txt, a development set since its
-    one measurement; the sealed and holdout sets never)."""
+    one measurement)."""
     return _batch(pipe, sorted(FRESH2_DIR.glob("*.txt")), tmp_path_factory.mktemp("fresh2_run"))
+
+
+@pytest.fixture(scope="session")
+def sealed_run(pipe, tmp_path_factory) -> BatchRun:
+    """One full run over the sealed set's texts (measured once, at the end of issue 9; floors since)."""
+    return _batch(pipe, sorted(SEALED_DIR.glob("*.txt")), tmp_path_factory.mktemp("sealed_run"))
+
+
+@pytest.fixture(scope="session")
+def holdout_run(pipe, tmp_path_factory) -> BatchRun:
+    """One full run over the holdout set's texts (measured once, at the end of issue 9; floors since)."""
+    return _batch(pipe, sorted(HOLDOUT_DIR.glob("*.txt")), tmp_path_factory.mktemp("holdout_run"))
 
 
 @pytest.fixture(scope="session")

@@ -32,7 +32,7 @@ from pipeline.batch.chunking import groups_by_size, join_pieces, split_paragraph
 from pipeline.batch.model import DEFAULT_MODEL
 from pipeline.batch.nlp import build_nlp
 from pipeline.clean import CleanText, name_aware_cleaner
-from pipeline.io import InputError, RawDocument, read_document
+from pipeline.io import DEFAULT_MAX_BYTES, InputError, RawDocument, read_document
 from pipeline.kb.shared import load_shared
 from pipeline.output.build import document_record
 from pipeline.output.spans import span_style as span_style_for
@@ -147,18 +147,19 @@ class Pipeline:
         clean, doc = self.analyse(raw_text)
         return document_record(raw, doc_id=doc_id, source=source, clean=clean, doc=doc, style=self._style)
 
-    def process_file(self, path: str | Path) -> DocumentRecord:
+    def process_file(self, path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> DocumentRecord:
         """The ``documents.jsonl`` record of one file; never raises for bad input."""
-        return self.process_files([Path(path)])[0]
+        return self.process_files([Path(path)], max_bytes)[0]
 
-    def process_files(self, paths: list[Path]) -> list[DocumentRecord]:
-        """Records of a batch of files, in order; a bad file gives an error record, never an exception."""
+    def process_files(self, paths: list[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> list[DocumentRecord]:
+        """Records of a batch of files, in order; a bad file (no regular file, larger than
+        ``max_bytes``, not text) gives an error record, never an exception."""
         records: list[DocumentRecord | None] = []
         readable: list[tuple[int, RawDocument]] = []
         for path in paths:
             with self._timed("read"):
                 try:
-                    raw = read_document(path)
+                    raw = read_document(path, max_bytes)
                 except InputError as err:
                     record = document_record(None, doc_id=path.stem, source=str(path), error=str(err))
                     records.append({**record, "sha256": err.sha256})

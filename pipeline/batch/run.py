@@ -26,7 +26,7 @@ from pipeline.batch.incremental import PreviousRun, run_fingerprint
 from pipeline.batch.manifest import RunSummary, manifest
 from pipeline.batch.model import DEFAULT_MODEL
 from pipeline.batch.workers import WorkerPool
-from pipeline.io import iter_input_files
+from pipeline.io import DEFAULT_MAX_BYTES, iter_input_files
 from pipeline.kb import KnowledgeBase
 from pipeline.kb.shared import load_shared
 from pipeline.output import OutputWriter, writer_for
@@ -60,6 +60,7 @@ def run_batch(
     incremental: bool = True,
     output_format: str = "jsonl",
     span_style: str = "namelink",
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> RunSummary:
     """Process every input file and write the run's output to ``out_dir``.
 
@@ -69,18 +70,19 @@ def run_batch(
     last run into ``out_dir`` is not processed again: its line is copied.
     ``output_format`` names a registered writer (:func:`pipeline.output.writer_for`);
     ``span_style`` how person spans are cut (:mod:`pipeline.output.spans`; ignored with ``pipeline``,
-    which has its own).
+    which has its own). A file larger than ``max_bytes``, or no regular file, gets an error record;
+    ``out_dir`` is never read as input, even inside a folder of ``paths``.
     """
     from tqdm import tqdm
 
-    files = list(iter_input_files(paths))
+    files = list(iter_input_files(paths, exclude=[out_dir]))
     started_at = datetime.now(timezone.utc)
     model = pipeline.model_name if pipeline else model
     models = pipeline.models if pipeline else models
     span_style = pipeline.span_style if pipeline else span_style
     fingerprint = run_fingerprint(model, models, span_style)
     previous = PreviousRun(Path(out_dir), fingerprint) if incremental else None
-    runner = _Runner(model, models, pipeline, jobs, span_style)
+    runner = _Runner(model, models, pipeline, jobs, span_style, max_bytes)
     summary = RunSummary(jobs=jobs)
     writer: OutputWriter = writer_for(output_format)(Path(out_dir), runner.kb)
     started = time.perf_counter()
@@ -119,10 +121,16 @@ class _Runner:
     in this process or a pool of workers. The model loads only if something needs it."""
 
     def __init__(
-        self, model: str, models: str | Path | None, pipeline: Pipeline | None, jobs: int, span_style: str
+        self,
+        model: str,
+        models: str | Path | None,
+        pipeline: Pipeline | None,
+        jobs: int,
+        span_style: str,
+        max_bytes: int = DEFAULT_MAX_BYTES,
     ) -> None:
         self.model, self.models, self.pipeline, self.jobs = model, models, pipeline, max(jobs, 1)
-        self.span_style = span_style
+        self.span_style, self.max_bytes = span_style, max_bytes
         self.load_seconds = 0.0
         self.stage_seconds: dict[str, float] = defaultdict(float)
         self._pool: WorkerPool | None = None
@@ -179,7 +187,7 @@ class _Runner:
 
         if self._pool is None:
             self._pool = WorkerPool(self.jobs, self.model, self.models, self._pipe, self.span_style)
-        for records, spent in self._pool.imap(tasks()):
+        for records, spent in self._pool.imap(tasks(), self.max_bytes):
             item = ahead.popleft()
             window.release()
             for k, v in spent.items():
@@ -191,7 +199,7 @@ class _Runner:
             return []
         pipe = self._pipe()
         before = dict(pipe.stage_seconds)
-        records = pipe.process_files(todo)
+        records = pipe.process_files(todo, self.max_bytes)
         for k, v in pipe.stage_seconds.items():
             self.stage_seconds[k] += v - before.get(k, 0.0)
         return records

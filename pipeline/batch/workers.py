@@ -23,13 +23,14 @@ def _init_worker(model: str, models: str | Path | None, span_style: str, inherit
     _IN_WORKER["pipeline"] = inherited if inherited is not None else Pipeline(model, models, span_style)
 
 
-def _work(paths: list[Path]) -> tuple[list[DocumentRecord], dict[str, float]]:
-    """Records of a batch of files, and the seconds spent per stage on them."""
+def _work(task: tuple[list[Path], int]) -> tuple[list[DocumentRecord], dict[str, float]]:
+    """Records of a batch of files (each read up to ``max_bytes``), and the seconds spent per stage on them."""
+    paths, max_bytes = task
     if not paths:
         return [], {}
     pipe = _IN_WORKER["pipeline"]
     before = dict(pipe.stage_seconds)
-    records = pipe.process_files(paths)
+    records = pipe.process_files(paths, max_bytes)
     return records, {k: v - before.get(k, 0.0) for k, v in pipe.stage_seconds.items()}
 
 
@@ -45,9 +46,11 @@ class WorkerPool:
         inherited = loaded() if forking else None
         self._pool = context.Pool(jobs, initializer=_init_worker, initargs=(model, models, span_style, inherited))
 
-    def imap(self, batches: Iterable[list[Path]]) -> Iterator[tuple[list[DocumentRecord], dict[str, float]]]:
+    def imap(
+        self, batches: Iterable[list[Path]], max_bytes: int
+    ) -> Iterator[tuple[list[DocumentRecord], dict[str, float]]]:
         """(records, stage seconds) per batch, in the order the batches were given."""
-        return self._pool.imap(_work, batches)
+        return self._pool.imap(_work, ((batch, max_bytes) for batch in batches))
 
     def close(self, abort: bool = False) -> None:
         """Wait for the workers to finish, or (``abort``) end them at once: a failed run never hangs."""

@@ -9,6 +9,7 @@ import click
 
 from pipeline.batch.model import ModelNotFoundError
 from pipeline.cli.options import EXIT_DOCUMENT_ERRORS, model_option, models_option
+from pipeline.io import DEFAULT_MAX_BYTES
 
 
 @click.command("run")
@@ -49,6 +50,13 @@ from pipeline.cli.options import EXIT_DOCUMENT_ERRORS, model_option, models_opti
     show_default=True,
     help="Where person spans start: namelink's convention (ANNOTATION.md, titles outside) or HIPE's (titles inside).",
 )
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_BYTES,
+    show_default=True,
+    help="Largest input file read; a larger one, or anything not a regular file, gets an error line.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
 def run_command(
     paths: tuple[Path, ...],
@@ -59,14 +67,16 @@ def run_command(
     full: bool,
     output_format: str,
     span_style: str,
+    max_bytes: int,
     quiet: bool,
 ) -> None:
     """Clean, recognise and link every document in PATHS (files or folders; default raw/).
 
     Writes OUT/documents.jsonl (one line per document), OUT/entities.jsonl
     (one line per entity) and OUT/manifest.json. A document that cannot be
-    read becomes a status "error" line and the batch goes on; the exit code
-    is 1 if any document failed. Runs are incremental: a document whose bytes,
+    read (not a regular file, larger than --max-bytes, not text) becomes a
+    status "error" line and the batch goes on; the exit code is 1 if any
+    document failed. Runs are incremental: a document whose bytes,
     model, models/ data and namelink version are unchanged since the last run
     into OUT keeps its previous line without being processed (--full to redo).
 
@@ -81,7 +91,7 @@ def run_command(
     from pipeline.output import writer_for
 
     inputs = list(paths) or [Path("raw")]
-    missing = [str(p) for p in inputs if not p.exists()]
+    missing = [str(p) for p in inputs if not (p.exists() or p.is_symlink())]  # a dangling link: its error line
     if missing:
         raise click.UsageError(f"no such file or folder: {', '.join(missing)}")
     try:
@@ -99,6 +109,7 @@ def run_command(
             incremental=not full,
             output_format=output_format,
             span_style=span_style,
+            max_bytes=max_bytes,
         )
     except ModelNotFoundError as err:
         raise click.UsageError(str(err)) from err

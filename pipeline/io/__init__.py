@@ -13,10 +13,19 @@ that is not text. :class:`MappedText` carries a text through a list of
 """
 
 from pipeline.io.offsets import Edit, MappedText, line_edits
-from pipeline.io.read import BINARY_CONTROL_SHARE, InputError, RawDocument, decode, iter_input_files, read_document
+from pipeline.io.read import (
+    BINARY_CONTROL_SHARE,
+    DEFAULT_MAX_BYTES,
+    InputError,
+    RawDocument,
+    decode,
+    iter_input_files,
+    read_document,
+)
 
 __all__ = [
     "BINARY_CONTROL_SHARE",
+    "DEFAULT_MAX_BYTES",
     "Edit",
     "InputError",
     "MappedText",

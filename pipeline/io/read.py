@@ -1,22 +1,42 @@
 """Reading input documents: decoding, with a clear error for bad files.
 
+Only regular files are read, and at most ``max_bytes`` of them (default
+:data:`DEFAULT_MAX_BYTES`, ``namelink run --max-bytes``): a named pipe, a
+device such as ``/dev/zero``, a socket, a directory or a dangling symbolic
+link is an :class:`InputError` with a message that says which, never a read
+that blocks or grows without limit. The file is opened without blocking and
+checked again on the open descriptor, so a file swapped for a pipe between
+the check and the read is caught too.
+
 UTF-8 is read as is (no newline translation, a byte-order mark stays as
 character 0), so offsets agree with ``open(path, encoding="utf-8",
-newline="")``. Other encodings are detected with charset-normalizer and
-recorded; offsets then index the decoded text.
+newline="")``. UTF-16 is recognised with or without a byte-order mark (NUL
+bytes in every other position); a stray NUL byte in a text (export noise) is
+kept as a character, not taken for a binary file. Other encodings are
+detected with charset-normalizer and recorded; offsets then index the
+decoded text.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from charset_normalizer import from_bytes
 
-#: Share of control characters above which a file is taken as binary. A module
-#: constant, not models/ data: files are read before any models folder is chosen.
+#: Share of control characters (NUL bytes included) above which a file is taken as binary. A
+#: module constant, not models/ data: files are read before any models folder is chosen.
 BINARY_CONTROL_SHARE = 0.05
+#: The largest input file read by default (``--max-bytes``): generous for a text, a stop for a
+#: device or a runaway file. Longer documents go through the model in pieces.
+DEFAULT_MAX_BYTES = 200_000_000
+#: Bytes sampled to tell text from binary and UTF-16 from the rest.
+_SAMPLE = 8192
+#: Share of NUL bytes at the odd (or even) positions of a sample that makes it UTF-16 LE (BE).
+_UTF16_NUL_SHARE = 0.3
 
 
 class InputError(ValueError):
@@ -48,20 +68,19 @@ class RawDocument:
     sha256: str
 
 
-def read_document(path: str | Path) -> RawDocument:
+def read_document(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> RawDocument:
     """Read and decode one file.
 
-    path (str | Path): The file to read.
+    path (str | Path): The file to read: a regular file (or a link to one).
+    max_bytes (int): The largest file read; a larger one is an error.
     RETURNS (RawDocument): Its text, encoding and sha256.
-    RAISES (InputError): With a clear message if the file cannot be read or is not text.
+    RAISES (InputError): With a clear message if the file is no regular file, is too
+        large, cannot be read or is not text.
     """
     import hashlib
 
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise InputError(f"cannot read {path}: {err.strerror or err}") from err
+    data = read_bytes(path, max_bytes)
     digest = hashlib.sha256(data).hexdigest()
     try:
         text, encoding = decode(data, path)
@@ -71,29 +90,99 @@ def read_document(path: str | Path) -> RawDocument:
     return RawDocument(path.stem, str(path), text, encoding, digest)
 
 
+def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``max_bytes``; :class:`InputError` for anything else."""
+    try:
+        info = path.stat()
+    except FileNotFoundError as err:
+        if path.is_symlink():
+            raise InputError(f"{path}: dangling symbolic link (to {os.readlink(path)}, which does not exist)") from err
+        raise InputError(f"{path}: no such file") from err
+    except OSError as err:
+        raise InputError(f"cannot read {path}: {err.strerror or err}") from err
+    _check_regular(path, info, max_bytes)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a pipe must not block the run
+    except OSError as err:
+        raise InputError(f"cannot read {path}: {err.strerror or err}") from err
+    with os.fdopen(fd, "rb") as handle:
+        _check_regular(path, os.fstat(fd), max_bytes)  # the file opened is the file checked
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InputError(f"{path}: larger than the limit of {max_bytes:,} bytes (it grew while read; --max-bytes)")
+    return data
+
+
+def _check_regular(path: Path, info: os.stat_result, max_bytes: int) -> None:
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"{path}: not a regular file ({_kind(info.st_mode)}); only regular files are read")
+    if info.st_size > max_bytes:
+        raise InputError(f"{path}: {info.st_size:,} bytes, larger than the limit of {max_bytes:,} (--max-bytes)")
+
+
+def _kind(mode: int) -> str:
+    kinds = [
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ]
+    return next((name for test, name in kinds if test(mode)), "not a file")
+
+
 def decode(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
     """Decode a file's bytes: UTF-8 as is, anything else by detection.
 
     data (bytes): The raw bytes.
     path (str | Path): Named in error messages only.
     RETURNS (tuple[str, str]): The text and the encoding used.
-    RAISES (InputError): For empty, binary (NUL bytes, or more control characters
+    RAISES (InputError): For empty, binary (more NUL bytes or control characters
         than :data:`BINARY_CONTROL_SHARE`) or undecodable data.
     """
     if not data.strip():
         raise InputError(f"{path}: empty file")
-    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(f"{path}: binary file (contains NUL bytes), not text")
-    try:
-        text, encoding = data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        text, encoding = _detect(data, path)
+    utf16 = _utf16(data)
+    if utf16 is not None:
+        text, encoding = _decode_utf16(data, utf16, path)
+    else:
+        nuls = data[:_SAMPLE].count(0)
+        if nuls > BINARY_CONTROL_SHARE * min(len(data), _SAMPLE):
+            raise InputError(f"{path}: binary file ({nuls} NUL bytes in the first {_SAMPLE:,}), not text")
+        try:
+            text, encoding = data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            text, encoding = _detect(data, path)
     controls = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\n\r\t\f")
     if controls > BINARY_CONTROL_SHARE * min(len(text), 20000):
         raise InputError(f"{path}: binary file ({controls} control characters), not text")
     if not text.strip():
         raise InputError(f"{path}: no text")
     return text, encoding
+
+
+def _utf16(data: bytes) -> str | None:
+    """``utf-16`` (a byte-order mark), ``utf-16-le`` or ``utf-16-be`` (NUL bytes in every other
+    position, as the Latin letters of UTF-16 without a mark have them), or None."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    sample = data[:_SAMPLE]
+    half = len(sample) // 2
+    if half < 2:
+        return None
+    odd, even = sample[1::2].count(0), sample[0::2].count(0)
+    if odd >= _UTF16_NUL_SHARE * half and even < 0.01 * half:
+        return "utf-16-le"
+    if even >= _UTF16_NUL_SHARE * half and odd < 0.01 * half:
+        return "utf-16-be"
+    return None
+
+
+def _decode_utf16(data: bytes, encoding: str, path: str | Path) -> tuple[str, str]:
+    try:
+        return data.decode(encoding), encoding
+    except UnicodeDecodeError as err:
+        raise InputError(f"{path}: looks like {encoding.upper()} but does not decode as it ({err.reason})") from err
 
 
 def _detect(data: bytes, path: str | Path) -> tuple[str, str]:
@@ -147,19 +236,30 @@ _CJK = {
 }
 
 
-def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path]:
+def iter_input_files(paths: Iterable[str | Path], exclude: Iterable[str | Path] = ()) -> Iterator[Path]:
     """The input files of a run.
 
     paths (Iterable[str | Path]): Files and folders as given on the command line.
-    YIELDS (Path): Each file named, and every non-hidden file under each folder
-        named (recursively, sorted), in the order given.
+    exclude (Iterable[str | Path]): Folders never read from (the run's own output folder).
+    YIELDS (Path): Each path named, and every non-hidden entry under each folder
+        named that is not a folder (recursively, sorted), in the order given: named
+        pipes, devices and dangling links too, so that each gets its error record
+        (:func:`read_document`) instead of being skipped unseen.
     """
+    skipped = [Path(p).resolve() for p in exclude]
     for given in paths:
         path = Path(given)
         if path.is_dir():
             for child in sorted(path.rglob("*")):
                 relative = child.relative_to(path)
-                if child.is_file() and not any(part.startswith(".") for part in relative.parts):
+                if any(part.startswith(".") for part in relative.parts) or child.is_dir():
+                    continue
+                if not _inside_any(child, skipped):
                     yield child
         else:
             yield path
+
+
+def _inside_any(path: Path, folders: list[Path]) -> bool:
+    resolved = path.parent.resolve() / path.name  # the entry itself may be a dangling link
+    return any(resolved.is_relative_to(folder) for folder in folders)

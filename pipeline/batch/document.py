@@ -151,17 +151,21 @@ class Pipeline:
         """The ``documents.jsonl`` record of one file; never raises for bad input."""
         return self.process_files([Path(path)], max_bytes)[0]
 
-    def process_files(self, paths: list[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> list[DocumentRecord]:
+    def process_files(
+        self, paths: list[Path], max_bytes: int = DEFAULT_MAX_BYTES, doc_ids: list[str] | None = None
+    ) -> list[DocumentRecord]:
         """Records of a batch of files, in order; a bad file (no regular file, larger than
-        ``max_bytes``, not text) gives an error record, never an exception."""
+        ``max_bytes``, not text) gives an error record, never an exception. ``doc_ids``: the
+        records' ids (:mod:`pipeline.io.ids`; default each file's name without its extension)."""
         records: list[DocumentRecord | None] = []
         readable: list[tuple[int, RawDocument]] = []
-        for path in paths:
+        ids = doc_ids if doc_ids is not None else [path.stem for path in paths]
+        for path, doc_id in zip(paths, ids, strict=True):
             with self._timed("read"):
                 try:
-                    raw = read_document(path, max_bytes)
+                    raw = read_document(path, max_bytes, doc_id)
                 except InputError as err:
-                    record = document_record(None, doc_id=path.stem, source=str(path), error=str(err))
+                    record = document_record(None, doc_id=doc_id, source=str(path), error=str(err))
                     records.append({**record, "sha256": err.sha256})
                     continue
             readable.append((len(records), raw))

@@ -23,6 +23,7 @@ import orjson
 
 from pipeline import __version__
 from pipeline.batch.model import ModelNotFoundError, resolve_model
+from pipeline.io.read import InputError, read_bytes
 from pipeline.kb.gazetteer import gazetteer_version
 from pipeline.records import DOCUMENTS, read_manifest
 from pipeline.resources import hash_tree, models_fingerprint
@@ -75,16 +76,18 @@ def model_version(model: str) -> str:
 
 
 def file_sha256(path: Path) -> str | None:
-    """The sha256 of a file's bytes, or None if it cannot be read."""
+    """The sha256 of a regular file's bytes, or None if it cannot be read as one (a pipe or a
+    device put where a file was is never read: :func:`pipeline.io.read.read_bytes`)."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
+        return hashlib.sha256(read_bytes(path)).hexdigest()
+    except InputError:
         return None
 
 
 @dataclass(frozen=True)
 class _Line:
     sha256: str
+    doc_id: str
     offset: int
     length: int
 
@@ -116,15 +119,18 @@ class PreviousRun:
                     self.lines.clear()  # a damaged file is not trusted at all
                     return
                 if record.get("sha256"):
-                    self.lines[record["source"]] = _Line(record["sha256"], offset, len(line))
+                    self.lines[record["source"]] = _Line(record["sha256"], record["doc_id"], offset, len(line))
                 offset += len(line)
         # Keep the old file open: the new one replaces it by rename, the data stays readable.
         self._handle = open(self.path, "rb")  # noqa: SIM115
 
-    def reusable(self, path: Path) -> bytes | None:
-        """The previous line for ``path`` if its raw bytes are unchanged, else None."""
+    def reusable(self, path: Path, doc_id: str | None = None) -> bytes | None:
+        """The previous line for ``path`` if its raw bytes are unchanged (and its id is ``doc_id``:
+        a file added beside it may have changed it), else None."""
         line = self.lines.get(str(path))
-        if line is None or self._handle is None or file_sha256(path) != line.sha256:
+        if line is None or self._handle is None or (doc_id is not None and line.doc_id != doc_id):
+            return None
+        if file_sha256(path) != line.sha256:
             return None
         self._handle.seek(line.offset)
         return self._handle.read(line.length)

@@ -26,7 +26,7 @@ from pipeline.batch.incremental import PreviousRun, run_fingerprint
 from pipeline.batch.manifest import RunSummary, manifest
 from pipeline.batch.model import DEFAULT_MODEL
 from pipeline.batch.workers import WorkerPool
-from pipeline.io import DEFAULT_MAX_BYTES, iter_input_files
+from pipeline.io import DEFAULT_MAX_BYTES, InputFile, input_files
 from pipeline.kb import KnowledgeBase
 from pipeline.kb.shared import load_shared
 from pipeline.output import OutputWriter, writer_for
@@ -34,17 +34,17 @@ from pipeline.records import DocumentRecord, dumps
 
 _WORDS = re.compile(r"\S+")
 #: A batch of input files and, per file, the previous run's line (None: process it).
-_Planned = tuple[list[Path], list[bytes | None]]
+_Planned = tuple[list[InputFile], list[bytes | None]]
 
 
-def file_batches(files: Iterable[Path], limit: int = BATCH_CHARS) -> Iterator[list[Path]]:
+def file_batches(files: Iterable[InputFile], limit: int = BATCH_CHARS) -> Iterator[list[InputFile]]:
     """Consecutive groups of files of about ``limit`` bytes (a bigger file goes alone)."""
     return groups_by_size(list(files), limit, _file_size)
 
 
-def _file_size(path: Path) -> int:
+def _file_size(file: InputFile) -> int:
     try:
-        return path.stat().st_size
+        return file.path.stat().st_size
     except OSError:
         return 0
 
@@ -75,7 +75,7 @@ def run_batch(
     """
     from tqdm import tqdm
 
-    files = list(iter_input_files(paths, exclude=[out_dir]))
+    files = input_files(paths, exclude=[out_dir])
     started_at = datetime.now(timezone.utc)
     model = pipeline.model_name if pipeline else model
     models = pipeline.models if pipeline else models
@@ -98,7 +98,8 @@ def run_batch(
             summary.stage_seconds, summary.load_seconds = dict(runner.stage_seconds), runner.load_seconds
             summary.entities = writer.finish()
             pipe_names = runner.pipeline.nlp.pipe_names if runner.pipeline else previous and previous.pipe_names
-            writer.write_manifest(manifest(model, runner.kb(), summary, files, started_at, fingerprint, pipe_names))
+            inputs = [f.path for f in files]
+            writer.write_manifest(manifest(model, runner.kb(), summary, inputs, started_at, fingerprint, pipe_names))
         failed = False
     finally:
         bar.close()
@@ -151,12 +152,15 @@ class _Runner:
             self.load_seconds = time.perf_counter() - started
         return self.pipeline
 
-    def lines(self, files: list[Path], previous: PreviousRun | None) -> Iterator[tuple[bytes, DocumentRecord, bool]]:
+    def lines(
+        self, files: list[InputFile], previous: PreviousRun | None
+    ) -> Iterator[tuple[bytes, DocumentRecord, bool]]:
         """(line, record, reused) per file, in input order."""
         # Several batches per worker and round, so that no worker idles long at the end.
         limit = BATCH_CHARS if self.jobs == 1 else BATCH_CHARS // (4 * self.jobs)
         planned = (
-            (batch, [previous.reusable(p) if previous else None for p in batch]) for batch in file_batches(files, limit)
+            (batch, [previous.reusable(f.path, f.doc_id) if previous else None for f in batch])
+            for batch in file_batches(files, limit)
         )
         for (_, kept), records in self._process(planned):
             fresh = iter(records)
@@ -177,7 +181,7 @@ class _Runner:
         # a semaphore bounds how far the feeder runs ahead, so memory stays bounded.
         ahead, window = deque(), threading.BoundedSemaphore(4 * self.jobs)
 
-        def tasks() -> Iterator[list[Path]]:
+        def tasks() -> Iterator[list[InputFile]]:
             for item in planned:
                 while not window.acquire(timeout=0.2):
                     if self._stopping.is_set():
@@ -194,12 +198,12 @@ class _Runner:
                 self.stage_seconds[k] += v
             yield item, records
 
-    def _in_process(self, todo: list[Path]) -> list[DocumentRecord]:
+    def _in_process(self, todo: list[InputFile]) -> list[DocumentRecord]:
         if not todo:
             return []
         pipe = self._pipe()
         before = dict(pipe.stage_seconds)
-        records = pipe.process_files(todo, self.max_bytes)
+        records = pipe.process_files([f.path for f in todo], self.max_bytes, [f.doc_id for f in todo])
         for k, v in pipe.stage_seconds.items():
             self.stage_seconds[k] += v - before.get(k, 0.0)
         return records
@@ -212,5 +216,5 @@ class _Runner:
             self._pool = None
 
 
-def _todo(item: _Planned) -> list[Path]:
-    return [path for path, line in zip(*item, strict=True) if line is None]
+def _todo(item: _Planned) -> list[InputFile]:
+    return [file for file, line in zip(*item, strict=True) if line is None]

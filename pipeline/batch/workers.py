@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from pipeline.batch.document import Pipeline
+from pipeline.io import InputFile
 from pipeline.records import DocumentRecord
 
 #: The pipeline of this worker process (None in a process that is no worker).
@@ -23,14 +24,14 @@ def _init_worker(model: str, models: str | Path | None, span_style: str, inherit
     _IN_WORKER["pipeline"] = inherited if inherited is not None else Pipeline(model, models, span_style)
 
 
-def _work(task: tuple[list[Path], int]) -> tuple[list[DocumentRecord], dict[str, float]]:
+def _work(task: tuple[list[InputFile], int]) -> tuple[list[DocumentRecord], dict[str, float]]:
     """Records of a batch of files (each read up to ``max_bytes``), and the seconds spent per stage on them."""
-    paths, max_bytes = task
-    if not paths:
+    files, max_bytes = task
+    if not files:
         return [], {}
     pipe = _IN_WORKER["pipeline"]
     before = dict(pipe.stage_seconds)
-    records = pipe.process_files(paths, max_bytes)
+    records = pipe.process_files([f.path for f in files], max_bytes, [f.doc_id for f in files])
     return records, {k: v - before.get(k, 0.0) for k, v in pipe.stage_seconds.items()}
 
 
@@ -47,7 +48,7 @@ class WorkerPool:
         self._pool = context.Pool(jobs, initializer=_init_worker, initargs=(model, models, span_style, inherited))
 
     def imap(
-        self, batches: Iterable[list[Path]], max_bytes: int
+        self, batches: Iterable[list[InputFile]], max_bytes: int
     ) -> Iterator[tuple[list[DocumentRecord], dict[str, float]]]:
         """(records, stage seconds) per batch, in the order the batches were given."""
         return self._pool.imap(_work, ((batch, max_bytes) for batch in batches))

@@ -12,6 +12,7 @@ that is not text. :class:`MappedText` carries a text through a list of
 ('a b', (0, 4))
 """
 
+from pipeline.io.ids import InputFile, doc_ids, input_files
 from pipeline.io.offsets import Edit, MappedText, line_edits
 from pipeline.io.read import (
     BINARY_CONTROL_SHARE,
@@ -20,6 +21,7 @@ from pipeline.io.read import (
     RawDocument,
     decode,
     iter_input_files,
+    iter_inputs,
     read_document,
 )
 
@@ -28,6 +30,10 @@ __all__ = [
     "DEFAULT_MAX_BYTES",
     "Edit",
     "InputError",
+    "InputFile",
+    "doc_ids",
+    "input_files",
+    "iter_inputs",
     "MappedText",
     "RawDocument",
     "decode",

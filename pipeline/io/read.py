@@ -54,7 +54,8 @@ class InputError(ValueError):
 class RawDocument:
     """One input file, decoded.
 
-    doc_id (str): The file name without its extension.
+    doc_id (str): Its id in the run (:mod:`pipeline.io.ids`: the path relative to the folder
+        named, without the extension where that stays unique).
     source (str): The path as given.
     text (str): The decoded text; all offsets of the output index it.
     encoding (str): ``utf-8`` or the encoding charset-normalizer detected.
@@ -68,11 +69,13 @@ class RawDocument:
     sha256: str
 
 
-def read_document(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> RawDocument:
+def read_document(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, doc_id: str | None = None) -> RawDocument:
     """Read and decode one file.
 
     path (str | Path): The file to read: a regular file (or a link to one).
     max_bytes (int): The largest file read; a larger one is an error.
+    doc_id (str | None): Its id in the run (:mod:`pipeline.io.ids`); default its file name
+        without the extension.
     RETURNS (RawDocument): Its text, encoding and sha256.
     RAISES (InputError): With a clear message if the file is no regular file, is too
         large, cannot be read or is not text.
@@ -87,7 +90,7 @@ def read_document(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> RawDo
     except InputError as err:
         err.sha256 = digest  # the error record still names the exact bytes
         raise
-    return RawDocument(path.stem, str(path), text, encoding, digest)
+    return RawDocument(path.stem if doc_id is None else doc_id, str(path), text, encoding, digest)
 
 
 def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
@@ -237,13 +240,20 @@ _CJK = {
 
 
 def iter_input_files(paths: Iterable[str | Path], exclude: Iterable[str | Path] = ()) -> Iterator[Path]:
-    """The input files of a run.
+    """The input files of a run (see :func:`iter_inputs`), as paths."""
+    for path, _ in iter_inputs(paths, exclude):
+        yield path
+
+
+def iter_inputs(paths: Iterable[str | Path], exclude: Iterable[str | Path] = ()) -> Iterator[tuple[Path, str]]:
+    """The input files of a run, each with its name relative to the folder it was found in.
 
     paths (Iterable[str | Path]): Files and folders as given on the command line.
     exclude (Iterable[str | Path]): Folders never read from (the run's own output folder).
-    YIELDS (Path): Each path named, and every non-hidden entry under each folder
-        named that is not a folder (recursively, sorted), in the order given: named
-        pipes, devices and dangling links too, so that each gets its error record
+    YIELDS (tuple[Path, str]): Each path named (relative name: its file name), and every
+        non-hidden entry under each folder named that is not a folder (recursively, sorted;
+        relative name: its POSIX path under that folder), in the order given: named pipes,
+        devices and dangling links too, so that each gets its error record
         (:func:`read_document`) instead of being skipped unseen.
     """
     skipped = [Path(p).resolve() for p in exclude]
@@ -255,9 +265,9 @@ def iter_input_files(paths: Iterable[str | Path], exclude: Iterable[str | Path] 
                 if any(part.startswith(".") for part in relative.parts) or child.is_dir():
                     continue
                 if not _inside_any(child, skipped):
-                    yield child
+                    yield child, relative.as_posix()
         else:
-            yield path
+            yield path, path.name
 
 
 def _inside_any(path: Path, folders: list[Path]) -> bool:

@@ -121,6 +121,40 @@ def read_manifest(folder: str | Path) -> dict[str, Any]:
     return manifest if isinstance(manifest, dict) else {}
 
 
+class IncompleteOutputError(ValueError):
+    """An output folder whose files are not one run's set (a run cut short while it put them
+    in place, or a file edited since)."""
+
+
+def output_set_problems(folder: str | Path) -> list[str]:
+    """What makes the files of an output folder not the set its manifest names (empty: they are,
+    or the manifest predates the checksums). Reads every listed file once."""
+    from pipeline.output.files import file_digest
+
+    folder = Path(folder)
+    listed = read_manifest(folder).get("files")
+    if not isinstance(listed, dict):
+        return []
+    problems = []
+    for name, expected in sorted(listed.items()):
+        path = folder / name
+        if not path.is_file():
+            problems.append(f"{name} is missing")
+        elif not isinstance(expected, dict) or file_digest(path) != expected.get("sha256"):
+            problems.append(f"{name} is not the file manifest.json names (its sha256 differs)")
+    return problems
+
+
+def check_output_set(folder: str | Path) -> None:
+    """Raise :class:`IncompleteOutputError` when the folder's files are not one run's set."""
+    problems = output_set_problems(folder)
+    if problems:
+        raise IncompleteOutputError(
+            f"{folder}: the output is not one run's: {'; '.join(problems)}. A run was cut short while "
+            "it put its files in place, or a file was edited since; run `namelink run` into it again."
+        )
+
+
 def dumps(record: Any) -> bytes:
     """One JSON Lines line (orjson: compact, keys in insertion order, UTF-8)."""
     return orjson.dumps(record) + b"\n"

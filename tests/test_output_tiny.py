@@ -118,7 +118,7 @@ def test_the_toy_writer_driven_directly_writes_its_files(tsv_writer, kb, tmp_pat
     assert lines[0] == "d1\tTrotsky\tleon-trotsky" and lines[-1] == "d2\tLev Sedov\tlev-sedov"
     assert len(lines) == len(D1["entities"]) + len(D2["entities"])
     assert count == 2
-    assert orjson.loads((out / MANIFEST).read_bytes()) == {"documents": 2, "format": "tsv-test"}
+    assert orjson.loads((out / MANIFEST).read_bytes()) == {"documents": 2, "format": "tsv-test", "files": {}}
     assert not writer.aborted and leftovers(out) == []
 
 

@@ -5,8 +5,10 @@ what processed it: namelink's code, the spaCy pipeline, the data under
 ``models/`` and the gazetteer's version (:mod:`pipeline.kb.gazetteer`).
 :func:`run_fingerprint` hashes them (without loading the model) and the
 manifest records it; on the next run into the same folder,
-a file whose source path and raw sha256 match a line of the previous run is
-not processed again, its line is copied byte for byte. A changed model,
+a file whose source path, id and raw sha256 match a line of the previous run
+is not processed again, its line is copied byte for byte. Only a
+``documents.jsonl`` whose sha256 the manifest names is trusted (a file edited
+by hand is not). A changed model,
 knowledge base, rule file, gazetteer or namelink version changes the fingerprint, and
 every document runs again.
 """
@@ -25,6 +27,7 @@ from pipeline import __version__
 from pipeline.batch.model import ModelNotFoundError, resolve_model
 from pipeline.io.read import InputError, read_bytes
 from pipeline.kb.gazetteer import gazetteer_version
+from pipeline.output.files import file_digest
 from pipeline.records import DOCUMENTS, read_manifest
 from pipeline.resources import hash_tree, models_fingerprint
 
@@ -106,8 +109,14 @@ class PreviousRun:
         manifest = read_manifest(out_dir)
         #: The previous run's spaCy component names (the same pipeline when reused).
         self.pipe_names = manifest.get("pipeline")
-        if manifest.get("fingerprint") == fingerprint and self.path.is_file():
+        if manifest.get("fingerprint") == fingerprint and self._written_by_a_run(manifest):
             self._index()
+
+    def _written_by_a_run(self, manifest: dict[str, Any]) -> bool:
+        """Only a ``documents.jsonl`` whose checksum the manifest names is trusted: a file
+        edited by hand, or cut short, or left by a run that never finished, is not."""
+        listed = (manifest.get("files") or {}).get(DOCUMENTS)
+        return self.path.is_file() and isinstance(listed, dict) and file_digest(self.path) == listed.get("sha256")
 
     def _index(self) -> None:
         offset = 0

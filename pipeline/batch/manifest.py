@@ -22,6 +22,7 @@ class RunSummary:
     entities: int = 0
     words: int = 0
     reused: int = 0
+    resumed: int = 0  # of the reused: from the checkpoint of an interrupted run
     jobs: int = 1
     seconds: float = 0.0
     load_seconds: float = 0.0

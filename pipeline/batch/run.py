@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 from collections import defaultdict, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -23,6 +23,7 @@ import orjson
 from pipeline.batch.chunking import groups_by_size
 from pipeline.batch.document import BATCH_CHARS, Pipeline
 from pipeline.batch.incremental import PreviousRun, run_fingerprint
+from pipeline.batch.journal import Journal
 from pipeline.batch.manifest import RunSummary, manifest
 from pipeline.batch.model import DEFAULT_MODEL
 from pipeline.batch.workers import WorkerPool
@@ -72,6 +73,11 @@ def run_batch(
     ``span_style`` how person spans are cut (:mod:`pipeline.output.spans`; ignored with ``pipeline``,
     which has its own). A file larger than ``max_bytes``, or no regular file, gets an error record;
     ``out_dir`` is never read as input, even inside a folder of ``paths``.
+
+    Every document's line is checkpointed as it is finished (:mod:`pipeline.batch.journal`): a
+    run killed part way is resumed by the next run into ``out_dir`` (``resumed`` in the summary),
+    whose output is byte for byte an uninterrupted run's. RAISES (OutputError): the output
+    could not be written; the previous output is as it was.
     """
     from tqdm import tqdm
 
@@ -81,32 +87,78 @@ def run_batch(
     models = pipeline.models if pipeline else models
     span_style = pipeline.span_style if pipeline else span_style
     fingerprint = run_fingerprint(model, models, span_style)
-    previous = PreviousRun(Path(out_dir), fingerprint) if incremental else None
+    out_dir = Path(out_dir)
     runner = _Runner(model, models, pipeline, jobs, span_style, max_bytes)
     summary = RunSummary(jobs=jobs)
-    writer: OutputWriter = writer_for(output_format)(Path(out_dir), runner.kb)
+    writer: OutputWriter = writer_for(output_format)(out_dir, runner.kb)
     started = time.perf_counter()
     bar = tqdm(total=len(files), desc="namelink", unit="doc", disable=not progress, file=sys.stderr)
-    failed = True
+    failed, reuse = True, None
     try:
-        with writer:
-            for line, record, reused in runner.lines(files, previous):
+        with writer:  # the folder's lock: nobody else writes it, its journal or its temporary files now
+            reuse = _Reuse(out_dir, fingerprint, incremental)
+            for line, record, reused in runner.lines(files, reuse):
                 writer.add(line, record)
+                reuse.checkpoint(line, record)
                 _count(summary, record, reused)
                 bar.update(1)
+            summary.resumed = reuse.resumed
             summary.seconds = time.perf_counter() - started
             summary.stage_seconds, summary.load_seconds = dict(runner.stage_seconds), runner.load_seconds
             summary.entities = writer.finish()
-            pipe_names = runner.pipeline.nlp.pipe_names if runner.pipeline else previous and previous.pipe_names
+            pipe_names = runner.pipeline.nlp.pipe_names if runner.pipeline else reuse.previous.pipe_names
             inputs = [f.path for f in files]
             writer.write_manifest(manifest(model, runner.kb(), summary, inputs, started_at, fingerprint, pipe_names))
         failed = False
+    except OSError as err:
+        raise OutputError(f"cannot write {out_dir}: {err.strerror or err}; the previous output is as it was") from err
     finally:
         bar.close()
         runner.close(abort=failed)
-        if previous:
-            previous.close()
+        if reuse is not None:
+            reuse.close(completed=not failed)
     return summary
+
+
+class OutputError(OSError):
+    """The run's output could not be written (a full disk, a folder that cannot be written, another
+    run holding it); the previous output is left as it was."""
+
+
+class _Reuse:
+    """Where a file's line may come from without processing it: the checkpoint of an interrupted
+    run into the folder (:class:`~pipeline.batch.journal.Journal`), then the previous run's output
+    (:class:`~pipeline.batch.incremental.PreviousRun`). Opened under the folder's lock."""
+
+    def __init__(self, out_dir: Path, fingerprint: dict[str, str], incremental: bool) -> None:
+        self.previous = PreviousRun(out_dir, fingerprint if incremental else {"unused": "--full"})
+        self.journal = Journal(out_dir, fingerprint)
+        if incremental:
+            self.journal.load()
+        self.journal.open()
+        self.resumed = 0
+        self._in_journal: set[str] = set()
+
+    def __call__(self, file: InputFile) -> bytes | None:
+        line = self.journal.reusable(file.path, file.doc_id)
+        if line is not None:
+            self.resumed += 1
+            self._in_journal.add(str(file.path))
+            return line
+        return self.previous.reusable(file.path, file.doc_id)
+
+    def checkpoint(self, line: bytes, record: DocumentRecord) -> None:
+        """Journal a line the journal does not hold yet: one processed, or copied from the previous
+        output (which a kill between the renames of this run's output would leave untrusted)."""
+        if record["source"] not in self._in_journal:
+            self.journal.add(line)
+
+    def close(self, completed: bool) -> None:
+        if completed:
+            self.journal.remove()  # the output is in place: nothing to resume
+        else:
+            self.journal.close()
+        self.previous.close()
 
 
 def _count(summary: RunSummary, record: DocumentRecord, reused: bool) -> None:
@@ -153,14 +205,13 @@ class _Runner:
         return self.pipeline
 
     def lines(
-        self, files: list[InputFile], previous: PreviousRun | None
+        self, files: list[InputFile], reusable: Callable[[InputFile], bytes | None]
     ) -> Iterator[tuple[bytes, DocumentRecord, bool]]:
         """(line, record, reused) per file, in input order."""
         # Several batches per worker and round, so that no worker idles long at the end.
         limit = BATCH_CHARS if self.jobs == 1 else BATCH_CHARS // (4 * self.jobs)
         planned = (
-            (batch, [previous.reusable(f.path, f.doc_id) if previous else None for f in batch])
-            for batch in file_batches(files, limit)
+            (batch, [reusable(f) for f in batch]) for batch in file_batches(files, limit)
         )
         for (_, kept), records in self._process(planned):
             fresh = iter(records)

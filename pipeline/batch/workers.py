@@ -8,7 +8,12 @@ set by the pool's initializer), never in the parent's objects.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import multiprocessing
+import os
+import signal
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -16,12 +21,33 @@ from pipeline.batch.document import Pipeline
 from pipeline.io import InputFile
 from pipeline.records import DocumentRecord
 
+#: prctl(2) option: the signal a process gets when its parent dies (linux/prctl.h).
+_PR_SET_PDEATHSIG = 1
 #: The pipeline of this worker process (None in a process that is no worker).
 _IN_WORKER: dict[str, Pipeline] = {}
 
 
-def _init_worker(model: str, models: str | Path | None, span_style: str, inherited: Pipeline | None) -> None:
+def _init_worker(
+    model: str, models: str | Path | None, span_style: str, inherited: Pipeline | None, parent: int
+) -> None:
+    _die_with_parent(parent)
     _IN_WORKER["pipeline"] = inherited if inherited is not None else Pipeline(model, models, span_style)
+
+
+def _die_with_parent(parent: int) -> None:
+    """A worker ends with the run, quietly: Ctrl-C is the parent's to handle (it stops the pool),
+    SIGTERM ends a worker at once without a traceback, and on Linux the kernel sends it SIGTERM
+    when the parent dies, even by ``kill -9`` (no orphan left writing to a closed pipe)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
 
 
 def _work(task: tuple[list[InputFile], int]) -> tuple[list[DocumentRecord], dict[str, float]]:
@@ -45,7 +71,8 @@ class WorkerPool:
         context = multiprocessing.get_context("fork" if forking else "spawn")
         # Forked workers share the loaded model copy-on-write; spawned ones load their own.
         inherited = loaded() if forking else None
-        self._pool = context.Pool(jobs, initializer=_init_worker, initargs=(model, models, span_style, inherited))
+        initargs = (model, models, span_style, inherited, os.getpid())
+        self._pool = context.Pool(jobs, initializer=_init_worker, initargs=initargs)
 
     def imap(
         self, batches: Iterable[list[InputFile]], max_bytes: int

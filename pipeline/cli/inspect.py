@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from pipeline.cli.options import output_argument
-from pipeline.records import dumps
+from pipeline.records import IncompleteOutputError, dumps
 from pipeline.review.inspection import LOW_SCORE, RunOutput, load_run
 
 
@@ -76,5 +76,5 @@ def inspect_command(
 def _load(output: Path) -> RunOutput:
     try:
         return load_run(output)
-    except FileNotFoundError as err:
+    except (FileNotFoundError, IncompleteOutputError) as err:
         raise click.UsageError(str(err)) from err

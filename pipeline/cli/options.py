@@ -14,12 +14,14 @@ from typing import Any
 import click
 
 from pipeline.batch.model import DEFAULT_MODEL
-from pipeline.records import DOCUMENTS
+from pipeline.records import DOCUMENTS, IncompleteOutputError, check_output_set
 
 #: Exit code when at least one document failed (its documents.jsonl line has ``status: "error"``).
 EXIT_DOCUMENT_ERRORS = 1
 #: Exit code of a usage error (bad option, missing input, unknown model); click's own.
 EXIT_USAGE = 2
+#: The run was interrupted (Ctrl-C, SIGTERM); what it finished is checkpointed (128 + SIGINT).
+EXIT_INTERRUPTED = 130
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
@@ -117,6 +119,11 @@ def review_format_option(default: str, help: str, auto: bool = False) -> Decorat
 
 
 def require_run(output: Path) -> None:
-    """Stop with a usage error (exit 2) unless ``output`` holds a run's ``documents.jsonl``."""
+    """Stop with a usage error (exit 2) unless ``output`` holds a run's ``documents.jsonl``, with
+    the files its manifest names (not a set a killed run or a hand edit left)."""
     if not (output / DOCUMENTS).is_file():
         raise click.UsageError(f"no {DOCUMENTS} in {output}: run `namelink run` first")
+    try:
+        check_output_set(output)
+    except IncompleteOutputError as err:
+        raise click.UsageError(str(err)) from err

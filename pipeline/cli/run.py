@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from pipeline.batch.model import ModelNotFoundError
-from pipeline.cli.options import EXIT_DOCUMENT_ERRORS, model_option, models_option
+from pipeline.batch.run import OutputError
+from pipeline.cli.options import EXIT_DOCUMENT_ERRORS, EXIT_INTERRUPTED, EXIT_USAGE, model_option, models_option
 from pipeline.io import DEFAULT_MAX_BYTES
 
 
@@ -99,27 +104,58 @@ def run_command(
     except ValueError as err:
         raise click.UsageError(str(err)) from err
     try:
-        summary = run_batch(
-            inputs,
-            out_dir,
-            model=model,
-            models=models_dir,
-            progress=not quiet,
-            jobs=jobs,
-            incremental=not full,
-            output_format=output_format,
-            span_style=span_style,
-            max_bytes=max_bytes,
-        )
+        with _interrupt_on_sigterm():
+            summary = run_batch(
+                inputs,
+                out_dir,
+                model=model,
+                models=models_dir,
+                progress=not quiet,
+                jobs=jobs,
+                incremental=not full,
+                output_format=output_format,
+                span_style=span_style,
+                max_bytes=max_bytes,
+            )
     except ModelNotFoundError as err:
         raise click.UsageError(str(err)) from err
+    except OutputError as err:
+        click.echo(f"Error: {err}", err=True)
+        sys.exit(EXIT_USAGE)
+    except KeyboardInterrupt:
+        click.echo(
+            f"\nInterrupted: the documents finished so far are checkpointed in {out_dir}; the previous "
+            "output is as it was. Run the same command again to go on from there.",
+            err=True,
+        )
+        sys.exit(EXIT_INTERRUPTED)
     if not quiet:
         click.echo(
             f"{summary.documents} documents, {summary.mentions} mentions, {summary.entities} entities, "
-            f"{summary.errors} errors, {summary.reused} unchanged since the last run; "
+            f"{summary.errors} errors, {summary.reused} unchanged since the last run"
+            + (f" ({summary.resumed} resumed from an interrupted run)" if summary.resumed else "")
+            + "; "
             f"{summary.words} words in {summary.seconds:.1f}s "
             f"({summary.words_per_second:,.0f} words/s) -> {out_dir}",
             err=True,
         )
     if summary.errors:
         sys.exit(EXIT_DOCUMENT_ERRORS)
+
+
+@contextmanager
+def _interrupt_on_sigterm() -> Iterator[None]:
+    """SIGTERM (``kill``, a scheduler's stop) ends the run as Ctrl-C does: staged files removed,
+    workers stopped, the checkpoint kept for the next run."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set a signal handler
+        return
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

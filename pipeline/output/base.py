@@ -5,7 +5,11 @@ Lines bytes, which an incremental run copies unchanged from the previous
 run), then writes what aggregates over the run, then the manifest. Every
 file is staged (:class:`~pipeline.output.files.StagedFiles`) and put in
 place only when the run completes; if it fails, the folder keeps the
-previous run's files, all of them.
+previous run's files, all of them. The manifest, renamed last, names the
+sha256 of every other file, so a set cut short between two renames is told
+apart by every reader (:func:`pipeline.records.check_output_set`). One run
+writes into a folder at a time (its lock); temporary files a killed run
+left behind go at the start of the next.
 
 Add a format: subclass :class:`OutputWriter`, decorate it with
 ``@output_writer("name")``, and ``namelink run --output-format name`` (or
@@ -20,7 +24,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from pipeline.kb.base import KnowledgeBase
-from pipeline.output.files import StagedFiles, json_bytes
+from pipeline.output.files import FolderLock, StagedFiles, json_bytes, remove_stale
 from pipeline.records import MANIFEST, DocumentRecord
 
 #: Registered writers by format name.
@@ -68,17 +72,30 @@ class OutputWriter(ABC):
         self.out_dir = Path(out_dir)
         self.kb = kb
         self._files = StagedFiles()
+        self._lock = FolderLock(self.out_dir)
 
     def __enter__(self) -> OutputWriter:
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        self.open()
+        self._lock.acquire()
+        try:
+            remove_stale(self.out_dir)  # a killed run's temporary files: nobody else holds the lock
+            self.open()
+        except BaseException:
+            self.abort()
+            raise
         return self
 
     def __exit__(self, kind: Any, error: Any, traceback: Any) -> None:
-        if error is None:
-            self._files.commit()
-        else:
+        try:
+            if error is None:
+                self._files.commit()
+            else:
+                self.abort()
+        except BaseException:
             self.abort()
+            raise
+        finally:
+            self._lock.release()
 
     def stage(self, name: str) -> IO[bytes]:
         """A binary handle for the file ``name`` of the output folder, put in place on success."""
@@ -101,6 +118,8 @@ class OutputWriter(ABC):
         self._files.discard()
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
+        """Stage the manifest, last, with the checksums of every other file of the set (``files``)."""
         if not self.writes_documents and "fingerprint" in manifest:
             manifest = {**manifest, "fingerprint": None}  # nothing here an incremental run could reuse
+        manifest = {**manifest, "files": self._files.digests()}
         self.stage(MANIFEST).write(json_bytes(manifest))

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.output.entities import EntityTable
-from pipeline.records import DOCUMENTS, ENTITIES, NIL_PREFIX, read_manifest, read_records, window
+from pipeline.records import DOCUMENTS, ENTITIES, NIL_PREFIX, check_output_set, read_manifest, read_records, window
 from pipeline.resources import person_label
 
 #: Links scored below this are listed as low-confidence.
@@ -51,10 +51,12 @@ def load_run(folder: str | Path) -> RunOutput:
     folder (str | Path): The folder with ``documents.jsonl`` (and ``entities.jsonl``, ``manifest.json``).
     RETURNS (RunOutput): The records, the entity rows by id and the manifest.
     RAISES (FileNotFoundError): The folder holds no ``documents.jsonl``.
+    RAISES (IncompleteOutputError): Its files are not the set its manifest names.
     """
     folder = Path(folder)
     if not (folder / DOCUMENTS).is_file():
         raise FileNotFoundError(f"no {DOCUMENTS} in {folder}: run `namelink run` first")
+    check_output_set(folder)
     entities = {}
     if (folder / ENTITIES).is_file():
         entities = {row["entity_id"]: row for row in read_records(folder / ENTITIES)}

@@ -328,19 +328,21 @@ def _mappings(node: Node | None) -> Iterator[MappingNode]:
             stack += current.value
 
 
-def node_at(node: Node | None, loc: tuple[Any, ...]) -> Node | None:
-    """The deepest node along ``loc`` (mapping keys, list indices; ``[key]``: the key itself)."""
+def node_at(node: Node | None, loc: tuple[Any, ...], key: bool = False) -> Node | None:
+    """The deepest node along ``loc`` (mapping keys, list indices; ``[key]``: the key itself);
+    with ``key``, the key of the last mapping value reached (``teasers:`` rather than its first line)."""
+    found_key = None
     for part in loc:
         if isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-            node = node.value[part]
+            node, found_key = node.value[part], None
         elif isinstance(node, MappingNode):
             pair = next((p for p in node.value if isinstance(p[0], ScalarNode) and p[0].value == str(part)), None)
             if pair is None:
-                return node
-            node = pair[0] if part == "[key]" else pair[1]
+                break
+            node, found_key = (pair[0] if part == "[key]" else pair[1]), pair[0]
         else:
-            return node
-    return node
+            break
+    return found_key if key and found_key is not None else node
 
 
 # -- messages --------------------------------------------------------------------------------------
@@ -432,7 +434,9 @@ def validate(file: _File, schema: Any, data: Any, node: Node | None, prefix: str
         return TypeAdapter(schema).validate_python(data)
     except ValidationError as err:
         for error in err.errors(include_url=False):
-            file.problem(node_at(node, tuple(error["loc"])), prefix + _message(error, schema))
+            loc = tuple(error["loc"])
+            where = node_at(node, loc[:-1], key=True) if error["type"] == "missing" else node_at(node, loc)
+            file.problem(where, prefix + _message(error, schema))
         return None
 
 

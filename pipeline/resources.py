@@ -9,12 +9,19 @@ of today), so a language adds its own files without touching the others.
 Typed views (:class:`NameRules`, :class:`LinkingRules`, :class:`LabelRules`)
 give the components named, checked fields instead of dictionary lookups; a
 missing key raises :class:`RulesError` naming the file and the key.
+
+Every file of a models folder is checked against its schema before any of
+it is used (:func:`pipeline.kb.validate.ensure_valid`, called by
+:func:`rules`, :meth:`_View.load` and the knowledge-base loaders): a
+malformed folder raises :class:`ModelsError` with every problem found, each
+naming its file and line (:class:`Problem`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -26,7 +33,28 @@ DEFAULT_MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 DATA_FOLDERS = ("kb", "rules", "learned")
 
 
-class RulesError(ValueError):
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem of a models file: ``path`` as the folder was named, ``line`` 1-based (0: the whole file)."""
+
+    path: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}" if self.line else f"{self.path}: {self.message}"
+
+
+class ModelsError(ValueError):
+    """The data of a models folder is malformed. ``problems`` lists every problem found
+    (``file:line: problem`` each); raised with a plain message, it has none listed."""
+
+    def __init__(self, problems: Sequence[Problem] | str) -> None:
+        self.problems = [] if isinstance(problems, str) else list(problems)
+        super().__init__(problems if isinstance(problems, str) else "\n".join(map(str, self.problems)))
+
+
+class RulesError(ModelsError):
     """A rule file lacks a key or has a value of the wrong shape."""
 
 
@@ -39,12 +67,32 @@ def models_dir(path: str | Path | None = None) -> Path:
 
 def load_yaml(path: str | Path) -> Any:
     """Load a YAML data file (read every time: what is loaded once is kept by
-    :func:`pipeline.kb.shared.load_shared`, keyed by the folder's content)."""
+    :func:`pipeline.kb.shared.load_shared`, keyed by the folder's content).
+    A missing file or a YAML syntax error is a :class:`ModelsError` naming the file (and line)."""
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"missing data file: {path}")
-    with open(path, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        raise ModelsError([Problem(path, 0, "missing data file")])
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return yaml.safe_load(handle)
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        raise ModelsError([yaml_problem(path, err)]) from err
+
+
+def yaml_problem(path: Path, err: yaml.YAMLError | UnicodeDecodeError) -> Problem:
+    """The :class:`Problem` of a file PyYAML could not read: its line and what it says."""
+    if isinstance(err, UnicodeDecodeError):
+        return Problem(path, 0, f"not UTF-8 text ({err.reason} at byte {err.start})")
+    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+    what = " ".join(str(getattr(err, "problem", None) or err).split())
+    return Problem(path, mark.line + 1 if mark else 0, f"YAML syntax error: {what}")
+
+
+def ensure_valid(models: str | Path | None = None, complete: bool = False) -> Path:
+    """The models folder, once its files are checked (:func:`pipeline.kb.validate.ensure_valid`)."""
+    from pipeline.kb.validate import ensure_valid as check
+
+    return check(models, complete)
 
 
 def rules_path(name: str, models: str | Path | None = None, lang: str | None = None) -> Path:
@@ -56,8 +104,8 @@ def rules_path(name: str, models: str | Path | None = None, lang: str | None = N
 
 
 def rules(name: str, models: str | Path | None = None, lang: str | None = None) -> dict[str, Any]:
-    """Load ``models/rules/<name>.yaml`` (or its ``<lang>/`` version)."""
-    return load_yaml(rules_path(name, models, lang)) or {}
+    """Load ``models/rules/<name>.yaml`` (or its ``<lang>/`` version), the folder checked first."""
+    return load_yaml(rules_path(name, ensure_valid(models), lang)) or {}
 
 
 def person_label(models: str | Path | None = None) -> str:
@@ -108,7 +156,7 @@ class _View:
 
     @classmethod
     def load(cls, models: str | Path | None = None, lang: str | None = None) -> Any:
-        path = rules_path(cls.FILE, models, lang)
+        path = rules_path(cls.FILE, ensure_valid(models), lang)
         return cls.from_dict(load_yaml(path) or {}, str(path))
 
 

@@ -32,6 +32,7 @@ from pipeline.kb import KnowledgeBase
 from pipeline.kb.shared import load_shared
 from pipeline.output import OutputWriter, writer_for
 from pipeline.records import DocumentRecord, dumps
+from pipeline.resources import ensure_valid
 
 _WORDS = re.compile(r"\S+")
 #: A batch of input files and, per file, the previous run's line (None: process it).
@@ -72,7 +73,9 @@ def run_batch(
     ``output_format`` names a registered writer (:func:`pipeline.output.writer_for`);
     ``span_style`` how person spans are cut (:mod:`pipeline.output.spans`; ignored with ``pipeline``,
     which has its own). A file larger than ``max_bytes``, or no regular file, gets an error record;
-    ``out_dir`` is never read as input, even inside a folder of ``paths``.
+    ``out_dir`` is never read as input, even inside a folder of ``paths``. A models folder with a
+    malformed or missing file raises :class:`~pipeline.resources.ModelsError` before any document
+    is read or anything written.
 
     Every document's line is checkpointed as it is finished (:mod:`pipeline.batch.journal`): a
     run killed part way is resumed by the next run into ``out_dir`` (``resumed`` in the summary),
@@ -81,6 +84,7 @@ def run_batch(
     """
     from tqdm import tqdm
 
+    ensure_valid(pipeline.models if pipeline else models, complete=True)
     files = input_files(paths, exclude=[out_dir])
     started_at = datetime.now(timezone.utc)
     model = pipeline.model_name if pipeline else model

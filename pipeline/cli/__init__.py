@@ -4,13 +4,15 @@
 - ``clean`` (:mod:`.clean`): print a file's clean text;
 - ``evaluate`` (:mod:`.evaluate`): score against gold data;
 - ``inspect`` (:mod:`.inspect`), ``report`` (:mod:`.report`): look at a run;
-- ``review export|import`` (:mod:`.review`), ``train`` (:mod:`.train`): the review loop.
+- ``review export|import`` (:mod:`.review`), ``train`` (:mod:`.train`): the review loop;
+- ``check-models`` (:mod:`.check_models`): every problem of a models folder at once.
 
 Options several commands take are declared once, in :mod:`.options`.
 
 Exit codes: 0 all documents processed; 1 at least one document failed (its
 line in documents.jsonl has ``status: "error"``); 2 usage error (bad option,
-missing input, unknown model).
+missing input, unknown model, a malformed models folder: every command that
+loads it reports each problem as ``file:line: problem``, :class:`.options.ModelsCheckedGroup`).
 """
 
 from __future__ import annotations
@@ -18,10 +20,11 @@ from __future__ import annotations
 import click
 
 from pipeline import __version__
+from pipeline.cli.check_models import check_models_command
 from pipeline.cli.clean import clean_command
 from pipeline.cli.evaluate import evaluate_command
 from pipeline.cli.inspect import inspect_command
-from pipeline.cli.options import EXIT_DOCUMENT_ERRORS, EXIT_USAGE
+from pipeline.cli.options import EXIT_DOCUMENT_ERRORS, EXIT_USAGE, ModelsCheckedGroup
 from pipeline.cli.report import report_command
 from pipeline.cli.review import review_group
 from pipeline.cli.run import run_command
@@ -30,7 +33,7 @@ from pipeline.cli.train import train_command
 __all__ = ["EXIT_DOCUMENT_ERRORS", "EXIT_USAGE", "cli", "main"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=ModelsCheckedGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="namelink")
 def cli() -> None:
     """Find people in historical text and link every mention to the individual it means.
@@ -49,6 +52,7 @@ for _command in (
     report_command,
     review_group,
     train_command,
+    check_models_command,
 ):
     cli.add_command(_command)
 

@@ -8,6 +8,7 @@ import click
 
 from pipeline.batch.model import ModelNotFoundError
 from pipeline.cli.options import gold_option, model_option, models_option, raw_option
+from pipeline.resources import ModelsError
 
 
 @click.command("evaluate")
@@ -100,6 +101,8 @@ def _evaluate_sets(sets_path: Path, names: tuple[str, ...], sealed: bool, model:
     try:
         chosen = select_sets(load_sets(sets_path), names, once=sealed)
         rows = score_sets(chosen, model, models_dir)
+    except ModelsError:
+        raise  # reported by the command group, every problem with its file and line (exit 2)
     except ValueError as err:
         raise click.UsageError(str(err)) from err
     except ModelNotFoundError as err:

@@ -15,6 +15,7 @@ import click
 
 from pipeline.batch.model import DEFAULT_MODEL
 from pipeline.records import DOCUMENTS, IncompleteOutputError, check_output_set
+from pipeline.resources import ModelsError
 
 #: Exit code when at least one document failed (its documents.jsonl line has ``status: "error"``).
 EXIT_DOCUMENT_ERRORS = 1
@@ -127,3 +128,27 @@ def require_run(output: Path) -> None:
         check_output_set(output)
     except IncompleteOutputError as err:
         raise click.UsageError(str(err)) from err
+
+
+class ModelsDataError(click.ClickException):
+    """A malformed models folder, as the command line reports it: every problem on a line
+    of its own (``file:line: problem``), no traceback, exit code 2 (a usage error)."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, error: ModelsError) -> None:
+        problems = [str(p) for p in error.problems] or [str(error)]
+        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+        lines = "\n".join(f"  {line}" for line in problems)
+        super().__init__(f"the models data has {count}:\n{lines}\n(`namelink check-models` lists them all)")
+
+
+class ModelsCheckedGroup(click.Group):
+    """A command group whose commands all report a :class:`~pipeline.resources.ModelsError`
+    (a malformed models folder) as :class:`ModelsDataError`: exit code 2 with every problem."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ModelsError as err:
+            raise ModelsDataError(err) from err

@@ -85,10 +85,13 @@ def import_command(task_file: Path, models_dir: Path | None, fmt: str, raw_dir: 
         namelink review import review-done.jsonl
         namelink train --gold tests/gold/seeds.jsonl
     """
+    from pipeline.resources import ModelsError
     from pipeline.review.importing import import_corrections
 
     try:
         summary = import_corrections(task_file, models_dir, fmt, raw_dir)
+    except ModelsError:
+        raise  # the models folder, not the task file: reported by the command group (exit 2)
     except (ValueError, KeyError) as err:
         raise click.ClickException(f"{task_file}: not a reviewed task file ({err})") from err
     counts = ", ".join(f"{n} {action}" for action, n in sorted(summary.actions.items())) or "no corrections"

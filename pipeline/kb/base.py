@@ -24,7 +24,7 @@ from pipeline.kb.learned import Learned, load_learned, surface_key
 from pipeline.kb.lexicon import own_words
 from pipeline.kb.pet_names import pet_forms
 from pipeline.kb.relations import RelationKinds, Relations, build_relations, listed_relations
-from pipeline.resources import LabelRules, LinkingRules, NameRules, hash_files, load_yaml, models_dir
+from pipeline.resources import LabelRules, LinkingRules, NameRules, ensure_valid, hash_files, load_yaml
 
 PERSON_FILE = "persons.yaml"
 OTHER_FILES = ("places.yaml", "organisations.yaml")
@@ -55,8 +55,9 @@ class KnowledgeBase:
     @classmethod
     def load(cls, models: str | Path | None = None, learned: bool = True, lang: str | None = None) -> KnowledgeBase:
         """The knowledge base of ``models/kb/``, with ``models/learned/`` merged unless ``learned`` is False;
-        its name forms follow the name rules of ``lang`` (``rules/<lang>/names.yaml`` if there is one)."""
-        folder = models_dir(models) / "kb"
+        its name forms follow the name rules of ``lang`` (``rules/<lang>/names.yaml`` if there is one).
+        Every file of the folder is checked first (:func:`pipeline.kb.validate.ensure_valid`)."""
+        folder = ensure_valid(models) / "kb"
         present = [f for f in [folder / PERSON_FILE] + [folder / n for n in OTHER_FILES] if f.is_file()]
         if not present:
             raise KnowledgeBaseError(f"no knowledge base files in {folder}")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from pipeline.resources import ModelsError
+
 #: Name form kinds: ``full`` and ``alias`` forms name one individual on their own;
 #: ``short`` forms (a given name, a surname, a diminutive, bare initials) need context.
 FULL, ALIAS, SHORT = "full", "alias", "short"
@@ -15,7 +17,7 @@ PET = "pet"
 GIVEN_PARTS = ("given", "diminutive", PET)
 
 
-class KnowledgeBaseError(ValueError):
+class KnowledgeBaseError(ModelsError):
     """The knowledge base files are malformed."""
 
 

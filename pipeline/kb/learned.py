@@ -27,7 +27,7 @@ from typing import Any
 import yaml
 
 from pipeline.kb.keys import fold
-from pipeline.resources import load_yaml, models_dir
+from pipeline.resources import ensure_valid, load_yaml, models_dir
 
 LEARNED_DIR = "learned"
 ALIASES_FILE, PERSONS_FILE, NEGATIVE_FILE = "aliases.yaml", "persons.yaml", "negative.yaml"
@@ -88,8 +88,8 @@ def learned_dir(models: str | Path | None = None) -> Path:
 
 
 def load_learned(models: str | Path | None = None) -> Learned:
-    """Read ``models/learned/`` (missing files count as empty)."""
-    folder = learned_dir(models)
+    """Read ``models/learned/`` (missing files count as empty), the models folder checked first."""
+    folder = learned_dir(ensure_valid(models))
     paths = {name: folder / name for name in (ALIASES_FILE, PERSONS_FILE, NEGATIVE_FILE)}
     data = {name: (load_yaml(path) if path.is_file() else None) for name, path in paths.items()}
     negative = data[NEGATIVE_FILE] or {}

@@ -30,7 +30,8 @@ from conftest import ROOT, find, read_jsonl
 from pipeline.cli import cli
 from pipeline.kb.learned import load_learned
 from pipeline.records import dumps
-from pipeline.review import build_tasks
+from pipeline.review import build_tasks, import_corrections
+from pipeline.review.corrections import ordered
 
 TEXT = "Lenin wrote to Leon Trotsky in Mexico. Later Minoga wrote home."
 TASKS = "tasks.jsonl"
@@ -342,3 +343,60 @@ def test_a_task_file_that_is_not_a_regular_file_is_unusable(special, tmp_path, m
     done = import_in_child(Path(special), models)
     assert done.returncode == 2, done.stderr
     assert "not a regular file" in done.stderr
+
+
+# -- train checks the stored corrections again -------------------------------------------------
+
+
+def stored(action: str, text: str, start: int, end: int, **extra: Any) -> dict[str, Any]:
+    row = {"action": action, "text": text, "label": "PERSON", "entity_id": "leon-trotsky", "doc_id": "letter"}
+    row.update(start=start, end=end, source_file=TASKS, line=1, imported="2024-01-01T00:00:00Z", format="prodigy")
+    return ordered({**row, **extra})
+
+
+def test_train_refuses_corrections_that_would_not_pass_the_import(models):
+    folder = models / "corrections"
+    folder.mkdir()
+    start, end = find(TEXT, "Minoga")
+    rows = [
+        json.dumps(stored("added", "Minoga", start, end, entity_id="nadezhda-krupskaya")),
+        json.dumps(stored("added", "", 20, 15)),  # a reversed span's alias
+        json.dumps(stored("added", "o Lenin", -7, 0)),  # negative offsets
+        json.dumps(stored("added", "Trotsky", 10, 20)),  # text and offsets disagree
+        json.dumps(stored("added", "Minoga", start, end, label="PERSN")),
+        json.dumps(stored("added", "Minoga", start, end, entity_id="trotksy")),
+        json.dumps(stored("deleted", "Minoga", start, end)),
+        json.dumps({**stored("added", "Minoga", start, end), "alias": "x"}),
+        "[1]",
+        "{",
+    ]
+    path = folder / "2024-01-01T000000Z_hand.jsonl"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = train_cli(models)
+    assert result.exit_code == 2, result.output
+    for number, reason in enumerate(
+        [
+            "start 20 is not before end 15",
+            "negative offset",
+            "'Trotsky' is 7 characters but its offsets span 10",
+            "unknown label 'PERSN'",
+            "unknown entity id 'trotksy'",
+            "unknown action 'deleted'",
+            "unknown key 'alias'",
+            "not a JSON object (an array)",
+            "not valid JSON",
+        ],
+        start=2,
+    ):
+        (line,) = [line for line in result.output.splitlines() if line.startswith(f"{path}:{number}: ")]
+        assert reason in line, line
+    assert f"{path}:1:" not in result.output
+    assert not (models / "learned").exists() and not (models / "CHANGELOG.md").exists()
+
+
+def test_import_and_train_share_the_checks(tmp_path, models):
+    """What the import stores, train reads back without complaint (the two checks agree)."""
+    path = write_lines(tmp_path, json.dumps(GOOD))
+    assert import_corrections(path, models).rejected == []
+    result = train_cli(models)
+    assert result.exit_code == 0 and "1 correction file" in result.output

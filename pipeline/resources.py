@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -141,7 +141,7 @@ def models_fingerprint(models: str | Path | None = None) -> str:
 
 
 class _View:
-    """Builds a frozen dataclass from a rule file's mapping, every field required."""
+    """Builds a frozen dataclass from a rule file's mapping, every field without a default required."""
 
     FILE = ""
 
@@ -149,6 +149,8 @@ class _View:
     def from_dict(cls, data: dict[str, Any], source: str = "") -> Any:
         values = {}
         for spec in fields(cls):  # type: ignore[arg-type]
+            if spec.name not in data and spec.default is not MISSING:
+                continue  # a key added later: a models folder copied before it still loads
             if spec.name not in data:
                 raise RulesError(f"{source or cls.FILE}: missing key {spec.name!r}")
             values[spec.name] = _frozen(data[spec.name])
@@ -279,10 +281,17 @@ class LabelRules(_View):
     groups: tuple[str, ...]
     never_people: tuple[str, ...]
     kb_default: str
+    other_labels: tuple[str, ...] = ()
 
     def of_model(self, label: str) -> str:
         """namelink's name for a label of the spaCy model (``PER`` -> ``PERSON``)."""
         return self.model_labels.get(label, label)
+
+    def known(self) -> frozenset[str]:
+        """Every label namelink gives a span: those the rules above name and ``other_labels``
+        (what ``review import`` accepts on a reviewed span)."""
+        named = {self.person, self.kb_default, *self.model_labels.values(), *self.linked, *self.places}
+        return frozenset(named | {*self.groups, *self.never_people, *self.other_labels})
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,14 @@ no knowledge base): a format only turns units into tasks and reads them back.
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
 from click.testing import CliRunner
-from conftest import read_jsonl
+from conftest import ROOT, read_jsonl
 
 from pipeline.cli import cli
 from pipeline.records import dumps
@@ -174,8 +175,9 @@ def test_a_toy_format_round_trips_export_and_import(toy, run_dir, tmp_path):
     task["verdict"] = "ok"
     reviewed = tmp_path / "reviewed.jsonl"
     reviewed.write_text(json.dumps(task) + "\n" + json.dumps({**task, "verdict": None}) + "\n", encoding="utf-8")
-    result = import_corrections(reviewed, tmp_path / "models")
-    assert (result.tasks, result.skipped, result.unmapped) == (1, 1, 1)  # the raw file is not at its source
+    models = shutil.copytree(ROOT / "models", tmp_path / "models")
+    result = import_corrections(reviewed, models)
+    assert (result.tasks, result.skipped, result.unmapped) == (1, 1, 1)  # no raw folder: no raw offsets
     assert dict(result.actions) == {"accepted": 1, "added": 1, "rejected": 1}
     rows = {row["action"]: row for row in read_jsonl(result.path)}
     assert {row["format"] for row in rows.values()} == {"toy"}

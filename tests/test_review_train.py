@@ -97,7 +97,7 @@ def loop(tmp_path_factory) -> dict[str, Any]:
     state["tasks"] = read_jsonl(tmp / "tasks.jsonl")
     done = tmp / "tasks-reviewed.jsonl"
     done.write_text("".join(json.dumps(review_as_a_person(t)) + "\n" for t in state["tasks"]), encoding="utf-8")
-    state["import"] = invoke("review", "import", done, "--models", models)
+    state["import"] = invoke("review", "import", done, "--models", models, "--run", tmp / "before", "--raw", raw)
     state["train"] = invoke("train", "--models", models, "--model", MODEL, "--gold", gold, "--raw", raw)
     invoke("run", raw, "--out", tmp / "after", "--models", models, "--model", MODEL, "-q")
     state["train_again"] = invoke("train", "--models", models, "--model", MODEL, "--gold", gold, "--raw", raw)

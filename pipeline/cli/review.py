@@ -7,11 +7,22 @@ are the registered review formats (:mod:`pipeline.review.formats`).
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
-from pipeline.cli.options import models_option, output_argument, raw_option, require_run, review_format_option
+from pipeline.cli.options import (
+    EXIT_USAGE,
+    models_option,
+    output_argument,
+    raw_option,
+    require_run,
+    review_format_option,
+)
+
+#: Exit code of an import that rejected some lines (and stored the others).
+EXIT_LINES_REJECTED = 1
 
 
 @click.group("review")
@@ -70,32 +81,61 @@ def export_command(
 @review_format_option("auto", "Format of TASK_FILE.", auto=True)
 @raw_option(
     default=None,
-    help="Folder with the raw files (<doc_id>.txt), if not at their source path, for raw offsets of added spans.",
+    help="Folder with the raw files (<doc_id>.txt), for the raw offsets of added spans [default: none, left null].",
 )
-def import_command(task_file: Path, models_dir: Path | None, fmt: str, raw_dir: Path | None) -> None:
+@click.option(
+    "--run",
+    "run_dir",
+    type=click.Path(exists=True, path_type=Path),
+    default=None,
+    help="The run the tasks were exported from (its output folder): each task's text must be its text there.",
+)
+def import_command(
+    task_file: Path, models_dir: Path | None, fmt: str, raw_dir: Path | None, run_dir: Path | None
+) -> None:
     """Store reviewed tasks as corrections under MODELS/.
 
     Every span of every reviewed task becomes a correction (accepted, rejected,
     relinked, added) in a new file under MODELS/corrections/, with provenance
-    (task file, import date, task hash, offsets). `namelink train` turns them
-    into aliases and rules.
+    (task file, line, import date, task hash, offsets). `namelink train` turns
+    them into aliases and rules.
+
+    Each line is checked first: a JSON object in a known format, every span
+    inside the task's text (integer offsets, start before end), its text the
+    text at its offsets, cutting no word, a known label, an id of the knowledge
+    base or a new person's nil:<slug>, the task's text the one exported (and,
+    with --run, the run's). A bad line is printed as FILE:LINE: reason and
+    nothing of it is stored; the good lines are. Paths named in a task (its
+    source) are never opened.
+
+    Exit codes: 0 every line stored; 1 some lines rejected (the others
+    stored); 2 TASK_FILE or --run unusable as a whole (not a regular file,
+    unreadable), nothing stored.
 
     \b
     Example:
-        namelink review import review-done.jsonl
+        namelink review import review-done.jsonl --run output/ --raw letters/
         namelink train --gold tests/gold/seeds.jsonl
     """
     from pipeline.resources import ModelsError
     from pipeline.review.importing import import_corrections
+    from pipeline.review.validate import UnusableFileError
 
     try:
-        summary = import_corrections(task_file, models_dir, fmt, raw_dir)
+        summary = import_corrections(task_file, models_dir, fmt, raw_dir, run=run_dir)
     except ModelsError:
         raise  # the models folder, not the task file: reported by the command group (exit 2)
-    except (ValueError, KeyError) as err:
-        raise click.ClickException(f"{task_file}: not a reviewed task file ({err})") from err
-    counts = ", ".join(f"{n} {action}" for action, n in sorted(summary.actions.items())) or "no corrections"
-    click.echo(f"{summary.tasks} reviewed tasks ({summary.skipped} not reviewed, skipped): {counts}")
+    except UnusableFileError as err:
+        raise UnusableInput(f"{err}; nothing imported") from err
+    except ValueError as err:  # a models folder without knowledge base or rules
+        raise UnusableInput(str(err)) from err
+    for error in summary.rejected:
+        click.echo(str(error), err=True)
+    counts = ", ".join(f"{n} {action}" for action, n in sorted(summary.actions.items())) or "none"
+    click.echo(
+        f"{summary.tasks} reviewed tasks stored, {len(summary.rejected)} lines rejected, "
+        f"{summary.skipped} not reviewed (skipped); corrections: {counts}"
+    )
     if summary.unmapped:
         click.echo(f"{summary.unmapped} added spans without raw offsets (raw file not found; see --raw)", err=True)
     if summary.path is None:
@@ -104,3 +144,11 @@ def import_command(task_file: Path, models_dir: Path | None, fmt: str, raw_dir: 
         click.echo(f"already imported as {summary.path}; nothing stored")
     else:
         click.echo(f"stored {summary.path}")
+    if summary.rejected:
+        sys.exit(EXIT_LINES_REJECTED)
+
+
+class UnusableInput(click.ClickException):
+    """A task file or run that cannot be read at all: the message, and exit code 2 (a usage error)."""
+
+    exit_code = EXIT_USAGE

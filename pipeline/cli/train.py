@@ -10,6 +10,7 @@ import click
 
 from pipeline.batch.model import ModelNotFoundError
 from pipeline.cli.options import EXIT_USAGE, gold_option, model_option, models_option, raw_option
+from pipeline.review.corrections import CorrectionsError
 
 if TYPE_CHECKING:
     from pipeline.review.train import TrainResult
@@ -31,6 +32,10 @@ def train_command(
     knowledge base and every stored correction, prints what changed and logs it
     in MODELS/CHANGELOG.md. Running it twice changes nothing the second time.
 
+    Every stored correction is checked again as `review import` checks it; if
+    one fails (a hand-edited file), each bad line is printed as FILE:LINE:
+    reason, nothing is learned and the exit code is 2.
+
     \b
     Example:
         namelink train --gold tests/gold/seeds.jsonl --raw raw/
@@ -49,6 +54,15 @@ def train_command(
         result = train(models_dir, gold_path, raw_dir, model, dry_run)
     except ModelNotFoundError as err:
         raise click.UsageError(str(err)) from err
+    except CorrectionsError as err:
+        for error in err.errors:
+            click.echo(str(error), err=True)
+        click.echo(
+            f"{len(err.errors)} stored corrections would not pass `namelink review import`: nothing learned, "
+            "nothing written. Fix or delete those lines.",
+            err=True,
+        )
+        sys.exit(EXIT_USAGE)
     except FileNotFoundError as err:
         raise click.ClickException(str(err)) from err
     _print_result(result)

@@ -212,12 +212,21 @@ _SCHEMAS: dict[type, type[BaseModel]] = {}
 
 
 def schema_of(view: type) -> type[BaseModel]:
-    """A pydantic model of a typed view (a dataclass): every field required, no other key allowed."""
+    """A pydantic model of a typed view (a dataclass): every field without a default required
+    (a field with one may be left out: older copies of ``models/`` lack it), no other key allowed."""
     if view not in _SCHEMAS:
         hints = typing.get_type_hints(view)
-        fields = {f.name: (_strict_type(hints[f.name]), ...) for f in dataclasses.fields(view)}
+        fields = {f.name: (_strict_type(hints[f.name]), _required_or_default(f)) for f in dataclasses.fields(view)}
         _SCHEMAS[view] = _create_model(view.__name__ + "Schema", __base__=_Strict, **fields)
     return _SCHEMAS[view]
+
+
+def _required_or_default(field: dataclasses.Field) -> Any:
+    if field.default is not dataclasses.MISSING:
+        return field.default
+    if field.default_factory is not dataclasses.MISSING:
+        return field.default_factory()
+    return ...
 
 
 class _NameShape(_Strict):

@@ -2,7 +2,9 @@
 
 File names start with the import time (UTC), so sorting them sorts the
 imports oldest first; :func:`read_corrections` gives every row in that order
-for :mod:`pipeline.review.train`. Each row is one span's verdict
+for :mod:`pipeline.review.train`, each checked again (a corrections file may
+have been edited by hand since the import wrote it): a bad row raises
+:class:`CorrectionsError` naming every bad ``FILE:LINE``. Each row is one span's verdict
 (:data:`ACCEPTED`, :data:`REJECTED`, :data:`RELINKED`, :data:`ADDED`) with its
 provenance, its keys in the order of :data:`FIELDS`.
 """
@@ -15,6 +17,15 @@ from typing import Any
 from pipeline.output.files import atomic_writer
 from pipeline.records import dumps, read_records
 from pipeline.resources import models_dir
+from pipeline.review.validate import (
+    LineError,
+    TaskError,
+    Vocabulary,
+    check_stored,
+    json_object,
+    numbered_lines,
+    open_regular,
+)
 
 CORRECTIONS_DIR = "corrections"
 ACCEPTED, REJECTED, ADDED, RELINKED = "accepted", "rejected", "added", "relinked"
@@ -70,15 +81,45 @@ def _undated(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: v for k, v in row.items() if k != "imported"} for row in rows]
 
 
-def read_corrections(models: str | Path | None = None) -> list[dict[str, Any]]:
-    """Every stored correction, oldest file first.
+class CorrectionsError(ValueError):
+    """Stored corrections that would not pass the import's checks: nothing may be learned from them.
+
+    errors (list): One :class:`~pipeline.review.validate.LineError` per bad line, in file order.
+    """
+
+    def __init__(self, errors: list[LineError]) -> None:
+        super().__init__("\n".join(map(str, errors)))
+        self.errors = errors
+
+
+def read_corrections(models: str | Path | None = None, vocabulary: Vocabulary | None = None) -> list[dict[str, Any]]:
+    """Every stored correction, oldest file first, each checked as the import checks what it stores.
 
     models (str | Path | None): The models folder; None for the project's ``models/``.
+    vocabulary (Vocabulary | None): The labels and ids rows may name; None for the models folder's own.
     RETURNS (list): The rows of every ``corrections/*.jsonl``, each with ``file`` (its file's name) set.
+    RAISES (CorrectionsError): Any line is not a correction the import could have stored (every such
+        line named); a corrections file that is no regular file is one such line (line 0).
     """
-    rows = []
+    vocabulary = vocabulary or Vocabulary.load(models)
+    rows: list[dict[str, Any]] = []
+    errors: list[LineError] = []
     for path in sorted(corrections_dir(models).glob("*.jsonl")):
-        for row in read_records(path):
-            row.setdefault("file", path.name)
-            rows.append(row)
+        try:
+            handle = open_regular(path)
+        except ValueError as err:
+            errors.append(LineError(str(path), 0, str(err)))
+            continue
+        with handle:
+            for number, line in numbered_lines(handle):
+                try:
+                    row = json_object(line)
+                    check_stored(row, vocabulary, FIELDS, ACTIONS)
+                except TaskError as err:
+                    errors.append(LineError(str(path), number, str(err)))
+                    continue
+                row.setdefault("file", path.name)
+                rows.append(row)
+    if errors:
+        raise CorrectionsError(errors)
     return rows

@@ -3,12 +3,14 @@
 One task per document or per sentence of the clean text (:data:`UNITS`), in
 any registered format (:mod:`pipeline.review.formats`). Every task also
 carries a ``namelink`` key (:data:`TASK_KEY`): the document id, the source
-file, its hash, the task's offset in the clean text and the spans as exported
-(with raw offsets), so that an import can tell what the reviewer changed.
+file, its hash, the task's offset in the clean text, the hash of the task's
+text (``text_sha256``) and the spans as exported (with raw offsets), so that an
+import can tell what the reviewer changed, and that the text is the one exported.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -103,6 +105,7 @@ def build_tasks(
         if max_score is not None and not inside:
             continue
         meta = {"doc_id": record["doc_id"], "source": record["source"], "sha256": record["sha256"], "offset": start}
+        meta["text_sha256"] = hashlib.sha256(text[start:end].encode("utf-8")).hexdigest()
         if unit == "sentence":
             meta["sentence"] = number
         yield _task(text[start:end], inside, meta, fmt)

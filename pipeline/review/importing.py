@@ -1,33 +1,59 @@
-"""Import: reviewed tasks back in, compared with what was exported, stored as corrections.
+"""Import: reviewed tasks back in, checked, compared with what was exported, stored as corrections.
 
-:func:`import_corrections` reads a task file, detects each task's format (or
-takes the one given), and stores one correction per span under
+:func:`import_corrections` reads a task file line by line, detects each task's
+format (or takes the one given), checks it (:mod:`pipeline.review.validate`)
+and stores one correction per span under
 ``models/corrections/<date>_<file stem>.jsonl``: ``accepted`` (kept as is),
 ``rejected`` (deleted, or the whole task rejected), ``relinked`` (kept, with
 another ``kb_id``), ``added`` (new). An id is given by the span's ``kb_id``
 (Prodigy) or by a label written ``LABEL:id`` (``PERSON:lev-sedov``, any
 tool); an added span without one takes the id of the exported span it
 overlaps. Tasks without an answer are skipped as not reviewed. Each
-correction keeps its provenance: task file, import date, task hash, document
-id, clean and raw offsets.
+correction keeps its provenance: task file, line, import date, task hash,
+document id, clean and raw offsets.
+
+A line is refused as a whole (:class:`~pipeline.review.validate.LineError`,
+``FILE:LINE: reason``) when it is not a JSON object, no format reads it, or any
+of its spans (reviewed or exported) fails the checks against the task's text;
+the other lines are stored. The text checked against is the task's own, which
+must be the text it was exported with (``text_sha256``) and, given the run
+(``run``), the text of the run's ``documents.jsonl`` at the task's offset.
+No path named in a task (``source``) is ever opened: the raw offsets of an
+added span come from ``raw_dir/<doc_id>.txt`` only, a regular file with the
+exported ``sha256``.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
-from pipeline.records import read_records
+from pipeline.records import DOCUMENTS, iter_records
 from pipeline.review.corrections import ACCEPTED, ADDED, REJECTED, RELINKED, ordered, store_corrections
 from pipeline.review.export import task_meta
 from pipeline.review.formats import UNSET, ReviewedSpan, detect_format, get_format, hash32
+from pipeline.review.validate import (
+    LineError,
+    TaskError,
+    UnusableFileError,
+    Vocabulary,
+    json_object,
+    numbered_lines,
+    open_regular,
+    span_problems,
+)
 
 #: (action, reviewed span, exported span, entity id) for one span of a task.
 _Verdict = tuple[str, ReviewedSpan | None, dict[str, Any] | None, str | None]
+#: Largest raw file read for the raw offsets of added spans (a mechanism's bound, not data).
+RAW_FILE_MAX_BYTES = 256 * 2**20
+#: Errors a format's reading of a malformed task raises (a key missing, a list where a dict belongs).
+_MALFORMED = (KeyError, IndexError, TypeError, AttributeError, ValueError)
 
 
 @dataclass
@@ -35,11 +61,12 @@ class ImportSummary:
     """What :func:`import_corrections` read and stored.
 
     path (Path | None): The corrections file written (or the earlier one with the same rows); None if no rows.
-    tasks (int): Reviewed tasks read.
+    tasks (int): Reviewed tasks stored.
     skipped (int): Tasks nobody reviewed.
     actions (Counter): Corrections per action.
     already_imported (bool): A stored file held the same corrections; nothing was written.
     unmapped (int): Added spans whose raw offsets could not be recovered.
+    rejected (list): The refused lines (:class:`~pipeline.review.validate.LineError`), in file order.
     """
 
     path: Path | None
@@ -48,6 +75,7 @@ class ImportSummary:
     actions: Counter = field(default_factory=Counter)
     already_imported: bool = False
     unmapped: int = 0
+    rejected: list[LineError] = field(default_factory=list)
 
 
 def import_corrections(
@@ -56,40 +84,67 @@ def import_corrections(
     fmt: str = "auto",
     raw_dir: str | Path | None = None,
     now: datetime | None = None,
+    run: str | Path | None = None,
 ) -> ImportSummary:
-    """Read reviewed tasks and store their corrections as a new file in ``models/corrections/``.
+    """Read reviewed tasks, check them, and store the good ones' corrections in ``models/corrections/``.
 
     task_file (str | Path): The tool's export of the reviewed tasks (JSONL).
     models (str | Path | None): The models folder; None for the project's ``models/``.
     fmt (str): A registered format's name, or ``"auto"`` to detect each task's format.
-    raw_dir (str | Path | None): Folder with ``<doc_id>.txt`` raw files, if not at their source path
-        (for the raw offsets of added spans).
+    raw_dir (str | Path | None): Folder with the ``<doc_id>.txt`` raw files, for the raw offsets of
+        added spans (without it they are None).
     now (datetime | None): The import time (default: now), in the file name and each row's ``imported``.
-    RETURNS (ImportSummary): What was read and where it was stored.
-    RAISES (ValueError): A task no format recognises, or an unknown ``fmt``.
+    run (str | Path | None): The run the tasks were exported from (its folder or ``documents.jsonl``):
+        each task's text must be that document's text at the task's offset.
+    RETURNS (ImportSummary): What was stored, where, and every refused line.
+    RAISES (UnusableFileError): ``task_file`` or ``run`` cannot be read at all (not a regular file...).
+    RAISES (ValueError): An unknown ``fmt``; a models folder without knowledge base or rules.
     """
     task_file = Path(task_file)
     stamp = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
     provenance = {"source_file": task_file.name, "imported": stamp.strftime("%Y-%m-%dT%H:%M:%SZ")}
+    if fmt != "auto":
+        get_format(fmt)
+    documents = RunTexts.load(run) if run is not None else None
+    vocabulary = Vocabulary.load(models)
     mapper = _RawMapper(models, raw_dir)
     summary = ImportSummary(None)
     rows: list[dict[str, Any]] = []
-    for number, task in enumerate(read_records(task_file), 1):
-        kind = detect_format(task) if fmt == "auto" else fmt
-        found = corrections_from_task(task, kind)
-        if found is None:
-            summary.skipped += 1
-            continue
-        summary.tasks += 1
-        for row in found:
-            row.update(provenance, line=number, format=kind)
-            _add_raw_offsets(row, task, mapper, summary)
-            summary.actions[row["action"]] += 1
-            rows.append(ordered(row))
+    with open_regular(task_file) as handle:
+        for number, line in numbered_lines(handle):
+            try:
+                task, kind, found = _read_task(line, fmt, vocabulary, documents)
+            except TaskError as err:
+                summary.rejected.append(LineError(str(task_file), number, str(err)))
+                continue
+            if found is None:
+                summary.skipped += 1
+                continue
+            summary.tasks += 1
+            for row in found:
+                row.update(provenance, line=number, format=kind)
+                _add_raw_offsets(row, task, mapper, summary)
+                summary.actions[row["action"]] += 1
+                rows.append(ordered(row))
     if rows:
         name = f"{stamp:%Y-%m-%dT%H%M%SZ}_{task_file.stem}"
         summary.path, summary.already_imported = store_corrections(rows, models, name)
     return summary
+
+
+def _read_task(
+    line: bytes, fmt: str, vocabulary: Vocabulary, documents: RunTexts | None
+) -> tuple[dict[str, Any], str, list[dict[str, Any]] | None]:
+    """(task, format, corrections or None if not reviewed) of one line; TaskError if it is refused."""
+    task = json_object(line)
+    try:
+        kind = detect_format(task) if fmt == "auto" else fmt
+    except ValueError as err:
+        raise TaskError(str(err)) from None
+    found = corrections_from_task(task, kind, vocabulary)
+    if found is not None:
+        check_task_text(task, documents)
+    return task, kind, found
 
 
 def _add_raw_offsets(row: dict[str, Any], task: dict[str, Any], mapper: _RawMapper, summary: ImportSummary) -> None:
@@ -99,23 +154,150 @@ def _add_raw_offsets(row: dict[str, Any], task: dict[str, Any], mapper: _RawMapp
         summary.unmapped += row["raw_start"] is None
 
 
-def corrections_from_task(task: dict[str, Any], fmt: str) -> list[dict[str, Any]] | None:
-    """One correction per span of a reviewed task.
+def corrections_from_task(
+    task: dict[str, Any], fmt: str, vocabulary: Vocabulary | None = None
+) -> list[dict[str, Any]] | None:
+    """One correction per span of a reviewed task, every span checked against the task's text.
 
     task (dict): A reviewed task, as the tool exported it.
     fmt (str): The task's format (a registered name).
+    vocabulary (Vocabulary | None): Labels and ids to check the spans' against; None to check only the
+        offsets, texts and the task's own shape.
     RETURNS (list | None): Corrections (without provenance: file, line, import time, format);
         None for a task nobody reviewed.
+    RAISES (TaskError): The task is malformed or a span fails a check (all problems in the message).
     """
     review_format = get_format(fmt)
     answer = review_format.answer(task)
     if answer not in ("accept", "reject"):
         return None
+    meta, text = _meta_and_text(task)
+    originals = _originals(meta)
+    try:
+        reviewed = [] if answer == "reject" else review_format.reviewed_spans(task)
+        verdicts = list(_compare(originals, reviewed))
+    except TaskError:
+        raise
+    except _MALFORMED as err:
+        raise TaskError(f"malformed {review_format.title} task ({type(err).__name__}: {err})") from None
+    problems = [p for verdict in verdicts for p in _verdict_problems(*verdict, text, vocabulary)]
+    if problems:
+        raise TaskError("; ".join(problems))
+    return [_correction(*verdict, text, meta, task) for verdict in verdicts]
+
+
+def _meta_and_text(task: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """The task's ``namelink`` key and text, checked for the keys the import needs."""
     meta = task_meta(task)
+    text = task.get("text")
+    if not isinstance(meta, dict) or not meta:
+        raise TaskError("no namelink key: not a task `namelink review export` wrote")
+    if not isinstance(text, str) or not text:
+        raise TaskError("the task has no text")
+    doc_id, offset = meta.get("doc_id"), meta.get("offset", 0)
+    if not _document_name(doc_id):
+        raise TaskError(f"doc_id {doc_id!r} is not a document name")
+    if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
+        raise TaskError(f"offset {offset!r} is not an offset in the document")
+    return meta, text
+
+
+def _document_name(doc_id: Any) -> bool:
+    """A doc id that names a file below a folder: a relative path without ``..``, ``.`` or empty parts."""
+    if not isinstance(doc_id, str) or not doc_id or "\\" in doc_id or "\0" in doc_id:
+        return False
+    path = PurePosixPath(doc_id)
+    return not path.is_absolute() and all(part not in ("", ".", "..") for part in doc_id.split("/"))
+
+
+def _originals(meta: dict[str, Any]) -> list[dict[str, Any]]:
+    """The exported spans of the ``namelink`` key (read back from the file: checked like the others)."""
     originals = meta.get("spans") or []
-    reviewed = [] if answer == "reject" else review_format.reviewed_spans(task)
-    text = task.get("text", "")
-    return [_correction(*verdict, text, meta, task) for verdict in _compare(originals, reviewed)]
+    if not isinstance(originals, list) or not all(isinstance(o, dict) for o in originals):
+        raise TaskError("the namelink key's spans are not a list of objects")
+    return originals
+
+
+def _verdict_problems(
+    action: str,
+    span: ReviewedSpan | None,
+    original: dict[str, Any] | None,
+    entity_id: Any,
+    text: str,
+    vocabulary: Vocabulary | None,
+) -> list[str]:
+    """The problems of one verdict's span: offsets and text against the task's text, label and ids."""
+    if span is not None:
+        start, end, label, claimed = span.start, span.end, span.label, span.text
+    else:
+        start, end, label, claimed = original["start"], original["end"], original.get("label"), original.get("text")
+    if claimed is not None and not isinstance(claimed, str):
+        claimed = repr(claimed)
+    problems = span_problems(text, start, end, claimed, vocabulary.endings if vocabulary else ())
+    if vocabulary is not None:
+        problems += [f"span {start}:{end}: {p}" for p in vocabulary.label_problems(label)]
+        previous = original.get("kb_id") if original and action == RELINKED else None
+        for value in (entity_id, previous):
+            problems += [f"span {start}:{end}: {p}" for p in vocabulary.id_problems(value)]
+    return problems
+
+
+def check_task_text(task: dict[str, Any], documents: RunTexts | None) -> None:
+    """The task's text is the one it was exported with, and (given the run) the run's text at its offset.
+
+    task (dict): A reviewed task (its ``namelink`` key already checked by :func:`corrections_from_task`).
+    documents (RunTexts | None): The run's texts, if known.
+    RAISES (TaskError): The text was changed after the export, or the task is not of this run.
+    """
+    meta, text = task_meta(task), task["text"]
+    expected = meta.get("text_sha256")
+    if expected is not None and hashlib.sha256(text.encode("utf-8")).hexdigest() != expected:
+        raise TaskError("the task's text is not the text it was exported with (its text_sha256 differs)")
+    if documents is not None:
+        documents.check(meta["doc_id"], meta.get("sha256"), meta.get("offset", 0), text)
+
+
+class RunTexts:
+    """The texts of a run's documents, to check that a task is of that run (:meth:`check`)."""
+
+    def __init__(self, label: str, records: dict[str, dict[str, Any]]) -> None:
+        self.label = label
+        self.records = records
+
+    @classmethod
+    def load(cls, run: str | Path) -> RunTexts:
+        """The run in folder ``run`` (or its ``documents.jsonl``).
+
+        run (str | Path): An output folder of ``namelink run``, or its ``documents.jsonl``.
+        RETURNS (RunTexts): Its documents by id (the text and hash of each).
+        RAISES (UnusableFileError): No readable ``documents.jsonl`` there.
+        """
+        run = Path(run)
+        path = run / DOCUMENTS if run.is_dir() else run
+        if not path.is_file():
+            raise UnusableFileError(f"no {DOCUMENTS} in {run}: name the output folder of the run the tasks came from")
+        open_regular(path).close()
+        try:
+            records = {r["doc_id"]: {"text": r.get("text"), "sha256": r.get("sha256")} for r in iter_records(path)}
+        except (ValueError, KeyError, TypeError) as err:
+            raise UnusableFileError(f"{path}: not a run's {DOCUMENTS} ({err})") from None
+        return cls(str(run), records)
+
+    def check(self, doc_id: str, sha256: Any, offset: int, text: str) -> None:
+        """Raise :class:`TaskError` unless ``text`` is document ``doc_id``'s text at ``offset`` in this run."""
+        record = self.records.get(doc_id)
+        if record is None:
+            raise TaskError(f"document {doc_id!r} is not in {self.label}")
+        if sha256 is not None and sha256 != record["sha256"]:
+            raise TaskError(
+                f"exported from another version of document {doc_id!r} (sha256 {str(sha256)[:12]}..., "
+                f"the run's {str(record['sha256'])[:12]}...)"
+            )
+        document = record["text"] or ""
+        if document[offset : offset + len(text)] != text:
+            raise TaskError(
+                f"the task's text is not the text of document {doc_id!r} at offset {offset} in {self.label}"
+            )
 
 
 def _compare(originals: list[dict[str, Any]], reviewed: list[ReviewedSpan]) -> Iterator[_Verdict]:
@@ -151,6 +333,10 @@ def _added_id(span: ReviewedSpan, originals: list[dict[str, Any]]) -> str | None
 
 
 def _overlap(original: dict[str, Any], span: ReviewedSpan) -> bool:
+    """Do the two spans overlap? False when an offset is no integer (the checks report it)."""
+    offsets = (original["start"], original["end"], span.start, span.end)
+    if not all(isinstance(k, int) and not isinstance(k, bool) for k in offsets):
+        return False
     return original["start"] < span.end and span.start < original["end"]
 
 
@@ -185,8 +371,9 @@ def _correction(
 
 
 class _RawMapper:
-    """Raw offsets of spans a reviewer added: the document is found again (its source path or
-    ``raw_dir/<doc_id>.txt``, same hash), cleaned again, and the clean offsets mapped back."""
+    """Raw offsets of spans a reviewer added: the document is found again in ``raw_dir/<doc_id>.txt``
+    (a regular file with the exported ``sha256``; never at the task's ``source``), cleaned again,
+    and the clean offsets mapped back."""
 
     def __init__(self, models: str | Path | None, raw_dir: str | Path | None) -> None:
         self.models = models
@@ -211,18 +398,24 @@ class _RawMapper:
         return self._cache[doc_id]
 
     def _load(self, meta: dict[str, Any]) -> Any:
-        from pipeline.io.read import InputError, read_document
+        """The cleaned document of ``raw_dir/<doc_id>.txt`` if it has the exported hash, else None."""
+        from pipeline.io.read import InputError, decode
 
-        places = [self.raw_dir / f"{meta.get('doc_id')}.txt"] if self.raw_dir else []
-        places += [Path(meta["source"])] if meta.get("source") else []
-        for path in places:
-            try:
-                raw = read_document(path)
-            except (InputError, OSError):
-                continue
-            if raw.sha256 == meta.get("sha256"):
-                return self._get_cleaner().clean(raw.text)
-        return None
+        if self.raw_dir is None or not meta.get("sha256"):
+            return None
+        path = self.raw_dir / f"{meta['doc_id']}.txt"  # a document name: checked by _meta_and_text
+        try:
+            with open_regular(path, RAW_FILE_MAX_BYTES) as handle:
+                data = handle.read(RAW_FILE_MAX_BYTES + 1)
+        except (UnusableFileError, OSError):
+            return None
+        if hashlib.sha256(data).hexdigest() != meta["sha256"]:
+            return None
+        try:
+            text, _ = decode(data, path)
+        except InputError:
+            return None
+        return self._get_cleaner().clean(text)
 
     def _get_cleaner(self) -> Any:
         if self._cleaner is None:

@@ -26,6 +26,7 @@ from pipeline.output.files import atomic_writer
 from pipeline.resources import models_dir
 from pipeline.review.corrections import read_corrections
 from pipeline.review.learn import NEW_PERSON_PROMINENCE, derive
+from pipeline.review.validate import Vocabulary
 
 __all__ = ["NEW_PERSON_PROMINENCE", "TrainResult", "derive", "train"]
 
@@ -91,12 +92,14 @@ def train(
     dry_run (bool): Measure the change but write nothing.
     now (datetime | None): The time of the changelog entry (default: now).
     RETURNS (TrainResult): What changed, the evaluations and where it was logged.
+    RAISES (CorrectionsError): A stored correction fails the import's checks (nothing is written).
     """
     folder = models_dir(models)
-    corrections = read_corrections(folder)
     base = KnowledgeBase.load(folder, learned=False)
-    new, notes = derive(base, corrections, NameKeys(folder))
     old = load_learned(folder)
+    known = Vocabulary.with_ids(folder, [*base.entities, *(str(p.get("id")) for p in old.persons)])
+    corrections = read_corrections(folder, known)
+    new, notes = derive(base, corrections, NameKeys(folder))
     rendered = render_learned(new)
     changed = _files_differ(folder, rendered, new)
     result = TrainResult(changed, len(corrections), len({c.get("file") for c in corrections}), notes=notes)

@@ -11,6 +11,7 @@ and :mod:`pipeline.review.importing`.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
@@ -24,11 +25,13 @@ UNSET: Any = object()
 class ReviewedSpan:
     """One span of a reviewed task, in the task's offsets.
 
-    start (int): Character offset of the span's start in the task's text.
+    start (int): Character offset of the span's start in the task's text (as the tool wrote it if that
+        was no integer: the import refuses the task, :mod:`pipeline.review.validate`).
     end (int): Character offset of the span's end.
     label (str): The span's label, without any ``:id`` suffix.
     entity_id (Any): The id the reviewer gave, or :data:`UNSET`.
     rejected (bool): The reviewer marked this span (not the task) as rejected.
+    text (str | None): The span's text as the tool wrote it beside the offsets, if it did.
     """
 
     start: int
@@ -36,22 +39,33 @@ class ReviewedSpan:
     label: str
     entity_id: Any = UNSET
     rejected: bool = False
+    text: str | None = None
 
 
-def reviewed_span(start: Any, end: Any, label: Any, entity_id: Any = UNSET, answer: Any = None) -> ReviewedSpan:
+def reviewed_span(
+    start: Any, end: Any, label: Any, entity_id: Any = UNSET, answer: Any = None, text: Any = None
+) -> ReviewedSpan:
     """A :class:`ReviewedSpan` from a tool's raw fields; a label written ``LABEL:id`` gives the id (either tool).
 
-    start (Any): The span's start as the tool wrote it (an int or a numeric string).
+    start (Any): The span's start as the tool wrote it (an int or a string of digits).
     end (Any): The span's end.
     label (Any): The label as the tool wrote it, e.g. ``"PERSON"`` or ``"PERSON:lev-sedov"``.
     entity_id (Any): The id the tool stored on the span, or :data:`UNSET`.
     answer (Any): The span's own answer (Prodigy); ``"reject"`` marks it rejected.
-    RETURNS (ReviewedSpan): The span with int offsets and a plain label.
+    text (Any): The span's text, if the tool wrote one.
+    RETURNS (ReviewedSpan): The span with int offsets (anything else kept as given) and a plain label.
     """
     label = str(label)
     if ":" in label:  # PERSON:lev-sedov gives the id in the label
         label, entity_id = label.split(":", 1)
-    return ReviewedSpan(int(start), int(end), label, entity_id, answer == "reject")
+    return ReviewedSpan(_offset(start), _offset(end), label, entity_id, answer == "reject", text)
+
+
+def _offset(value: Any) -> Any:
+    """A string of digits as an int (doccano may write offsets as strings); anything else as it is."""
+    if isinstance(value, str) and re.fullmatch(r"\s*-?[0-9]+\s*", value):
+        return int(value)
+    return value
 
 
 def hash32(data: Any) -> int:
@@ -91,8 +105,8 @@ class ReviewFormat(Protocol):
         text (str): The unit's clean text.
         spans (list): The spans to review, offsets relative to ``text``, with ``label``, ``kb_id``,
             ``score``, ``method``, ``text``, ``raw_start`` and ``raw_end``.
-        meta (dict): ``doc_id``, ``source``, ``sha256``, ``offset`` (of ``text`` in the document) and,
-            for sentence tasks, ``sentence``.
+        meta (dict): ``doc_id``, ``source``, ``sha256``, ``offset`` (of ``text`` in the document),
+            ``text_sha256`` (of ``text``) and, for sentence tasks, ``sentence``.
         RETURNS (dict): The task as the tool reads it. Its text must be under ``"text"``: the import
             reads it there to compare offsets and find the raw ones of added spans.
         """

@@ -46,11 +46,13 @@ class Prodigy:
         }
 
     def reviewed_spans(self, task: dict[str, Any]) -> list[ReviewedSpan]:
-        """The task's ``spans``; the id is the span's ``kb_id`` (or ``entity_id``), a span may carry ``answer``."""
+        """The task's ``spans``; the id is the span's ``kb_id`` (or ``entity_id``), a span may carry ``answer``
+        and ``text``."""
         out = []
         for span in task.get("spans") or []:
             entity_id = span.get("kb_id", span.get("entity_id", UNSET))
-            out.append(reviewed_span(span["start"], span["end"], span.get("label", ""), entity_id, span.get("answer")))
+            fields = (span.get("start"), span.get("end"), span.get("label", ""), entity_id, span.get("answer"))
+            out.append(reviewed_span(*fields, span.get("text")))
         return out
 
     def answer(self, task: dict[str, Any]) -> str | None:

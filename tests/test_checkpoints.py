@@ -264,3 +264,13 @@ def test_sigterm_stops_the_run_cleanly_and_it_resumes(tmp_path):
     assert "Interrupted" in err and "Traceback" not in err
     assert not list(out.glob(".*.tmp")) and not (out / DOCUMENTS).exists()
     assert (out / JOURNAL_NAME).exists()
+
+
+def test_evaluate_refuses_to_score_a_set_that_is_not_one_run(reference, tmp_path):
+    _, ref = reference
+    out = tmp_path / "out"
+    shutil.copytree(ref, out)
+    (out / ENTITIES).write_bytes((out / ENTITIES).read_bytes()[:-10])  # cut short
+    gold = ROOT / "tests" / "gold" / "own.jsonl"
+    result = CliRunner().invoke(cli, ["evaluate", "--gold", str(gold), "--pred", str(out / DOCUMENTS)])
+    assert result.exit_code == 2 and "not one run's" in result.output, result.output

@@ -8,6 +8,7 @@ import click
 
 from pipeline.batch.model import ModelNotFoundError
 from pipeline.cli.options import gold_option, model_option, models_option, raw_option
+from pipeline.records import IncompleteOutputError
 from pipeline.resources import ModelsError
 
 
@@ -88,6 +89,8 @@ def evaluate_command(
         raise click.UsageError(str(err)) from err
     except FileNotFoundError as err:
         raise click.ClickException(str(err)) from err
+    except IncompleteOutputError as err:
+        raise click.UsageError(str(err)) from err
     print_report(reports, show_errors, click.echo)
     if json_path:
         from pipeline.output.files import write_json

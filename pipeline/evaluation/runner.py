@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pipeline.evaluation.metrics import Report, evaluate, load_gold, predictions_from_records
 from pipeline.io import read_document
-from pipeline.records import read_records
+from pipeline.records import DOCUMENTS, check_output_set, read_records
 from pipeline.resources import LabelRules, person_label
 
 
@@ -29,6 +29,8 @@ def score_run(
     baseline (bool): Also score the spaCy model alone.
     RETURNS (dict): Reports keyed ``namelink`` (and ``spacy`` with ``baseline``).
     RAISES (FileNotFoundError): Raw files are missing and there is no ``pred_path``.
+    RAISES (IncompleteOutputError): ``pred_path`` is a run's output whose files are not the set
+        its manifest names.
     """
     gold = load_gold(gold_path)
     files = {doc_id: raw_dir / f"{doc_id}.txt" for doc_id in gold}
@@ -37,7 +39,11 @@ def score_run(
         raise FileNotFoundError(f"raw files of the gold not found: {', '.join(missing[:5])}")
     texts = {doc_id: read_document(p).text for doc_id, p in files.items() if p.is_file()}
     if pred_path is not None:
-        records = read_records(pred_path)
+        pred_path = Path(pred_path)
+        folder = pred_path if pred_path.is_dir() else pred_path.parent
+        if pred_path.is_dir() or pred_path.name == DOCUMENTS:
+            check_output_set(folder)  # a set a kill cut short is no run to score
+        records = read_records(pred_path / DOCUMENTS if pred_path.is_dir() else pred_path)
     else:
         from pipeline.batch import Pipeline
 

@@ -63,12 +63,15 @@ class DocumentRecord(TypedDict):
     """One line of ``documents.jsonl``; ``text`` is None and ``entities`` and ``dropped`` empty on error.
 
     dropped: every raw span the cleaning deleted as boilerplate (or a markdown image), in raw order.
+    language: the language the document was read as (ISO 639-1, ``rules/languages.yaml``); None
+    when it could not be read.
     """
 
     doc_id: str
     source: str
     sha256: str | None
     encoding: str | None
+    language: str | None
     status: Literal["ok", "error"]
     error: str | None
     text: str | None

@@ -295,6 +295,18 @@ class LabelRules(_View):
 
 
 @dataclass(frozen=True)
+class LanguageRules(_View):
+    """``rules/languages.yaml``: telling a document's language, and each language's spaCy pipeline."""
+
+    FILE = "languages"
+    default: str
+    detect: tuple[str, ...]
+    min_confidence: float
+    sample_chars: int
+    pipelines: dict[str, str]
+
+
+@dataclass(frozen=True)
 class RecogniseRules(_View):
     """``rules/recognise.yaml``: the recogniser's word lists and thresholds (see the comments in the file)."""
 

@@ -28,7 +28,7 @@ from pipeline.kb import KnowledgeBase
 from pipeline.output import atomic_writer, write_json
 from pipeline.records import NIL_PREFIX
 
-DOCUMENT_KEYS = {"doc_id", "source", "sha256", "encoding", "status", "error", "text", "entities", "dropped"}
+DOCUMENT_KEYS = {"doc_id", "source", "sha256", "encoding", "language", "status", "error", "text", "entities", "dropped"}
 ENTITY_KEYS = {
     "start", "end", "raw_start", "raw_end", "text", "label", "entity_id", "canonical", "score", "method", "reason"
 }  # fmt: skip

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -33,10 +33,20 @@ from pipeline.batch.model import DEFAULT_MODEL
 from pipeline.batch.nlp import build_nlp
 from pipeline.clean import CleanText, name_aware_cleaner
 from pipeline.io import DEFAULT_MAX_BYTES, InputError, RawDocument, read_document
+from pipeline.io.language import LanguageIdentifier
 from pipeline.kb.shared import load_shared
 from pipeline.output.build import document_record
 from pipeline.output.spans import span_style as span_style_for
 from pipeline.records import DocumentRecord
+from pipeline.resources import LanguageRules
+
+
+def language_pipelines(
+    rules: LanguageRules, default_model: str, overrides: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """Language -> spaCy pipeline: ``rules/languages.yaml``'s, then ``overrides`` (``--model
+    LANG=NAME``), with ``default_model`` for the default language."""
+    return {**rules.pipelines, **(overrides or {}), rules.default: default_model}
 
 #: Longest piece of clean text given to the model at once (never more than the
 #: model's ``max_length``); longer documents are cut at paragraph boundaries.
@@ -64,18 +74,31 @@ class Pipeline:
     """
 
     def __init__(
-        self, model: str = DEFAULT_MODEL, models: str | Path | None = None, span_style: str = "namelink"
+        self,
+        model: str = DEFAULT_MODEL,
+        models: str | Path | None = None,
+        span_style: str = "namelink",
+        language_models: Mapping[str, str] | None = None,
+        route: bool = True,
+        stage_seconds: dict[str, float] | None = None,
     ) -> None:
         self.model_name = model
         self.models = models
         self.span_style = span_style
+        self.languages = LanguageRules.load(models)
+        #: The spaCy pipeline of each language (``rules/languages.yaml``, ``language_models``
+        #: over it; ``model`` is the default language's).
+        self.language_models = language_pipelines(self.languages, model, language_models)
+        self.route = route
+        self._lanes: dict[str, Pipeline] = {}
+        self._identifier: LanguageIdentifier | None = None
         self.nlp = build_nlp(model, models)
         self.shared = load_shared(models, self.nlp.lang)  # the same object the components read
         self.kb = self.shared.kb
         self.cleaner = name_aware_cleaner(models, self.nlp.lang)
         self._style = span_style_for(span_style, self.shared.person_titles, self.shared.labels.person)
         self.chunk_chars = min(CHUNK_CHARS, self.nlp.max_length)
-        self.stage_seconds: dict[str, float] = defaultdict(float)
+        self.stage_seconds: dict[str, float] = stage_seconds if stage_seconds is not None else defaultdict(float)
 
     # -- analysis ------------------------------------------------------------
 
@@ -142,10 +165,44 @@ class Pipeline:
     # -- records -------------------------------------------------------------
 
     def process_text(self, raw_text: str, doc_id: str, source: str = "<text>") -> DocumentRecord:
-        """The ``documents.jsonl`` record of a text given in memory."""
+        """The ``documents.jsonl`` record of a text given in memory (read by its language's pipeline)."""
         raw = RawDocument(doc_id, source, raw_text, "utf-8", "")
-        clean, doc = self.analyse(raw_text)
-        return document_record(raw, doc_id=doc_id, source=source, clean=clean, doc=doc, style=self._style)
+        return next(self._routed([raw]))[1]
+
+    # -- languages -----------------------------------------------------------
+
+    def language_of(self, text: str) -> str:
+        """The language a text is read as (:mod:`pipeline.io.language`)."""
+        if self._identifier is None:
+            with self._timed("language"):
+                self._identifier = LanguageIdentifier(self.languages)
+        with self._timed("language"):
+            return self._identifier.detect(text).language
+
+    def lane(self, language: str) -> Pipeline:
+        """The pipeline that reads documents of ``language``: its own when the language has one
+        (loaded on first use), else this one (the default language's)."""
+        model = self.language_models.get(language)
+        if not self.route or language == self.languages.default or model is None:
+            return self
+        if language not in self._lanes:
+            self._lanes[language] = Pipeline(
+                model, self.models, self.span_style, self.language_models, route=False, stage_seconds=self.stage_seconds
+            )
+        return self._lanes[language]
+
+    def _routed(self, raws: list[RawDocument]) -> Iterator[tuple[int, DocumentRecord]]:
+        """(position, record) of each document, each read by its language's pipeline."""
+        by_lane: dict[str, list[int]] = {}
+        languages = [self.language_of(raw.text) if self.route else self.languages.default for raw in raws]
+        for position, language in enumerate(languages):
+            by_lane.setdefault(language, []).append(position)
+        done: dict[int, DocumentRecord] = {}
+        for language, positions in by_lane.items():
+            lane = self.lane(language)
+            for k, record in lane._analyse_records([raws[p] for p in positions], language):
+                done[positions[k]] = record
+        yield from sorted(done.items())
 
     def process_file(self, path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> DocumentRecord:
         """The ``documents.jsonl`` record of one file; never raises for bad input."""
@@ -170,12 +227,14 @@ class Pipeline:
                     continue
             readable.append((len(records), raw))
             records.append(None)
-        for position, record in self._analyse_records([raw for _, raw in readable]):
+        for position, record in self._routed([raw for _, raw in readable]):
             records[readable[position][0]] = record
         return [r for r in records if r is not None]
 
-    def _analyse_records(self, raws: list[RawDocument]) -> Iterator[tuple[int, DocumentRecord]]:
-        """A record per document; a document that fails gets an error record, the others go on."""
+    def _analyse_records(
+        self, raws: list[RawDocument], language: str | None = None
+    ) -> Iterator[tuple[int, DocumentRecord]]:
+        """A record per document (of ``language``); a document that fails gets an error record, the others go on."""
         failed: Exception | None = None
         try:
             analysed = self.analyse_many([raw.text for raw in raws])
@@ -187,9 +246,15 @@ class Pipeline:
                     raise failed  # the batch was this one document: no second try
                 clean, doc = analysed[position] if analysed else self.analyse(raw.text)
                 record = document_record(
-                    raw, doc_id=raw.doc_id, source=raw.source, clean=clean, doc=doc, style=self._style
+                    raw,
+                    doc_id=raw.doc_id,
+                    source=raw.source,
+                    clean=clean,
+                    doc=doc,
+                    style=self._style,
+                    language=language,
                 )
             except Exception as err:  # one broken document must not stop the batch
                 error = f"{type(err).__name__}: {err}"
-                record = document_record(raw, doc_id=raw.doc_id, source=raw.source, error=error)
+                record = document_record(raw, doc_id=raw.doc_id, source=raw.source, error=error, language=language)
             yield position, record

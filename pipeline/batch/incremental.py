@@ -35,8 +35,11 @@ from pipeline.resources import hash_tree, models_fingerprint
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
 
-def run_fingerprint(model: str, models: str | Path | None, span_style: str = "namelink") -> dict[str, str]:
-    """What a document's output depends on besides its own bytes."""
+def run_fingerprint(
+    model: str, models: str | Path | None, span_style: str = "namelink", languages: dict[str, str] | None = None
+) -> dict[str, str]:
+    """What a document's output depends on besides its own bytes; ``languages`` the spaCy
+    pipeline of each language (the versions of those other than ``model`` count too)."""
     fingerprint = {
         "namelink": __version__,
         "code": hash_tree(PACKAGE_DIR, "*.py"),
@@ -46,6 +49,9 @@ def run_fingerprint(model: str, models: str | Path | None, span_style: str = "na
     }
     if span_style != "namelink":  # the default adds nothing, so runs made before the option still match
         fingerprint["span_style"] = span_style
+    others = {lang: model_version(name) for lang, name in sorted((languages or {}).items()) if name != model}
+    if others:
+        fingerprint["languages"] = ", ".join(f"{lang}={version}" for lang, version in others.items())
     return fingerprint
 
 

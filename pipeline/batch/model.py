@@ -41,3 +41,19 @@ def resolve_model(name: str) -> str:
     except (ImportError, FileNotFoundError) as err:
         raise ModelNotFoundError(f"spaCy pipeline {name!r} needs the package {module} ({err})") from err
     return str(Path(folder))
+
+
+def require_installed(name: str, language: str | None = None) -> None:
+    """Raise :class:`ModelNotFoundError` unless ``name`` is an installed pipeline (a package or a
+    folder with ``config.cfg``), without loading it; ``language`` names it in the message."""
+    resolved = resolve_model(name)
+    path = Path(resolved)
+    if (path / "config.cfg").is_file():
+        return
+    if resolved.isidentifier() and importlib.util.find_spec(resolved) is not None:
+        return
+    what = f"the {language} pipeline " if language else ""
+    raise ModelNotFoundError(
+        f"{what}{name!r} is not installed: install its package, pass a path, or set another with "
+        f"--model {language + '=' if language else ''}NAME (rules/languages.yaml has the defaults)"
+    )

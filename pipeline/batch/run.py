@@ -14,25 +14,25 @@ import sys
 import threading
 import time
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 
 import orjson
 
 from pipeline.batch.chunking import groups_by_size
-from pipeline.batch.document import BATCH_CHARS, Pipeline
+from pipeline.batch.document import BATCH_CHARS, Pipeline, language_pipelines
 from pipeline.batch.incremental import PreviousRun, run_fingerprint
 from pipeline.batch.journal import Journal
 from pipeline.batch.manifest import RunSummary, manifest
-from pipeline.batch.model import DEFAULT_MODEL
+from pipeline.batch.model import DEFAULT_MODEL, require_installed
 from pipeline.batch.workers import WorkerPool
 from pipeline.io import DEFAULT_MAX_BYTES, InputFile, input_files
 from pipeline.kb import KnowledgeBase
 from pipeline.kb.shared import load_shared
 from pipeline.output import OutputWriter, writer_for
 from pipeline.records import DocumentRecord, dumps
-from pipeline.resources import ensure_valid
+from pipeline.resources import LanguageRules, ensure_valid
 
 _WORDS = re.compile(r"\S+")
 #: A batch of input files and, per file, the previous run's line (None: process it).
@@ -63,6 +63,7 @@ def run_batch(
     output_format: str = "jsonl",
     span_style: str = "namelink",
     max_bytes: int = DEFAULT_MAX_BYTES,
+    language_models: Mapping[str, str] | None = None,
 ) -> RunSummary:
     """Process every input file and write the run's output to ``out_dir``.
 
@@ -73,7 +74,9 @@ def run_batch(
     ``output_format`` names a registered writer (:func:`pipeline.output.writer_for`);
     ``span_style`` how person spans are cut (:mod:`pipeline.output.spans`; ignored with ``pipeline``,
     which has its own). A file larger than ``max_bytes``, or no regular file, gets an error record;
-    ``out_dir`` is never read as input, even inside a folder of ``paths``. A models folder with a
+    ``out_dir`` is never read as input, even inside a folder of ``paths``. Each document is read
+    by its language's pipeline (``rules/languages.yaml``; ``language_models`` over it, ``model`` the
+    default language's; ignored with ``pipeline``, which has its own). A models folder with a
     malformed or missing file raises :class:`~pipeline.resources.ModelsError` before any document
     is read or anything written.
 
@@ -90,9 +93,15 @@ def run_batch(
     model = pipeline.model_name if pipeline else model
     models = pipeline.models if pipeline else models
     span_style = pipeline.span_style if pipeline else span_style
-    fingerprint = run_fingerprint(model, models, span_style)
+    if pipeline is not None:
+        languages = pipeline.language_models
+    else:
+        languages = language_pipelines(LanguageRules.load(models), model, language_models)
+    for language, name in sorted(languages.items()):
+        require_installed(name, language)  # a usage error now, not a batch that stops part way
+    fingerprint = run_fingerprint(model, models, span_style, languages)
     out_dir = Path(out_dir)
-    runner = _Runner(model, models, pipeline, jobs, span_style, max_bytes)
+    runner = _Runner(model, models, pipeline, jobs, span_style, max_bytes, languages)
     summary = RunSummary(jobs=jobs)
     writer: OutputWriter = writer_for(output_format)(out_dir, runner.kb)
     started = time.perf_counter()
@@ -185,9 +194,11 @@ class _Runner:
         jobs: int,
         span_style: str,
         max_bytes: int = DEFAULT_MAX_BYTES,
+        language_models: Mapping[str, str] | None = None,
     ) -> None:
         self.model, self.models, self.pipeline, self.jobs = model, models, pipeline, max(jobs, 1)
         self.span_style, self.max_bytes = span_style, max_bytes
+        self.language_models = dict(language_models or {})
         self.load_seconds = 0.0
         self.stage_seconds: dict[str, float] = defaultdict(float)
         self._pool: WorkerPool | None = None
@@ -204,7 +215,7 @@ class _Runner:
     def _pipe(self) -> Pipeline:
         if self.pipeline is None:
             started = time.perf_counter()
-            self.pipeline = Pipeline(self.model, self.models, self.span_style)
+            self.pipeline = Pipeline(self.model, self.models, self.span_style, self.language_models)
             self.load_seconds = time.perf_counter() - started
         return self.pipeline
 
@@ -245,7 +256,9 @@ class _Runner:
                 yield _todo(item)
 
         if self._pool is None:
-            self._pool = WorkerPool(self.jobs, self.model, self.models, self._pipe, self.span_style)
+            self._pool = WorkerPool(
+                self.jobs, self.model, self.models, self._pipe, self.span_style, self.language_models
+            )
         for records, spent in self._pool.imap(tasks(), self.max_bytes):
             item = ahead.popleft()
             window.release()

@@ -28,10 +28,16 @@ _IN_WORKER: dict[str, Pipeline] = {}
 
 
 def _init_worker(
-    model: str, models: str | Path | None, span_style: str, inherited: Pipeline | None, parent: int
+    model: str,
+    models: str | Path | None,
+    span_style: str,
+    inherited: Pipeline | None,
+    parent: int,
+    language_models: dict[str, str],
 ) -> None:
     _die_with_parent(parent)
-    _IN_WORKER["pipeline"] = inherited if inherited is not None else Pipeline(model, models, span_style)
+    pipe = inherited if inherited is not None else Pipeline(model, models, span_style, language_models)
+    _IN_WORKER["pipeline"] = pipe
 
 
 def _die_with_parent(parent: int) -> None:
@@ -65,13 +71,19 @@ class WorkerPool:
     """``jobs`` processes that turn batches of files into records, in order."""
 
     def __init__(
-        self, jobs: int, model: str, models: str | Path | None, loaded: Callable[[], Pipeline], span_style: str
+        self,
+        jobs: int,
+        model: str,
+        models: str | Path | None,
+        loaded: Callable[[], Pipeline],
+        span_style: str,
+        language_models: dict[str, str] | None = None,
     ) -> None:
         forking = "fork" in multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if forking else "spawn")
         # Forked workers share the loaded model copy-on-write; spawned ones load their own.
         inherited = loaded() if forking else None
-        initargs = (model, models, span_style, inherited, os.getpid())
+        initargs = (model, models, span_style, inherited, os.getpid(), dict(language_models or {}))
         self._pool = context.Pool(jobs, initializer=_init_worker, initargs=initargs)
 
     def imap(

@@ -34,6 +34,36 @@ def model_option(
     return click.option("--model", default=DEFAULT_MODEL, show_default=True, help=help)
 
 
+def language_models_option() -> Decorator:
+    """``--model``, repeatable: ``NAME`` for the default language's spaCy pipeline, ``LANG=NAME`` for
+    one language's (``rules/languages.yaml`` has the defaults); passed as ``model_specs``."""
+    return click.option(
+        "--model",
+        "model_specs",
+        multiple=True,
+        metavar="[LANG=]NAME",
+        help=(
+            "spaCy pipeline (package name or path) for the default language, or LANG=NAME for one "
+            f"language's (repeatable; default {DEFAULT_MODEL}, and rules/languages.yaml's per language)."
+        ),
+    )
+
+
+def parse_model_specs(specs: tuple[str, ...]) -> tuple[str, dict[str, str]]:
+    """(default language's pipeline, language -> pipeline) of ``--model`` values; a usage error
+    for ``=NAME`` or ``LANG=``."""
+    default, by_language = DEFAULT_MODEL, {}
+    for spec in specs:
+        language, equals, name = spec.partition("=")
+        if not equals:
+            default = spec
+        elif not language or not name:
+            raise click.UsageError(f"--model {spec!r}: write NAME, or LANG=NAME (e.g. fr=fr_core_news_md)")
+        else:
+            by_language[language.strip().lower()] = name.strip()
+    return default, by_language
+
+
 def models_option() -> Decorator:
     """``--models`` (or ``$NAMELINK_MODELS``): the models folder, passed as ``models_dir`` (None: the project's)."""
     return click.option(

@@ -13,7 +13,14 @@ import click
 
 from pipeline.batch.model import ModelNotFoundError
 from pipeline.batch.run import OutputError
-from pipeline.cli.options import EXIT_DOCUMENT_ERRORS, EXIT_INTERRUPTED, EXIT_USAGE, model_option, models_option
+from pipeline.cli.options import (
+    EXIT_DOCUMENT_ERRORS,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    language_models_option,
+    models_option,
+    parse_model_specs,
+)
 from pipeline.io import DEFAULT_MAX_BYTES
 
 
@@ -27,7 +34,7 @@ from pipeline.io import DEFAULT_MAX_BYTES
     show_default=True,
     help="Folder for documents.jsonl, entities.jsonl and manifest.json.",
 )
-@model_option()
+@language_models_option()
 @models_option()
 @click.option(
     "--jobs",
@@ -66,7 +73,7 @@ from pipeline.io import DEFAULT_MAX_BYTES
 def run_command(
     paths: tuple[Path, ...],
     out_dir: Path,
-    model: str,
+    model_specs: tuple[str, ...],
     models_dir: Path | None,
     jobs: int,
     full: bool,
@@ -89,12 +96,14 @@ def run_command(
     Example:
         namelink run raw/ --out output/
         namelink run archive/ --out archive-out/ --jobs 2
-        namelink run letters/1936.txt --model en_core_web_md
+        namelink run letters/1936.txt --model en_core_web_sm
+        namelink run archive/ --model fr=fr_core_news_sm
         namelink run newspapers/ --out hipe-out/ --span-style hipe
     """
     from pipeline.batch import run_batch
     from pipeline.output import writer_for
 
+    model, language_models = parse_model_specs(model_specs)
     inputs = list(paths) or [Path("raw")]
     missing = [str(p) for p in inputs if not (p.exists() or p.is_symlink())]  # a dangling link: its error line
     if missing:
@@ -109,6 +118,7 @@ def run_command(
                 inputs,
                 out_dir,
                 model=model,
+                language_models=language_models,
                 models=models_dir,
                 progress=not quiet,
                 jobs=jobs,

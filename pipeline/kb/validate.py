@@ -54,6 +54,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from pipeline.clean.config import HardWrapPolicy, TablePolicy, TeaserPolicy
 from pipeline.resources import (
     LabelRules,
+    LanguageRules,
     LinkingRules,
     ModelsError,
     NameRules,
@@ -274,6 +275,7 @@ class CleaningRules(_Strict):
 RULE_SCHEMAS: dict[str, type[BaseModel]] = {
     "cleaning": CleaningRules,
     "labels": schema_of(LabelRules),
+    "languages": schema_of(LanguageRules),
     "linking": schema_of(LinkingRules),
     "names": schema_of(NameRules),
     "recognise": schema_of(RecogniseRules),

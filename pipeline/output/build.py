@@ -46,13 +46,16 @@ def document_record(
     doc: Doc | None = None,
     error: str | None = None,
     style: SpanStyle | None = None,
+    language: str | None = None,
 ) -> DocumentRecord:
-    """The ``documents.jsonl`` line of one document (``status`` ok or error)."""
+    """The ``documents.jsonl`` line of one document (``status`` ok or error); ``language`` the one
+    it was read as (None when it could not be read)."""
     return {
         "doc_id": doc_id,
         "source": source,
         "sha256": raw.sha256 if raw else None,
         "encoding": raw.encoding if raw else None,
+        "language": language,
         "status": "error" if error else "ok",
         "error": error,
         "text": clean.text if clean and not error else None,

@@ -1,0 +1,99 @@
+"""A language per document and the pipeline of each language (issue 11)."""
+
+from __future__ import annotations
+
+import click
+import pytest
+from click.testing import CliRunner
+from conftest import read_jsonl
+
+from pipeline.batch import run_batch
+from pipeline.batch.document import language_pipelines
+from pipeline.cli import cli
+from pipeline.cli.options import parse_model_specs
+from pipeline.io.language import LanguageIdentifier, _sample
+from pipeline.resources import LanguageRules
+
+FRENCH = "M. Léon Trotsky est arrivé hier à Paris avec son fils, Léon Sedov, qui habite rue Lacretelle."
+GERMAN = "Der Sohn Trotzkis, Leo Sedow, wurde gestern in Berlin von der politischen Polizei verhört."
+RUSSIAN = "Вчера в Москве товарищи обсуждали письмо Троцкого к его сыну Льву Седову."
+SPANISH = "El señor Ramón Mercader del Río fue detenido ayer en Coyoacán por la policía."
+ENGLISH = "Leon Trotsky arrived in Mexico in January 1937 with his wife Natalia Sedova."
+
+
+@pytest.fixture(scope="module")
+def identifier() -> LanguageIdentifier:
+    return LanguageIdentifier(LanguageRules.load())
+
+
+@pytest.mark.parametrize(
+    "text, language", [(FRENCH, "fr"), (GERMAN, "de"), (RUSSIAN, "ru"), (SPANISH, "es"), (ENGLISH, "en")]
+)
+def test_each_language_is_told(identifier, text, language):
+    detected = identifier.detect(text)
+    assert (detected.language, detected.sure) == (language, True)
+
+
+def test_a_text_too_short_or_without_letters_is_the_default_language(identifier):
+    assert identifier.detect("Lev Sedov").language == "en"
+    assert not identifier.detect("Lev Sedov").sure
+    assert identifier.detect("1937 — 12 34").language == "en"
+
+
+def test_the_sample_takes_the_start_the_middle_and_the_end():
+    text = "a" * 1000 + "b" * 1000 + "c" * 1000
+    sample = _sample(text, 300)
+    assert sample.count("a") == sample.count("b") == sample.count("c") == 100
+    assert _sample("short", 300) == "short"
+
+
+def test_model_specs_give_the_default_and_the_languages():
+    assert parse_model_specs(()) == ("en_core_web_md", {})
+    assert parse_model_specs(("en_core_web_sm", "fr=fr_core_news_sm", "DE=x")) == (
+        "en_core_web_sm",
+        {"fr": "fr_core_news_sm", "de": "x"},
+    )
+    for bad in ("=x", "fr="):
+        with pytest.raises(click.UsageError):
+            parse_model_specs((bad,))
+
+
+def test_the_default_model_and_overrides_go_over_the_configured_pipelines():
+    rules = LanguageRules.load()
+    assert language_pipelines(rules, "en_core_web_sm", {"fr": "fr_core_news_sm"}) == {
+        "en": "en_core_web_sm",
+        "fr": "fr_core_news_sm",
+    }
+
+
+def test_a_french_document_is_read_by_the_french_pipeline_and_an_english_one_by_the_english(pipe):
+    french = pipe.process_text(FRENCH, "fr")
+    english = pipe.process_text(ENGLISH, "en")
+    assert (french["language"], english["language"]) == ("fr", "en")
+    assert pipe.lane("fr").nlp.lang == "fr" and pipe.lane("en") is pipe
+    persons = {e["text"]: e["entity_id"] for e in french["entities"] if e["label"] == "PERSON"}
+    assert persons.get("Léon Sedov") == "lev-sedov"  # the French model's PER, as namelink's PERSON
+    assert any(e["entity_id"] == "leon-trotsky" for e in french["entities"])
+
+
+def test_a_language_without_a_pipeline_is_read_by_the_default_one_and_says_its_language(pipe):
+    record = pipe.process_text(GERMAN, "de")
+    assert record["language"] == "de" and pipe.lane("de") is pipe
+
+
+def test_a_mixed_folder_gets_a_language_per_record(pipe, tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name, text in (("a_en", ENGLISH), ("b_fr", FRENCH), ("c_ru", RUSSIAN)):
+        (inputs / f"{name}.txt").write_text(text * 3, encoding="utf-8")
+    run_batch([inputs], tmp_path / "out", progress=False, pipeline=pipe)
+    languages = {r["doc_id"]: r["language"] for r in read_jsonl(tmp_path / "out" / "documents.jsonl")}
+    assert languages == {"a_en": "en", "b_fr": "fr", "c_ru": "ru"}
+
+
+def test_a_language_pipeline_that_is_not_installed_is_a_usage_error(tmp_path):
+    (tmp_path / "a.txt").write_text(ENGLISH, encoding="utf-8")
+    args = ["run", str(tmp_path / "a.txt"), "--out", str(tmp_path / "out"), "--model", "fr=no_such_pipeline"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2 and "no_such_pipeline" in result.output and "fr" in result.output
+    assert not (tmp_path / "out").exists()

@@ -97,3 +97,26 @@ def test_a_language_pipeline_that_is_not_installed_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 2 and "no_such_pipeline" in result.output and "fr" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_evaluate_reports_each_language_of_the_records(pipe, tmp_path):
+    import json
+
+    from pipeline.evaluation.runner import score_run
+    from pipeline.records import dumps
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    gold_lines, records = [], []
+    for doc_id, text, name in (("a", ENGLISH, "Natalia Sedova"), ("b", FRENCH, "Léon Sedov")):
+        (raw / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+        start = text.index(name)
+        span = {"start": start, "end": start + len(name), "text": name, "label": "PERSON", "kb_id": "x"}
+        gold_lines.append(json.dumps({"doc_id": doc_id, "spans": [span]}))
+        records.append(pipe.process_text(text, doc_id))
+    (tmp_path / "gold.jsonl").write_text("\n".join(gold_lines) + "\n", encoding="utf-8")
+    (tmp_path / "documents.jsonl").write_bytes(b"".join(dumps(r) for r in records))
+    reports = score_run(tmp_path / "gold.jsonl", raw, tmp_path / "documents.jsonl", "en_core_web_md", None)
+    assert set(reports) == {"namelink", "namelink:en", "namelink:fr"}
+    assert reports["namelink:fr"].counts["gold"] == reports["namelink:en"].counts["gold"] == 1
+    assert reports["namelink:fr"].strict["recall"] == 1.0

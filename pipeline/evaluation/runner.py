@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from pipeline.evaluation.metrics import Report, evaluate, load_gold, predictions_from_records
 from pipeline.io import read_document
 from pipeline.records import DOCUMENTS, check_output_set, read_records
-from pipeline.resources import LabelRules, person_label
+from pipeline.resources import LabelRules, LanguageRules, person_label
 
 
 def score_run(
@@ -27,7 +28,9 @@ def score_run(
     model (str): The spaCy pipeline.
     models (Path | None): The models folder.
     baseline (bool): Also score the spaCy model alone.
-    RETURNS (dict): Reports keyed ``namelink`` (and ``spacy`` with ``baseline``).
+    RETURNS (dict): Reports keyed ``namelink`` (and ``spacy`` with ``baseline``); when the
+        documents are in several languages (their records' ``language``), also one per language
+        keyed ``namelink:LANG`` (and ``spacy:LANG``).
     RAISES (FileNotFoundError): Raw files are missing and there is no ``pred_path``.
     RAISES (IncompleteOutputError): ``pred_path`` is a run's output whose files are not the set
         its manifest names.
@@ -49,21 +52,43 @@ def score_run(
 
         pipe = Pipeline(model, models)
         records = [pipe.process_file(files[doc_id]) for doc_id in gold]
-    reports = {"namelink": evaluate(gold, predictions_from_records(records, person_label(models)), texts)}
-    if baseline:
-        reports["spacy"] = evaluate(gold, plain_spacy_predictions(texts, model), texts)
+    ours = predictions_from_records(records, person_label(models))
+    reports = {"namelink": evaluate(gold, ours, texts)}
+    languages = {r["doc_id"]: r.get("language") or "?" for r in records}
+    plain = plain_spacy_predictions(texts, model, languages, models) if baseline else None
+    if plain is not None:
+        reports["spacy"] = evaluate(gold, plain, texts)
+    if len(set(languages.values())) > 1:  # a report per language too, keyed "namelink:fr", "spacy:fr"
+        for language in sorted(set(languages.values())):
+            ids = {doc_id for doc_id in gold if languages.get(doc_id) == language}
+            part = {doc_id: gold[doc_id] for doc_id in ids}
+            reports[f"namelink:{language}"] = evaluate(part, {k: ours.get(k, {}) for k in ids}, texts)
+            if plain is not None:
+                reports[f"spacy:{language}"] = evaluate(part, {k: plain.get(k, {}) for k in ids}, texts)
     return reports
 
 
-def plain_spacy_predictions(texts: dict[str, str], model: str) -> dict[str, dict[tuple[int, int], str]]:
-    """The model alone on the raw text: its PERSON spans, each linked by its exact string."""
+def plain_spacy_predictions(
+    texts: dict[str, str],
+    model: str,
+    languages: dict[str, str] | None = None,
+    models: Path | None = None,
+) -> dict[str, dict[tuple[int, int], str]]:
+    """The model alone on the raw text: its PERSON spans, each linked by its exact string. With
+    ``languages`` (doc id -> language), each document is read by its language's pipeline
+    (``rules/languages.yaml``, ``model`` the default language's), as namelink reads it."""
+    from pipeline.batch.document import language_pipelines
     from pipeline.batch.nlp import load_model
 
-    nlp = load_model(model)
+    pipelines = language_pipelines(LanguageRules.load(models), model) if languages else {}
+    loaded: dict[str, Any] = {}
     labels = LabelRules.load()
     out = {}
     for doc_id, text in texts.items():
-        doc = nlp(text)
+        name = pipelines.get((languages or {}).get(doc_id, ""), model)
+        if name not in loaded:
+            loaded[name] = load_model(name)
+        doc = loaded[name](text)
         out[doc_id] = {
             (e.start_char, e.end_char): e.text for e in doc.ents if labels.of_model(e.label_) == labels.person
         }
@@ -77,7 +102,20 @@ def print_report(reports: dict[str, Report], show_errors: int, echo: Callable[[s
     show_errors (int): How many individuals, misses, false alarms and wrong links to list (0: none).
     echo (Callable): Prints one line (``click.echo``, ``print``).
     """
-    names = list(reports)
+    names = [n for n in reports if ":" not in n]
+    _print_table(reports, names, echo)
+    by_language = [n for n in reports if ":" in n]
+    if by_language:
+        echo("\nby language (documents as their records' language):")
+        _print_table(reports, by_language, echo)
+    main = reports[names[0]]
+    echo("mentions: " + ", ".join(f"{k} {v}" for k, v in main.counts.items()))
+    if show_errors <= 0:
+        return
+    _print_errors(main, show_errors, echo)
+
+
+def _print_table(reports: dict[str, Report], names: list[str], echo: Callable[[str], None]) -> None:
     echo(person_label().ljust(26) + "".join(n.rjust(22) for n in names))
     rows = [
         ("strict P/R/F1", lambda r: r.strict),
@@ -89,10 +127,10 @@ def print_report(reports: dict[str, Report], show_errors: int, echo: Callable[[s
         cells = ["{precision:.3f}/{recall:.3f}/{f1:.3f}".format(**get(reports[n])) for n in names]
         echo(title.ljust(26) + "".join(c.rjust(22) for c in cells))
     echo("alias recall".ljust(26) + "".join(f"{reports[n].alias_recall:.3f}".rjust(22) for n in names))
-    main = reports[names[0]]
-    echo("mentions: " + ", ".join(f"{k} {v}" for k, v in main.counts.items()))
-    if show_errors <= 0:
-        return
+    echo("gold mentions".ljust(26) + "".join(str(reports[n].counts["gold"]).rjust(22) for n in names))
+
+
+def _print_errors(main: Report, show_errors: int, echo: Callable[[str], None]) -> None:
     echo("\nindividuals (gold mentions, linked right):")
     for row in main.individuals[:show_errors]:
         echo(f"  {row['individual']:<32} {row['mentions']:>5} {row['linked']:>5}  recall {row['recall']:.3f}")

@@ -28,7 +28,7 @@ import yaml
 from pipeline.evaluation.metrics import evaluate, load_gold, predictions_from_records
 from pipeline.evaluation.runner import plain_spacy_predictions
 from pipeline.io import read_document
-from pipeline.resources import LabelRules, person_label
+from pipeline.resources import LabelRules, LanguageRules, person_label
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ def _score_annotation(gold_set: GoldSet, pipe: Any, model: str, models: Path | N
     records = [pipe.process_file(files[doc_id]) for doc_id in gold]
     systems = {
         "namelink": predictions_from_records(records, person_label(models)),
-        "spacy": plain_spacy_predictions(texts, model),
+        "spacy": plain_spacy_predictions(texts, model, {r["doc_id"]: r.get("language") or "" for r in records}, models),
     }
     rows = []
     for system, predicted in systems.items():
@@ -122,24 +122,34 @@ def _score_hipe(gold_set: GoldSet, pipe: Any, model: str, models: Path | None) -
     texts = sorted(folder.glob("*.txt"))
     with tempfile.TemporaryDirectory(prefix="namelink-hipe-") as tmp:
         predicted = {"namelink": Path(tmp) / "namelink.jsonl", "spacy": Path(tmp) / "spacy.jsonl"}
-        _write_lines(predicted["namelink"], (pipe.process_file(path) for path in texts))
-        _write_lines(predicted["spacy"], _plain_records(texts, model))
+        records = [pipe.process_file(path) for path in texts]
+        _write_lines(predicted["namelink"], records)
+        languages = {path.stem: record.get("language") or "" for path, record in zip(texts, records, strict=True)}
+        _write_lines(predicted["spacy"], _plain_records(texts, model, languages, models))
         return [
             SetRow(gold_set.name, system, _hipe_person(scorer, folder / "gold.jsonl", path))
             for system, path in predicted.items()
         ]
 
 
-def _plain_records(paths: list[Path], model: str) -> Iterable[dict[str, Any]]:
-    """The model alone over the raw texts, as records the HIPE scorer reads."""
+def _plain_records(
+    paths: list[Path], model: str, languages: dict[str, str], models: Path | None
+) -> Iterable[dict[str, Any]]:
+    """The model alone over the raw texts (each document by its language's pipeline, as namelink
+    reads it), as records the HIPE scorer reads."""
+    from pipeline.batch.document import language_pipelines
     from pipeline.batch.nlp import load_model
 
-    nlp, labels = load_model(model), LabelRules.load()
+    pipelines, labels = language_pipelines(LanguageRules.load(models), model), LabelRules.load()
+    loaded: dict[str, Any] = {}
     for path in paths:
+        name = pipelines.get(languages.get(path.stem, ""), model)
+        if name not in loaded:
+            loaded[name] = load_model(name)
         text = read_document(path).text
         ents = [
             {"raw_start": e.start_char, "raw_end": e.end_char, "label": labels.of_model(e.label_), "text": e.text}
-            for e in nlp(text).ents
+            for e in loaded[name](text).ents
         ]
         yield {"doc_id": path.stem, "status": "ok", "entities": ents}
 

@@ -61,6 +61,7 @@ def test_model_specs_give_the_default_and_the_languages():
 def test_the_default_model_and_overrides_go_over_the_configured_pipelines():
     rules = LanguageRules.load()
     assert language_pipelines(rules, "en_core_web_sm", {"fr": "fr_core_news_sm"}) == {
+        **rules.pipelines,
         "en": "en_core_web_sm",
         "fr": "fr_core_news_sm",
     }
@@ -77,8 +78,17 @@ def test_a_french_document_is_read_by_the_french_pipeline_and_an_english_one_by_
 
 
 def test_a_language_without_a_pipeline_is_read_by_the_default_one_and_says_its_language(pipe):
-    record = pipe.process_text(GERMAN, "de")
-    assert record["language"] == "de" and pipe.lane("de") is pipe
+    record = pipe.process_text(RUSSIAN, "ru")
+    assert record["language"] == "ru" and pipe.lane("ru") is pipe
+
+
+def test_german_is_read_by_the_rules_alone_and_its_capitalised_nouns_are_no_people(pipe):
+    text = GERMAN + " Die Regierung und der Minister Severing wussten davon, sagte die Zeitung."
+    record = pipe.process_text(text, "de")
+    assert record["language"] == "de" and "ner" not in pipe.lane("de").nlp.pipe_names
+    persons = {e["text"]: e["entity_id"] for e in record["entities"] if e["label"] == "PERSON"}
+    assert persons.get("Leo Sedow") == "lev-sedov"
+    assert not {"Sohn", "Polizei", "Regierung", "Zeitung", "Minister"} & set(persons)
 
 
 def test_a_mixed_folder_gets_a_language_per_record(pipe, tmp_path):

@@ -46,6 +46,8 @@ def resolve_model(name: str) -> str:
 def require_installed(name: str, language: str | None = None) -> None:
     """Raise :class:`ModelNotFoundError` unless ``name`` is an installed pipeline (a package or a
     folder with ``config.cfg``), without loading it; ``language`` names it in the message."""
+    if name.startswith("blank:"):
+        return  # spaCy's own tokenizer of the language: nothing to install
     resolved = resolve_model(name)
     path = Path(resolved)
     if (path / "config.cfg").is_file():

@@ -17,6 +17,8 @@ from pipeline.recognise.pos import replace_attribute_ruler
 
 __all__ = ["DEFAULT_MODEL", "ModelNotFoundError", "UNUSED_COMPONENTS", "build_nlp", "load_model"]
 
+#: The pipeline name of a language read by namelink's rules alone (``blank:de``).
+RULES_ONLY = "blank:"
 #: Components of the English pipelines that namelink's output never reads.
 UNUSED_COMPONENTS = ("lemmatizer", "parser")
 
@@ -42,11 +44,26 @@ def build_nlp(model: str = DEFAULT_MODEL, models: str | Path | None = None) -> L
     The model's ``attribute_ruler`` gives way to ``namelink_tag_pos`` (same
     coarse tags, a fraction of the time); see :mod:`pipeline.recognise.pos`.
     """
+    config = {"models": str(models) if models else None}
+    if model.startswith(RULES_ONLY):
+        return _rules_only(model[len(RULES_ONLY) :], config)
     nlp = load_model(model)
     replace_attribute_ruler(nlp)
-    config = {"models": str(models) if models else None}
     nlp.add_pipe("namelink_truecase", first=True, config=config)
     nlp.add_pipe("namelink_person_rules", after="ner", config=config)
     nlp.add_pipe("namelink_linker", after="namelink_person_rules", config=config)
     nlp.add_pipe("namelink_source_case", after="ner", config=config)
+    return nlp
+
+
+def _rules_only(lang: str, config: dict[str, str | None]) -> Language:
+    """A language with no statistical pipeline: spaCy's tokenizer of the language and namelink's
+    rules alone (knowledge-base names, name shapes that start with a known given name, titles):
+    never a bare capitalised word, so a German noun is no person."""
+    try:
+        nlp = spacy.blank(lang)
+    except (ImportError, KeyError) as err:
+        raise ModelNotFoundError(f"spaCy has no tokenizer for the language {lang!r} ({RULES_ONLY}{lang})") from err
+    nlp.add_pipe("namelink_person_rules", config=config)
+    nlp.add_pipe("namelink_linker", config=config)
     return nlp

@@ -78,7 +78,7 @@ def plain_spacy_predictions(
     ``languages`` (doc id -> language), each document is read by its language's pipeline
     (``rules/languages.yaml``, ``model`` the default language's), as namelink reads it."""
     from pipeline.batch.document import language_pipelines
-    from pipeline.batch.nlp import load_model
+    from pipeline.batch.nlp import RULES_ONLY, load_model
 
     pipelines = language_pipelines(LanguageRules.load(models), model) if languages else {}
     loaded: dict[str, Any] = {}
@@ -86,6 +86,7 @@ def plain_spacy_predictions(
     out = {}
     for doc_id, text in texts.items():
         name = pipelines.get((languages or {}).get(doc_id, ""), model)
+        name = model if name.startswith(RULES_ONLY) else name  # no model of its own: plain spaCy is the default's
         if name not in loaded:
             loaded[name] = load_model(name)
         doc = loaded[name](text)

@@ -138,12 +138,13 @@ def _plain_records(
     """The model alone over the raw texts (each document by its language's pipeline, as namelink
     reads it), as records the HIPE scorer reads."""
     from pipeline.batch.document import language_pipelines
-    from pipeline.batch.nlp import load_model
+    from pipeline.batch.nlp import RULES_ONLY, load_model
 
     pipelines, labels = language_pipelines(LanguageRules.load(models), model), LabelRules.load()
     loaded: dict[str, Any] = {}
     for path in paths:
         name = pipelines.get(languages.get(path.stem, ""), model)
+        name = model if name.startswith(RULES_ONLY) else name  # no model of its own: plain spaCy is the default's
         if name not in loaded:
             loaded[name] = load_model(name)
         text = read_document(path).text

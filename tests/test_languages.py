@@ -130,3 +130,42 @@ def test_evaluate_reports_each_language_of_the_records(pipe, tmp_path):
     assert set(reports) == {"namelink", "namelink:en", "namelink:fr"}
     assert reports["namelink:fr"].counts["gold"] == reports["namelink:en"].counts["gold"] == 1
     assert reports["namelink:fr"].strict["recall"] == 1.0
+
+
+# -- Russian names in the nominative ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "word, base",
+    [
+        ("Троцкого", "Троцкий"),
+        ("Седовым", "Седов"),
+        ("Зиновьеве", "Зиновьев"),
+        ("Льву", "Лев"),
+        ("Наталье", "Наталья"),
+        ("Ивановне", "Ивановна"),  # a woman's patronymic stays a woman's
+        ("Седовой", "Седова"),
+        ("ТРОЦКОГО", "ТРОЦКИЙ"),
+    ],
+)
+def test_an_inflected_russian_name_has_its_nominative(word, base):
+    from pipeline.kb.morphology import nominative
+
+    assert nominative(word) == base
+
+
+@pytest.mark.parametrize("word", ["Троцкий", "Лев", "Седова", "Москве", "Яновке", "работы", "Trotsky", "к"])
+def test_a_nominative_a_possible_nominative_a_place_or_a_common_word_is_left_alone(word):
+    from pipeline.kb.morphology import nominative
+
+    assert nominative(word) is None
+
+
+def test_inflected_russian_names_link_to_the_knowledge_base(pipe):
+    text = "Вчера товарищи обсуждали письмо Троцкого к его сыну Льву Седову. Наталья Ивановна писала Ленину."
+    record = pipe.process_text(text, "ru")
+    persons = {e["text"]: e["entity_id"] for e in record["entities"] if e["label"] == "PERSON"}
+    assert record["text"] == text  # the text is never rewritten
+    assert persons["Троцкого"] == "leon-trotsky"
+    assert persons["Льву Седову"] == "lev-sedov"
+    assert persons["Ленину"] == "vladimir-lenin"

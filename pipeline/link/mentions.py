@@ -23,6 +23,7 @@ from typing import NamedTuple
 from spacy.tokens import Span, Token
 
 from pipeline.kb import KnowledgeBase, NameKeys
+from pipeline.kb.morphology import nominative
 from pipeline.link.candidates import Candidate, CandidateGenerator
 from pipeline.resources import LinkingRules, NameRules
 
@@ -95,10 +96,10 @@ class MentionBuilder:
 
     def __call__(self, span: Span) -> Mention:
         words = [t.text for t in natural_order(span) if any(ch.isalnum() for ch in t.text)]
-        repaired = [self.ocr.clear(w) or w for w in words]
+        repaired = [self.ocr.clear(w) or nominative(w) or w for w in words]  # Троцкого as Троцкий
         banned = self.kb.never_linked(span.text)
         candidates = self._candidates(span, words, repaired, banned)
-        name = "".join((self.ocr.clear(t.text) or t.text) + t.whitespace_ for t in span).strip()
+        name = "".join((self.ocr.clear(t.text) or nominative(t.text) or t.text) + t.whitespace_ for t in span).strip()
         return Mention(span, repaired, self._keys(repaired), candidates, banned=banned, name=name)
 
     def _keys(self, words: list[str]) -> tuple[str, ...]:
@@ -111,9 +112,11 @@ class MentionBuilder:
         return tuple(k for k in keys if k)
 
     def _candidates(self, span: Span, words: list[str], repaired: list[str], banned: frozenset[str]) -> list[Candidate]:
-        """The generator's candidates for ``words`` as written, else the title and partial
-        matches of the ``repaired`` words."""
+        """The generator's candidates for ``words`` as written, else for the ``repaired`` words (an
+        inflected Russian name's nominative), else the title and partial matches of them."""
         candidates = allowed(self.persons(words), banned)
+        if not candidates and repaired != words:
+            candidates = allowed(self.persons(repaired), banned)
         sex = self._title_sex(span)
         if sex and candidates:
             named = candidates

@@ -57,6 +57,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline.kb import KnowledgeBase
 from pipeline.kb import registered as _registered  # noqa: F401  (the loader named in default_config)
+from pipeline.kb.morphology import nominative
 from pipeline.kb.shared import LazyShared, SharedDataComponent, SharedKnowledge, SharedLoader, load_shared
 from pipeline.link.candidates import FUZZY_CUTOFF, person_candidates
 from pipeline.recognise.appositions import RoleAppositions
@@ -193,7 +194,7 @@ class PersonRules(SharedDataComponent):
         families = self.families
         merge_split_words(doc, families.ocr_words.ocr)
         genitive = families.genitive.split(doc)  # after the OCR joins: both retokenise the Doc
-        words = DocWords.read(doc, families.labels, families.ocr_words.repairs, genitive)
+        words = DocWords.read(doc, families.labels, _repairs(families.ocr_words), genitive)
         kb = families.kb_matches.propose(words)
         inverted = families.inverted.propose(words)
         shapes = families.shapes.propose(words, kb)
@@ -226,6 +227,22 @@ class PersonRules(SharedDataComponent):
         super().from_disk(path, exclude=exclude)
         self._families = None  # rebuilt from the saved copy on the next call
         return self
+
+
+def _repairs(ocr_words: OcrWords) -> Callable[[Doc, frozenset[str]], dict[int, str]]:
+    """What the rules read for a word: its OCR repair (``Tr0tsky``), else the nominative of an
+    inflected Russian name (``Троцкого`` -> ``Троцкий``, :mod:`pipeline.kb.morphology`)."""
+
+    def repairs(doc: Doc, lower_words: frozenset[str]) -> dict[int, str]:
+        out = ocr_words.repairs(doc, lower_words)
+        for token in doc:
+            if token.i not in out:
+                base = nominative(token.text)
+                if base is not None:
+                    out[token.i] = base
+        return out
+
+    return repairs
 
 
 def _filtered(doc: Doc, proposals: list[Proposal], families: RuleFamilies) -> list[Proposal]:

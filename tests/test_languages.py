@@ -169,3 +169,11 @@ def test_inflected_russian_names_link_to_the_knowledge_base(pipe):
     assert persons["Троцкого"] == "leon-trotsky"
     assert persons["Льву Седову"] == "lev-sedov"
     assert persons["Ленину"] == "vladimir-lenin"
+
+
+def test_a_german_genitive_is_split_off_a_known_name_without_a_tagger(pipe):
+    text = "Gestern wurde Trotzkis Sohn in Berlin verhaftet, und die Polizei fand einen Brief an Radek."
+    record = pipe.process_text(text, "de")
+    persons = [(e["text"], e["entity_id"]) for e in record["entities"] if e["label"] == "PERSON"]
+    assert ("Trotzki", "leon-trotsky") in persons and ("Sohn", None) not in persons
+    assert record["text"] == text

@@ -11,7 +11,9 @@ the document, when
 - what is left once a ``genitive_endings`` ending (``recognise.yaml``) is
   cut is a known person's name of at least ``genitive_min_stem`` characters;
 - a capitalised noun stands right before or after it, as German writes its
-  nouns (``Tochter Trotzkis``, ``Trotzkis Sohn``), that is no name word;
+  nouns (``Tochter Trotzkis``, ``Trotzkis Sohn``), that is no name word (in a
+  document no tagger read, a language read by rules alone, any capitalised
+  word that is no name word);
 - no family determiner or number stands before it (``the Trotskys``, ``both
   Sedovs`` are families, English plurals).
 
@@ -91,7 +93,9 @@ class GenitiveSplitter:
                 continue
             near = doc[k]
             text = near.text
-            if not (text[:1].isupper() and text.isalpha() and not text.isupper()) or near.pos_ not in _NOUN_POS:
+            if not (text[:1].isupper() and text.isalpha() and not text.isupper()):
+                continue
+            if near.pos_ and near.pos_ not in _NOUN_POS:  # untagged (read by rules alone): the capital says noun
                 continue
             if not (context.name_word(near) or near.lower_ in context.titles):  # Herr heads a name
                 return True

@@ -106,13 +106,15 @@ def test_temporary_files_a_killed_run_left_are_removed_by_the_next(pipe, referen
     inputs, ref = reference
     out = tmp_path / "out"
     shutil.copytree(ref, out)
-    stale = [out / ".documents.jsonl.k2x9ab_c.tmp", out / ".entities.jsonl.0a1b2c3d.tmp"]
+    stale = [out / ".documents.jsonl.namelink-run-k2x9ab_c.tmp", out / ".entities.jsonl.namelink-run-0a1b2c3d.tmp"]
     for path in stale:
         path.write_bytes(b"x" * 1000)
-    (out / "notes.tmp").write_text("the user's own file")
+    kept = [out / "notes.tmp", out / ".my_notes.backup.tmp", out / ".tasks.jsonl.x_f728br.tmp"]  # user's, export's
+    for path in kept:
+        path.write_text("not a killed run's")
     run_batch([inputs], out, progress=False, pipeline=pipe)
     assert not any(path.exists() for path in stale)
-    assert (out / "notes.tmp").exists()
+    assert all(path.exists() for path in kept)
 
 
 # -- a disk that fills, a folder another run holds ------------------------------------------------------
@@ -151,6 +153,15 @@ def test_a_full_disk_through_the_cli_exits_2_without_a_traceback(reference, tmp_
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
+def test_a_different_max_bytes_reads_the_files_again(pipe, reference, tmp_path):
+    inputs, ref = reference
+    out = tmp_path / "out"
+    shutil.copytree(ref, out)
+    smallest = min(path.stat().st_size for path in inputs.iterdir())
+    summary = run_batch([inputs], out, progress=False, pipeline=pipe, max_bytes=smallest - 1)
+    assert summary.reused == 0 and summary.errors == summary.documents  # not the old lines: the limit changed
+
+
 def test_a_folder_another_run_is_writing_is_refused(pipe, reference, tmp_path):
     inputs, _ = reference
     out = tmp_path / "out"
@@ -165,6 +176,32 @@ def test_a_folder_another_run_is_writing_is_refused(pipe, reference, tmp_path):
 
 
 # -- the journal --------------------------------------------------------------------------------------
+
+
+def test_a_journal_entry_altered_is_ignored_and_a_torn_tail_swallows_no_later_entry(tmp_path):
+    fingerprint = {"code": "x"}
+    sources = [tmp_path / f"{k}.txt" for k in range(3)]
+    lines = []
+    for k, source in enumerate(sources):
+        source.write_text(f"Lev Sedov {k}.\n")
+        sha = hashlib.sha256(source.read_bytes()).hexdigest()
+        lines.append(orjson.dumps({"doc_id": str(k), "source": str(source), "sha256": sha}) + b"\n")
+    journal = Journal(tmp_path, fingerprint)
+    journal.open()
+    journal.add(lines[0])
+    journal.add(lines[1])
+    journal.close()
+    data = (tmp_path / JOURNAL_NAME).read_bytes()
+    altered = data.replace(b'"doc_id":"0"', b'"doc_id":"9"')  # the checksum no longer holds
+    (tmp_path / JOURNAL_NAME).write_bytes(altered[:-7])  # and the last entry torn by a kill
+    resumed = Journal(tmp_path, fingerprint)
+    assert resumed.load() == 0
+    resumed.open()
+    resumed.add(lines[2])
+    resumed.close()
+    again = Journal(tmp_path, fingerprint)
+    assert again.load() == 1 and again.reusable(sources[2], "2") == lines[2]
+    again.close()
 
 
 def test_a_journal_entry_cut_short_or_altered_is_ignored(tmp_path):
@@ -250,20 +287,25 @@ def test_kill_9_mid_run_then_rerun_gives_the_uninterrupted_output_and_no_orphan(
 
 
 @pytest.mark.slow
-def test_sigterm_stops_the_run_cleanly_and_it_resumes(tmp_path):
+def test_sigterm_stops_the_run_cleanly_and_it_resumes(pipe, tmp_path):
     inputs = _corpus(tmp_path / "in", copies=6)
     out = tmp_path / "out"
-    run = _namelink("run", str(inputs), "--out", str(out), "--quiet")
+    run = _namelink("run", str(inputs), "--out", str(out), "--quiet", "--jobs", "2")
     deadline = time.monotonic() + 240
-    while not out.is_dir() and run.poll() is None and time.monotonic() < deadline:
+    while _entries(out) == 0 and run.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
-    time.sleep(1.0)
     run.send_signal(signal.SIGTERM)
     _, err = run.communicate(timeout=60)
     assert run.returncode == 130, err
     assert "Interrupted" in err and "Traceback" not in err
     assert not list(out.glob(".*.tmp")) and not (out / DOCUMENTS).exists()
-    assert (out / JOURNAL_NAME).exists()
+    assert 0 < _entries(out) < 48
+    rerun = _namelink("run", str(inputs), "--out", str(out), "--jobs", "2")
+    _, err = rerun.communicate(timeout=300)
+    assert rerun.returncode == 0 and "resumed from an interrupted run" in err, err
+    reference = tmp_path / "reference"
+    run_batch([inputs], reference, progress=False, pipeline=pipe)
+    assert _files(out) == _files(reference)
 
 
 def test_evaluate_refuses_to_score_a_set_that_is_not_one_run(reference, tmp_path):
@@ -273,4 +315,38 @@ def test_evaluate_refuses_to_score_a_set_that_is_not_one_run(reference, tmp_path
     (out / ENTITIES).write_bytes((out / ENTITIES).read_bytes()[:-10])  # cut short
     gold = ROOT / "tests" / "gold" / "own.jsonl"
     result = CliRunner().invoke(cli, ["evaluate", "--gold", str(gold), "--pred", str(out / DOCUMENTS)])
+    assert result.exit_code == 2 and "not one run's" in result.output, result.output
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to find the workers")
+def test_a_worker_killed_mid_run_stops_the_run_with_a_message_and_the_rerun_completes(pipe, tmp_path):
+    inputs = _corpus(tmp_path / "in", copies=6)
+    out = tmp_path / "out"
+    run = _namelink("run", str(inputs), "--out", str(out), "--jobs", "2", "--quiet")
+    deadline = time.monotonic() + 240
+    while _entries(out) == 0 and run.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    workers = _children(run.pid)
+    assert workers, "no worker to kill"
+    os.kill(workers[0], signal.SIGKILL)  # what the out-of-memory killer does
+    _, err = run.communicate(timeout=60)  # it used to hang for ever
+    assert run.returncode == 2, err
+    assert "worker process died" in err and "Traceback" not in err
+    rerun = _namelink("run", str(inputs), "--out", str(out), "--jobs", "2", "--quiet")
+    _, err = rerun.communicate(timeout=300)
+    assert rerun.returncode == 0, err
+    reference = tmp_path / "reference"
+    run_batch([inputs], reference, progress=False, pipeline=pipe)
+    assert _files(out) == _files(reference)
+
+
+def test_review_import_refuses_a_run_that_is_not_one_set(reference, tmp_path):
+    _, ref = reference
+    out = tmp_path / "out"
+    shutil.copytree(ref, out)
+    (out / ENTITIES).write_bytes((out / ENTITIES).read_bytes()[:-10])
+    tasks = tmp_path / "tasks.jsonl"
+    tasks.write_text("\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["review", "import", str(tasks), "--run", str(out)])
     assert result.exit_code == 2 and "not one run's" in result.output, result.output

@@ -40,6 +40,12 @@ def test_a_last_tie_is_numbered_in_input_order_and_ids_are_stable():
     assert doc_ids(inputs) == doc_ids(list(inputs))
 
 
+def test_a_file_named_like_a_numbered_id_does_not_take_its_number():
+    inputs = [(Path("p/d/x"), "d/x"), (Path("q/d/x"), "d/x"), (Path("r/d/x~2"), "d/x~2")]
+    ids = doc_ids(inputs)
+    assert len(set(ids)) == 3 and ids[2] == "d/x~2"
+
+
 def _corpus(root: Path) -> Path:
     inputs = root / "in"
     for rel, year in (("a/x.txt", 1936), ("b/x.txt", 1937), ("x.md", 1938)):

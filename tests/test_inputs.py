@@ -127,6 +127,23 @@ def test_utf16_without_a_byte_order_mark_is_decoded(encoding):
     assert (text, used) == (TEXT, encoding)
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_in_cyrillic_is_decoded_too(encoding):
+    russian = "Лев Давидович Троцкий приехал в Мексику в 1937 году вместе с Натальей Седовой.\n" * 5
+    assert decode(russian.encode(encoding)) == (russian, encoding)
+
+
+def test_a_link_to_a_folder_is_listed_for_its_error_line_not_followed(tmp_path):
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "a.txt").write_text(TEXT)
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "linked").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    assert [p.name for p in iter_input_files([inputs])] == ["linked"]
+    with pytest.raises(InputError, match="directory"):
+        read_document(inputs / "linked")
+
+
 def test_utf16_with_a_byte_order_mark_still_is():
     assert decode(TEXT.encode("utf-16")) == (TEXT, "utf-16")
 

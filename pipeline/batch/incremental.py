@@ -25,7 +25,7 @@ import orjson
 
 from pipeline import __version__
 from pipeline.batch.model import ModelNotFoundError, resolve_model
-from pipeline.io.read import InputError, read_bytes
+from pipeline.io.read import DEFAULT_MAX_BYTES, InputError, read_bytes
 from pipeline.kb.gazetteer import gazetteer_version
 from pipeline.output.files import file_digest
 from pipeline.records import DOCUMENTS, read_manifest
@@ -36,10 +36,15 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
 
 def run_fingerprint(
-    model: str, models: str | Path | None, span_style: str = "namelink", languages: dict[str, str] | None = None
+    model: str,
+    models: str | Path | None,
+    span_style: str = "namelink",
+    languages: dict[str, str] | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> dict[str, str]:
     """What a document's output depends on besides its own bytes; ``languages`` the spaCy
-    pipeline of each language (the versions of those other than ``model`` count too)."""
+    pipeline of each language (the versions of those other than ``model`` count too);
+    ``max_bytes`` the largest file read (a file over it is an error line)."""
     fingerprint = {
         "namelink": __version__,
         "code": hash_tree(PACKAGE_DIR, "*.py"),
@@ -49,6 +54,8 @@ def run_fingerprint(
     }
     if span_style != "namelink":  # the default adds nothing, so runs made before the option still match
         fingerprint["span_style"] = span_style
+    if max_bytes != DEFAULT_MAX_BYTES:
+        fingerprint["max_bytes"] = str(max_bytes)
     others = {lang: model_version(name) for lang, name in sorted((languages or {}).items()) if name != model}
     if others:
         fingerprint["languages"] = ", ".join(f"{lang}={version}" for lang, version in others.items())

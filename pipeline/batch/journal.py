@@ -49,6 +49,7 @@ class Journal:
         self._writer: IO[bytes] | None = None
         self._reader: IO[bytes] | None = None
         self._synced = 0.0
+        self._good_end = 0  # where the last whole entry loaded ends: a torn tail is cut off there
 
     # -- resuming ------------------------------------------------------------------------------
 
@@ -63,11 +64,14 @@ class Journal:
             handle.close()
             return 0
         offset = len(header)
+        self._good_end = offset
         for raw in handle:
             entry = _entry(raw, offset)
             if entry is not None:
                 self.entries[entry[0]] = entry[1]
             offset += len(raw)
+            if raw.endswith(b"\n"):
+                self._good_end = offset
         self._reader = handle
         return len(self.entries)
 
@@ -85,7 +89,9 @@ class Journal:
         """Start appending: to the entries loaded, or to a new journal for this fingerprint."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if self._reader is not None:
-            self._writer = open(self.path, "ab")  # noqa: SIM115
+            self._writer = open(self.path, "r+b")  # noqa: SIM115
+            self._writer.truncate(self._good_end)  # a line a kill cut short would swallow the next entry
+            self._writer.seek(self._good_end)
         else:
             self._writer = open(self.path, "wb")  # noqa: SIM115
             self._writer.write(_HEADER + self.key.encode() + b"\n")
@@ -102,6 +108,7 @@ class Journal:
     def _sync(self, force: bool = False) -> None:
         now = time.monotonic()
         if self._writer is not None and (force or now - self._synced >= self.sync_seconds):
+            self._writer.flush()
             os.fsync(self._writer.fileno())
             self._synced = now
 

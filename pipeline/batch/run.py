@@ -99,7 +99,7 @@ def run_batch(
         languages = language_pipelines(LanguageRules.load(models), model, language_models)
     for language, name in sorted(languages.items()):
         require_installed(name, language)  # a usage error now, not a batch that stops part way
-    fingerprint = run_fingerprint(model, models, span_style, languages)
+    fingerprint = run_fingerprint(model, models, span_style, languages, max_bytes)
     out_dir = Path(out_dir)
     runner = _Runner(model, models, pipeline, jobs, span_style, max_bytes, languages)
     summary = RunSummary(jobs=jobs)
@@ -110,6 +110,7 @@ def run_batch(
     try:
         with writer:  # the folder's lock: nobody else writes it, its journal or its temporary files now
             reuse = _Reuse(out_dir, fingerprint, incremental)
+            writer.after_commit.append(reuse.journal.remove)  # under the lock: no other run has begun
             for line, record, reused in runner.lines(files, reuse):
                 writer.add(line, record)
                 reuse.checkpoint(line, record)
@@ -129,7 +130,7 @@ def run_batch(
         bar.close()
         runner.close(abort=failed)
         if reuse is not None:
-            reuse.close(completed=not failed)
+            reuse.close()
     return summary
 
 
@@ -166,11 +167,9 @@ class _Reuse:
         if record["source"] not in self._in_journal:
             self.journal.add(line)
 
-    def close(self, completed: bool) -> None:
-        if completed:
-            self.journal.remove()  # the output is in place: nothing to resume
-        else:
-            self.journal.close()
+    def close(self) -> None:
+        """Let go of the files (a completed run's journal went already, under the folder's lock)."""
+        self.journal.close()
         self.previous.close()
 
 

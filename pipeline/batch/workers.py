@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -21,6 +22,10 @@ from pipeline.batch.document import Pipeline
 from pipeline.io import InputFile
 from pipeline.records import DocumentRecord
 
+#: Seconds between checks that every worker is alive while waiting for a batch.
+_POLL_SECONDS = 1.0
+#: Seconds the pool's own teardown may take after its workers were killed.
+_TEARDOWN_SECONDS = 5.0
 #: prctl(2) option: the signal a process gets when its parent dies (linux/prctl.h).
 _PR_SET_PDEATHSIG = 1
 #: The pipeline of this worker process (None in a process that is no worker).
@@ -85,17 +90,47 @@ class WorkerPool:
         inherited = loaded() if forking else None
         initargs = (model, models, span_style, inherited, os.getpid(), dict(language_models or {}))
         self._pool = context.Pool(jobs, initializer=_init_worker, initargs=initargs)
+        self._workers = self._pids()
 
     def imap(
         self, batches: Iterable[list[InputFile]], max_bytes: int
     ) -> Iterator[tuple[list[DocumentRecord], dict[str, float]]]:
-        """(records, stage seconds) per batch, in the order the batches were given."""
-        return self._pool.imap(_work, ((batch, max_bytes) for batch in batches))
+        """(records, stage seconds) per batch, in the order the batches were given.
+        RAISES (WorkerDiedError): a worker process died (the pool would wait for its batch for ever)."""
+        results = self._pool.imap(_work, ((batch, max_bytes) for batch in batches))
+        while True:
+            try:
+                yield results.next(timeout=_POLL_SECONDS)
+            except multiprocessing.TimeoutError:
+                if self._pids() != self._workers:  # the pool replaced a worker that died
+                    raise WorkerDiedError(
+                        "a worker process died (killed by the system, perhaps for lack of memory); the "
+                        "documents finished so far are checkpointed: run the same command again to go on"
+                    ) from None
+            except StopIteration:
+                return
+
+    def _pids(self) -> frozenset[int]:
+        return frozenset(process.pid for process in self._pool._pool)  # type: ignore[attr-defined]
 
     def close(self, abort: bool = False) -> None:
-        """Wait for the workers to finish, or (``abort``) end them at once: a failed run never hangs."""
-        if abort:
-            self._pool.terminate()
-        else:
+        """Wait for the workers to finish, or (``abort``) end them at once: a failed run never hangs,
+        not even when a dead worker left the pool's queue locked (the workers are killed first, and
+        the pool's own teardown gets ``_TEARDOWN_SECONDS``)."""
+        if not abort:
             self._pool.close()
+            self._pool.join()
+            return
+        for process in list(self._pool._pool):  # type: ignore[attr-defined]
+            process.kill()
+        teardown = threading.Thread(target=self._terminate, daemon=True)
+        teardown.start()
+        teardown.join(_TEARDOWN_SECONDS)
+
+    def _terminate(self) -> None:
+        self._pool.terminate()
         self._pool.join()
+
+
+class WorkerDiedError(RuntimeError):
+    """A ``--jobs`` worker process died; the run stops (its finished documents are checkpointed)."""

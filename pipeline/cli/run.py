@@ -13,6 +13,7 @@ import click
 
 from pipeline.batch.model import ModelNotFoundError
 from pipeline.batch.run import OutputError
+from pipeline.batch.workers import WorkerDiedError
 from pipeline.cli.options import (
     EXIT_DOCUMENT_ERRORS,
     EXIT_INTERRUPTED,
@@ -129,7 +130,7 @@ def run_command(
             )
     except ModelNotFoundError as err:
         raise click.UsageError(str(err)) from err
-    except OutputError as err:
+    except (OutputError, WorkerDiedError) as err:
         click.echo(f"Error: {err}", err=True)
         sys.exit(EXIT_USAGE)
     except KeyboardInterrupt:

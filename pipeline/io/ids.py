@@ -34,11 +34,18 @@ def doc_ids(inputs: Sequence[tuple[Path, str]], roots: Sequence[str] | None = No
     ids = [_without_suffix(rel) for _, rel in inputs]
     ids = _where_shared(ids, lambda k: inputs[k][1])
     ids = _where_shared(ids, lambda k: f"{roots[k]}/{inputs[k][1]}" if roots[k] else inputs[k][1])
+    taken, unique = set(ids), []
     seen: Counter[str] = Counter()
-    unique = []
     for ident in ids:
         seen[ident] += 1
-        unique.append(ident if seen[ident] == 1 else f"{ident}~{seen[ident]}")
+        if seen[ident] == 1:
+            unique.append(ident)
+            continue
+        n = seen[ident]
+        while f"{ident}~{n}" in taken:  # a file may be named x~2 itself
+            n += 1
+        taken.add(f"{ident}~{n}")
+        unique.append(f"{ident}~{n}")
     return unique
 
 

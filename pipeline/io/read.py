@@ -37,6 +37,9 @@ DEFAULT_MAX_BYTES = 200_000_000
 _SAMPLE = 8192
 #: Share of NUL bytes at the odd (or even) positions of a sample that makes it UTF-16 LE (BE).
 _UTF16_NUL_SHARE = 0.3
+#: The same for a text in another script, whose only NULs are the high bytes of its spaces and
+#: punctuation (then it must also read as text in that byte order, and no NUL at the other parity).
+_UTF16_SPACE_SHARE = 0.05
 
 
 class InputError(ValueError):
@@ -178,7 +181,22 @@ def _utf16(data: bytes) -> str | None:
         return "utf-16-le"
     if even >= _UTF16_NUL_SHARE * half and odd < 0.01 * half:
         return "utf-16-be"
+    # Other scripts (Cyrillic) leave NULs only at their spaces and punctuation: fewer, but all
+    # at one parity, and the sample then reads as text in that byte order.
+    for encoding, nuls, others in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if nuls >= _UTF16_SPACE_SHARE * half and others == 0 and _reads_as_text(sample, encoding):
+            return encoding
     return None
+
+
+def _reads_as_text(sample: bytes, encoding: str) -> bool:
+    """The sample decodes in ``encoding`` to letters, digits, spaces and punctuation."""
+    try:
+        text = sample[: len(sample) // 2 * 2].decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    printable = sum(1 for ch in text if ch.isprintable() or ch in "\n\r\t")
+    return printable >= 0.98 * len(text) and sum(ch.isalpha() for ch in text) >= 0.5 * len(text)
 
 
 def _decode_utf16(data: bytes, encoding: str, path: str | Path) -> tuple[str, str]:
@@ -253,7 +271,8 @@ def iter_inputs(paths: Iterable[str | Path], exclude: Iterable[str | Path] = ())
     YIELDS (tuple[Path, str]): Each path named (relative name: its file name), and every
         non-hidden entry under each folder named that is not a folder (recursively, sorted;
         relative name: its POSIX path under that folder), in the order given: named pipes,
-        devices and dangling links too, so that each gets its error record
+        devices, dangling links and links to folders (never followed: a loop) too, so that each
+        gets its error record
         (:func:`read_document`) instead of being skipped unseen.
     """
     skipped = [Path(p).resolve() for p in exclude]
@@ -262,8 +281,10 @@ def iter_inputs(paths: Iterable[str | Path], exclude: Iterable[str | Path] = ())
         if path.is_dir():
             for child in sorted(path.rglob("*")):
                 relative = child.relative_to(path)
-                if any(part.startswith(".") for part in relative.parts) or child.is_dir():
+                if any(part.startswith(".") for part in relative.parts):
                     continue
+                if child.is_dir() and not child.is_symlink():
+                    continue  # its files are listed; a link to a folder is not followed but gets its error line
                 if not _inside_any(child, skipped):
                     yield child, relative.as_posix()
         else:

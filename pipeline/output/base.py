@@ -73,6 +73,8 @@ class OutputWriter(ABC):
         self.kb = kb
         self._files = StagedFiles()
         self._lock = FolderLock(self.out_dir)
+        #: Called once the files are in place, before the folder's lock is let go.
+        self.after_commit: list[Callable[[], None]] = []
 
     def __enter__(self) -> OutputWriter:
         self.out_dir.mkdir(parents=True, exist_ok=True)
@@ -89,6 +91,8 @@ class OutputWriter(ABC):
         try:
             if error is None:
                 self._files.commit()
+                for done in self.after_commit:
+                    done()  # still under the lock (the run's checkpoint goes only now)
             else:
                 self.abort()
         except BaseException:

@@ -2,8 +2,9 @@
 
 A crash, a full disk or an exception in the middle never leaves a
 half-written file: the previous file (if any) stays as it was. The
-temporary files are named ``.<name>.<random>.tmp``; one a killed run left
-behind is removed by the next run into the folder (:func:`remove_stale`),
+temporary files are named ``.<name>.<random>.tmp`` (a run's staged files
+``.<name>.namelink-run-<random>.tmp``); a staged file a killed run left behind
+is removed by the next run into the folder (:func:`remove_stale`),
 which holds the folder's lock (:class:`FolderLock`) while it writes, so it
 never takes a live run's file for a stale one.
 """
@@ -22,8 +23,10 @@ from typing import IO, Any
 
 import orjson
 
-#: The temporary files of :func:`atomic_writer` and :class:`StagedFiles` (``.documents.jsonl.k2x9.tmp``).
-_TEMPORARY = re.compile(r"^\..+\.[A-Za-z0-9_]+\.tmp$")
+#: The marker in the name of a run's staged files (``.documents.jsonl.namelink-run-k2x9.tmp``): only
+#: these are a killed run's leftovers; other commands' temporary files and the user's are not.
+_STAGED = "namelink-run-"
+_TEMPORARY = re.compile(r"^\..+\." + _STAGED + r"[A-Za-z0-9_]+\.tmp$")
 
 
 class FolderBusyError(OSError):
@@ -44,7 +47,7 @@ class FolderLock:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as err:
             os.close(fd)
-            raise FolderBusyError(f"{self.folder}: another namelink run is writing into this folder") from err
+            raise FolderBusyError("another namelink run is writing into this folder") from err
         self._fd = fd
 
     def release(self) -> None:
@@ -126,7 +129,7 @@ class StagedFiles:
         """A binary handle for ``path``'s new content."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{_STAGED}", suffix=".tmp", dir=path.parent)
         handle = _HashingFile(os.fdopen(fd, "wb"))
         self._open.append((path, tmp, handle))
         return handle

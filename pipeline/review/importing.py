@@ -33,7 +33,7 @@ from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from pipeline.records import DOCUMENTS, iter_records
+from pipeline.records import DOCUMENTS, IncompleteOutputError, check_output_set, iter_records
 from pipeline.review.corrections import ACCEPTED, ADDED, REJECTED, RELINKED, ordered, store_corrections
 from pipeline.review.export import task_meta
 from pipeline.review.formats import UNSET, ReviewedSpan, detect_format, get_format, hash32
@@ -277,6 +277,11 @@ class RunTexts:
         if not path.is_file():
             raise UnusableFileError(f"no {DOCUMENTS} in {run}: name the output folder of the run the tasks came from")
         open_regular(path).close()
+        if path.name == DOCUMENTS:
+            try:
+                check_output_set(path.parent)  # a set a kill cut short, or edited since, is no run
+            except IncompleteOutputError as err:
+                raise UnusableFileError(str(err)) from None
         try:
             records = {r["doc_id"]: {"text": r.get("text"), "sha256": r.get("sha256")} for r in iter_records(path)}
         except (ValueError, KeyError, TypeError) as err:

@@ -239,6 +239,23 @@ def _entries(out: Path) -> int:
         return 0
 
 
+def _first_checkpoint(run: subprocess.Popen, out: Path, seconds: float = 240) -> None:
+    """Wait until the run has checkpointed its first batch (or ended)."""
+    deadline = time.monotonic() + seconds
+    while _entries(out) == 0 and run.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def _rerun_gives_the_uninterrupted_output(pipe, inputs: Path, out: Path, reference: Path) -> None:
+    """The same command again resumes, and its output is an uninterrupted run's, byte for byte."""
+    rerun = _namelink("run", str(inputs), "--out", str(out), "--jobs", "2")
+    _, err = rerun.communicate(timeout=300)
+    assert rerun.returncode == 0 and "resumed from an interrupted run" in err and "Traceback" not in err, err
+    run_batch([inputs], reference, progress=False, pipeline=pipe)
+    assert _files(out) == _files(reference)
+    assert not (out / JOURNAL_NAME).exists() and not list(out.glob(".*.tmp"))
+
+
 def _children(pid: int) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
@@ -264,13 +281,9 @@ def _gone(pid: int) -> bool:
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to watch the workers")
 def test_kill_9_mid_run_then_rerun_gives_the_uninterrupted_output_and_no_orphan(pipe, tmp_path):
     inputs = _corpus(tmp_path / "in", copies=6)
-    reference = tmp_path / "reference"
-    run_batch([inputs], reference, progress=False, pipeline=pipe, jobs=1)
     out = tmp_path / "out"
     run = _namelink("run", str(inputs), "--out", str(out), "--jobs", "2", "--quiet")
-    deadline = time.monotonic() + 240
-    while _entries(out) == 0 and run.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.05)
+    _first_checkpoint(run, out)
     workers = _children(run.pid)
     run.send_signal(signal.SIGKILL)
     run.wait(30)
@@ -278,12 +291,7 @@ def test_kill_9_mid_run_then_rerun_gives_the_uninterrupted_output_and_no_orphan(
     assert not (out / DOCUMENTS).exists()  # nothing published
     time.sleep(3)
     assert workers and all(_gone(pid) for pid in workers), "workers outlived their parent"
-    rerun = _namelink("run", str(inputs), "--out", str(out), "--jobs", "2")
-    _, err = rerun.communicate(timeout=300)
-    assert rerun.returncode == 0, err
-    assert "resumed from an interrupted run" in err and "Traceback" not in err
-    assert _files(out) == _files(reference)
-    assert not (out / JOURNAL_NAME).exists() and not list(out.glob(".*.tmp"))
+    _rerun_gives_the_uninterrupted_output(pipe, inputs, out, tmp_path / "reference")
 
 
 @pytest.mark.slow
@@ -291,21 +299,14 @@ def test_sigterm_stops_the_run_cleanly_and_it_resumes(pipe, tmp_path):
     inputs = _corpus(tmp_path / "in", copies=6)
     out = tmp_path / "out"
     run = _namelink("run", str(inputs), "--out", str(out), "--quiet", "--jobs", "2")
-    deadline = time.monotonic() + 240
-    while _entries(out) == 0 and run.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.05)
+    _first_checkpoint(run, out)
     run.send_signal(signal.SIGTERM)
     _, err = run.communicate(timeout=60)
     assert run.returncode == 130, err
     assert "Interrupted" in err and "Traceback" not in err
     assert not list(out.glob(".*.tmp")) and not (out / DOCUMENTS).exists()
     assert 0 < _entries(out) < 48
-    rerun = _namelink("run", str(inputs), "--out", str(out), "--jobs", "2")
-    _, err = rerun.communicate(timeout=300)
-    assert rerun.returncode == 0 and "resumed from an interrupted run" in err, err
-    reference = tmp_path / "reference"
-    run_batch([inputs], reference, progress=False, pipeline=pipe)
-    assert _files(out) == _files(reference)
+    _rerun_gives_the_uninterrupted_output(pipe, inputs, out, tmp_path / "reference")
 
 
 def test_evaluate_refuses_to_score_a_set_that_is_not_one_run(reference, tmp_path):
@@ -324,21 +325,14 @@ def test_a_worker_killed_mid_run_stops_the_run_with_a_message_and_the_rerun_comp
     inputs = _corpus(tmp_path / "in", copies=6)
     out = tmp_path / "out"
     run = _namelink("run", str(inputs), "--out", str(out), "--jobs", "2", "--quiet")
-    deadline = time.monotonic() + 240
-    while _entries(out) == 0 and run.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.05)
+    _first_checkpoint(run, out)
     workers = _children(run.pid)
     assert workers, "no worker to kill"
     os.kill(workers[0], signal.SIGKILL)  # what the out-of-memory killer does
     _, err = run.communicate(timeout=60)  # it used to hang for ever
     assert run.returncode == 2, err
     assert "worker process died" in err and "Traceback" not in err
-    rerun = _namelink("run", str(inputs), "--out", str(out), "--jobs", "2", "--quiet")
-    _, err = rerun.communicate(timeout=300)
-    assert rerun.returncode == 0, err
-    reference = tmp_path / "reference"
-    run_batch([inputs], reference, progress=False, pipeline=pipe)
-    assert _files(out) == _files(reference)
+    _rerun_gives_the_uninterrupted_output(pipe, inputs, out, tmp_path / "reference")
 
 
 def test_review_import_refuses_a_run_that_is_not_one_set(reference, tmp_path):

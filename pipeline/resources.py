@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Sequence
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -229,6 +229,7 @@ class NameRules(_View):
     plural_min_letters: int
     kinship_words: tuple[str, ...]
     pet_names: PetNameRules
+    letter_title_languages: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], source: str = "") -> Any:

@@ -177,3 +177,11 @@ def test_a_german_genitive_is_split_off_a_known_name_without_a_tagger(pipe):
     persons = [(e["text"], e["entity_id"]) for e in record["entities"] if e["label"] == "PERSON"]
     assert ("Trotzki", "leon-trotsky") in persons and ("Sohn", None) not in persons
     assert record["text"] == text
+
+
+def test_french_m_is_a_title_in_a_french_document_and_an_initial_in_an_english_one(pipe):
+    french = pipe.process_text(FRENCH, "fr")
+    text = "See M. Gorky, Mother (Moscow, 1907), and the letters of Leon Trotsky to his son."
+    english = pipe.process_text(text, "en")
+    assert "Léon Trotsky" in [e["text"] for e in french["entities"] if e["label"] == "PERSON"]
+    assert ("M. Gorky", "maxim-gorky") in [(e["text"], e["entity_id"]) for e in english["entities"]]

@@ -5,7 +5,9 @@ Marguerite Rosmer), so ``M. Rosmer`` matches as one name, and the linker,
 which reads a title only *before* a span, never sees the male title that
 ``M.`` is in French. :class:`LetterTitles` reads the letter as the title,
 outside the span, in a document that uses a title of the same language
-(``names.yaml`` ``letter_titles``: ``m`` with ``Mme``, ``Mlle``...); elsewhere
+(``names.yaml`` ``letter_titles``: ``m`` with ``Mme``, ``Mlle``...) or in a
+document of the letter's language (``letter_title_languages``: a document the
+French pipeline reads); elsewhere
 ``M.`` stays an initial (``M. Gorky`` in an English bibliography), and so
 does an ``M.`` before more initials (``M. N. Pokrovsky``).
 """
@@ -26,6 +28,7 @@ class LetterTitles:
 
     def __init__(self, names: NameRules, labels: LabelRules) -> None:
         self.cues = {letter: frozenset(cues) for letter, cues in names.letter_titles.items()}
+        self.languages = {letter: frozenset(langs) for letter, langs in names.letter_title_languages.items()}
         self.person = labels.person
 
     def apply(self, w: DocWords, proposals: list[Proposal]) -> list[Proposal]:
@@ -37,9 +40,12 @@ class LetterTitles:
         return [self._after_title(w, p, letters) if p.label == self.person else p for p in proposals]
 
     def _titles_of(self, w: DocWords) -> frozenset[str]:
-        """The letters that are titles in this document: one of their cue titles is written in it."""
+        """The letters that are titles in this document: one of their cue titles is written in it,
+        or the document is in one of their languages (its pipeline's: a French paper's ``M.``)."""
         written = {word.rstrip(".") for word in w.lowers}
-        return frozenset(letter for letter, cues in self.cues.items() if cues & written)
+        by_cue = {letter for letter, cues in self.cues.items() if cues & written}
+        by_language = {letter for letter, langs in self.languages.items() if w.doc.lang_ in langs}
+        return frozenset(by_cue | by_language)
 
     def _after_title(self, w: DocWords, p: Proposal, letters: frozenset[str]) -> Proposal:
         """``p`` starting after its first token when that is a letter title with its dot (``M.``

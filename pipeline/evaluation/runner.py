@@ -76,24 +76,38 @@ def plain_spacy_predictions(
 ) -> dict[str, dict[tuple[int, int], str]]:
     """The model alone on the raw text: its PERSON spans, each linked by its exact string. With
     ``languages`` (doc id -> language), each document is read by its language's pipeline
-    (``rules/languages.yaml``, ``model`` the default language's), as namelink reads it."""
-    from pipeline.batch.document import language_pipelines
-    from pipeline.batch.nlp import RULES_ONLY, load_model
-
-    pipelines = language_pipelines(LanguageRules.load(models), model) if languages else {}
-    loaded: dict[str, Any] = {}
+    (:class:`PlainModels`), as namelink reads it."""
+    plain = PlainModels(model, models)
     labels = LabelRules.load()
     out = {}
     for doc_id, text in texts.items():
-        name = pipelines.get((languages or {}).get(doc_id, ""), model)
-        name = model if name.startswith(RULES_ONLY) else name  # no model of its own: plain spaCy is the default's
-        if name not in loaded:
-            loaded[name] = load_model(name)
-        doc = loaded[name](text)
+        doc = plain.for_language((languages or {}).get(doc_id, ""))(text)
         out[doc_id] = {
             (e.start_char, e.end_char): e.text for e in doc.ents if labels.of_model(e.label_) == labels.person
         }
     return out
+
+
+class PlainModels:
+    """Plain spaCy for each language, loaded once each: the language's spaCy pipeline of
+    ``rules/languages.yaml`` (``model`` the default language's), or the default's where the
+    language has none of its own (read by namelink's rules alone, or not listed)."""
+
+    def __init__(self, model: str, models: Path | None = None) -> None:
+        from pipeline.batch.document import language_pipelines
+
+        self.model = model
+        self.pipelines = language_pipelines(LanguageRules.load(models), model)
+        self._loaded: dict[str, Any] = {}
+
+    def for_language(self, language: str) -> Any:
+        from pipeline.batch.nlp import RULES_ONLY, load_model
+
+        name = self.pipelines.get(language, self.model)
+        name = self.model if name.startswith(RULES_ONLY) else name
+        if name not in self._loaded:
+            self._loaded[name] = load_model(name)
+        return self._loaded[name]
 
 
 def print_report(reports: dict[str, Report], show_errors: int, echo: Callable[[str], None]) -> None:

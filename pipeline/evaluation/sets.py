@@ -26,9 +26,9 @@ from typing import Any
 import yaml
 
 from pipeline.evaluation.metrics import evaluate, load_gold, predictions_from_records
-from pipeline.evaluation.runner import plain_spacy_predictions
+from pipeline.evaluation.runner import PlainModels, plain_spacy_predictions
 from pipeline.io import read_document
-from pipeline.resources import LabelRules, LanguageRules, person_label
+from pipeline.resources import LabelRules, person_label
 
 
 @dataclass(frozen=True)
@@ -137,20 +137,12 @@ def _plain_records(
 ) -> Iterable[dict[str, Any]]:
     """The model alone over the raw texts (each document by its language's pipeline, as namelink
     reads it), as records the HIPE scorer reads."""
-    from pipeline.batch.document import language_pipelines
-    from pipeline.batch.nlp import RULES_ONLY, load_model
-
-    pipelines, labels = language_pipelines(LanguageRules.load(models), model), LabelRules.load()
-    loaded: dict[str, Any] = {}
+    plain, labels = PlainModels(model, models), LabelRules.load()
     for path in paths:
-        name = pipelines.get(languages.get(path.stem, ""), model)
-        name = model if name.startswith(RULES_ONLY) else name  # no model of its own: plain spaCy is the default's
-        if name not in loaded:
-            loaded[name] = load_model(name)
         text = read_document(path).text
         ents = [
             {"raw_start": e.start_char, "raw_end": e.end_char, "label": labels.of_model(e.label_), "text": e.text}
-            for e in loaded[name](text).ents
+            for e in plain.for_language(languages.get(path.stem, ""))(text).ents
         ]
         yield {"doc_id": path.stem, "status": "ok", "entities": ents}
 

@@ -24,6 +24,7 @@ import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from charset_normalizer import from_bytes
 
@@ -40,6 +41,9 @@ _UTF16_NUL_SHARE = 0.3
 #: The same for a text in another script, whose only NULs are the high bytes of its spaces and
 #: punctuation (then it must also read as text in that byte order, and no NUL at the other parity).
 _UTF16_SPACE_SHARE = 0.05
+#: What "reads as text" means for such a sample: printable characters and letters, as shares.
+_TEXT_PRINTABLE_SHARE = 0.98
+_TEXT_LETTER_SHARE = 0.5
 
 
 class InputError(ValueError):
@@ -98,6 +102,20 @@ def read_document(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, doc_id: 
 
 def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     """The bytes of a regular file of at most ``max_bytes``; :class:`InputError` for anything else."""
+    with open_regular(path, max_bytes) as handle:
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InputError(f"{path}: larger than the limit of {max_bytes:,} bytes (it grew while read; --max-bytes)")
+    return data
+
+
+def open_regular(path: str | Path, max_bytes: int | None = None) -> BinaryIO:
+    """A regular file (or a link to one) of at most ``max_bytes`` opened for binary reading, never
+    a read that blocks (a FIFO) or never ends (a device): the file is opened without blocking and
+    its kind checked on the open descriptor, so a file swapped after the first check is caught too.
+    RAISES (InputError): naming the file and why (missing, a dangling link, no regular file, too large).
+    """
+    path = Path(path)
     try:
         info = path.stat()
     except FileNotFoundError as err:
@@ -108,21 +126,22 @@ def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
         raise InputError(f"cannot read {path}: {err.strerror or err}") from err
     _check_regular(path, info, max_bytes)
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a pipe must not block the run
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as err:
         raise InputError(f"cannot read {path}: {err.strerror or err}") from err
-    with os.fdopen(fd, "rb") as handle:
+    try:
         _check_regular(path, os.fstat(fd), max_bytes)  # the file opened is the file checked
-        data = handle.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise InputError(f"{path}: larger than the limit of {max_bytes:,} bytes (it grew while read; --max-bytes)")
-    return data
+    except InputError:
+        os.close(fd)
+        raise
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
 
 
-def _check_regular(path: Path, info: os.stat_result, max_bytes: int) -> None:
+def _check_regular(path: Path, info: os.stat_result, max_bytes: int | None) -> None:
     if not stat.S_ISREG(info.st_mode):
         raise InputError(f"{path}: not a regular file ({_kind(info.st_mode)}); only regular files are read")
-    if info.st_size > max_bytes:
+    if max_bytes is not None and info.st_size > max_bytes:
         raise InputError(f"{path}: {info.st_size:,} bytes, larger than the limit of {max_bytes:,} (--max-bytes)")
 
 
@@ -196,7 +215,8 @@ def _reads_as_text(sample: bytes, encoding: str) -> bool:
     except UnicodeDecodeError:
         return False
     printable = sum(1 for ch in text if ch.isprintable() or ch in "\n\r\t")
-    return printable >= 0.98 * len(text) and sum(ch.isalpha() for ch in text) >= 0.5 * len(text)
+    letters = sum(ch.isalpha() for ch in text)
+    return printable >= _TEXT_PRINTABLE_SHARE * len(text) and letters >= _TEXT_LETTER_SHARE * len(text)
 
 
 def _decode_utf16(data: bytes, encoding: str, path: str | Path) -> tuple[str, str]:

@@ -19,9 +19,7 @@ Problems are strings; :class:`LineError` puts one line's problems behind
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +27,8 @@ from typing import Any, BinaryIO
 
 import orjson
 
+from pipeline.io import read
+from pipeline.io.read import InputError
 from pipeline.records import NIL_PREFIX
 
 #: A NIL id: the prefix and a slug (:func:`pipeline.records.slug`'s shape).
@@ -63,37 +63,12 @@ class UnusableFileError(ValueError):
 
 
 def open_regular(path: str | Path, max_bytes: int | None = None) -> BinaryIO:
-    """Open a regular file for reading in binary, never blocking on a FIFO nor streaming a device.
-
-    The file is opened without blocking (a FIFO with no writer would block for ever) and its kind is
-    checked on the open descriptor, so a file swapped after a check is caught too.
-
-    path (str | Path): The file.
-    max_bytes (int | None): Refuse a larger file; None for no limit.
-    RETURNS (BinaryIO): The open file; the caller closes it.
-    RAISES (UnusableFileError): With why, naming the file.
-    """
+    """:func:`pipeline.io.read.open_regular` (a regular file, opened without blocking and checked
+    on the open descriptor), its refusal as :class:`UnusableFileError`; the caller closes the file."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-    except OSError as err:
-        raise UnusableFileError(f"{path}: cannot read: {err.strerror or err}") from None
-    info = os.fstat(fd)
-    problem = None
-    if not stat.S_ISREG(info.st_mode):
-        problem = f"not a regular file (a {_file_kind(info.st_mode)})"
-    elif max_bytes is not None and info.st_size > max_bytes:
-        problem = f"{info.st_size} bytes, more than the limit of {max_bytes}"
-    if problem:
-        os.close(fd)
-        raise UnusableFileError(f"{path}: {problem}")
-    os.set_blocking(fd, True)
-    return os.fdopen(fd, "rb")
-
-
-def _file_kind(mode: int) -> str:
-    kinds = ((stat.S_ISFIFO, "FIFO"), (stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device"),
-             (stat.S_ISSOCK, "socket"), (stat.S_ISDIR, "directory"))  # fmt: skip
-    return next((name for test, name in kinds if test(mode)), "special file")
+        return read.open_regular(path, max_bytes)
+    except InputError as err:
+        raise UnusableFileError(str(err)) from None
 
 
 def numbered_lines(handle: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:

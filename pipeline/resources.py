@@ -96,16 +96,47 @@ def ensure_valid(models: str | Path | None = None, complete: bool = False) -> Pa
 
 
 def rules_path(name: str, models: str | Path | None = None, lang: str | None = None) -> Path:
-    """``rules/<lang>/<name>.yaml`` if that file exists, else ``rules/<name>.yaml``."""
-    folder = models_dir(models) / "rules"
-    if lang and (folder / lang / f"{name}.yaml").is_file():
-        return folder / lang / f"{name}.yaml"
-    return folder / f"{name}.yaml"
+    """``rules/<name>.yaml``, the general rule file (:func:`language_rules_path` is a language's addition)."""
+    return models_dir(models) / "rules" / f"{name}.yaml"
+
+
+def language_rules_path(name: str, models: str | Path | None = None, lang: str | None = None) -> Path | None:
+    """``rules/<lang>/<name>.yaml``, what a language adds to the general file, if there is one."""
+    if not lang:
+        return None
+    path = models_dir(models) / "rules" / lang / f"{name}.yaml"
+    return path if path.is_file() else None
+
+
+def merged_rules(base: dict[str, Any], addition: dict[str, Any]) -> dict[str, Any]:
+    """A language's rules over the general ones: a list adds its new items to the general list,
+    a mapping merges key by key, any other value replaces the general one. So a language file
+    holds only what the language adds (``rules/de/names.yaml``: ``titles: [genosse, ...]``)."""
+    out = dict(base)
+    for key, value in addition.items():
+        old = out.get(key)
+        if isinstance(old, list) and isinstance(value, list):
+            out[key] = old + [v for v in value if v not in old]
+        elif isinstance(old, dict) and isinstance(value, dict):
+            out[key] = merged_rules(old, value)
+        else:
+            out[key] = value
+    return out
+
+
+def _rules_data(name: str, folder: Path, lang: str | None) -> tuple[dict[str, Any], str]:
+    """The data of ``rules/<name>.yaml`` with ``rules/<lang>/<name>.yaml`` over it, and where it came from."""
+    path = rules_path(name, folder)
+    data = load_yaml(path) or {}
+    addition = language_rules_path(name, folder, lang)
+    if addition is None:
+        return data, str(path)
+    return merged_rules(data, load_yaml(addition) or {}), f"{path} + {addition}"
 
 
 def rules(name: str, models: str | Path | None = None, lang: str | None = None) -> dict[str, Any]:
-    """Load ``models/rules/<name>.yaml`` (or its ``<lang>/`` version), the folder checked first."""
-    return load_yaml(rules_path(name, ensure_valid(models), lang)) or {}
+    """Load ``models/rules/<name>.yaml`` with what ``rules/<lang>/`` adds to it, the folder checked first."""
+    return _rules_data(name, ensure_valid(models), lang)[0]
 
 
 def person_label(models: str | Path | None = None) -> str:
@@ -158,8 +189,8 @@ class _View:
 
     @classmethod
     def load(cls, models: str | Path | None = None, lang: str | None = None) -> Any:
-        path = rules_path(cls.FILE, ensure_valid(models), lang)
-        return cls.from_dict(load_yaml(path) or {}, str(path))
+        data, source = _rules_data(cls.FILE, ensure_valid(models), lang)
+        return cls.from_dict(data, source)
 
 
 class FrozenMap(dict):
@@ -400,3 +431,6 @@ class RecogniseRules(_View):
     role_max_modifiers: int
     apposition_openers: tuple[str, ...]
     apposition_max_count: float
+    eponym_heads_before: tuple[str, ...] = ()
+    eponym_heads_after_hyphen: tuple[str, ...] = ()
+    untagged_name_max_zipf: float = 0.0

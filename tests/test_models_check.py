@@ -201,9 +201,18 @@ def test_a_rule_file_namelink_does_not_read(models):
 
 
 def test_a_language_rule_file_is_checked_too(models):
-    (models / "rules" / "fr").mkdir()
+    (models / "rules" / "fr").mkdir(exist_ok=True)
     (models / "rules" / "fr" / "labels.yaml").write_text("person: PER\nlinkd: [PER]\n", encoding="utf-8")
     assert_problem(models, "rules/fr/labels.yaml", 2, "unknown key 'linkd' (did you mean 'linked'?)")
+
+
+def test_a_language_rule_file_holds_only_what_it_adds_and_each_value_is_checked(models):
+    folder = models / "rules" / "xx"
+    folder.mkdir()
+    (folder / "names.yaml").write_text("titles: [genosse, witwe]\n", encoding="utf-8")
+    assert check_models(models) == []  # every other key comes from rules/names.yaml
+    (folder / "names.yaml").write_text("titles: [genosse]\nalias_surname_min_letters: five\n", encoding="utf-8")
+    assert_problem(models, "rules/xx/names.yaml", 2, "alias_surname_min_letters:")
 
 
 def test_a_malformed_learned_layer(models):

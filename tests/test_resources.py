@@ -17,6 +17,8 @@ from pipeline.resources import (
     NameRules,
     RecogniseRules,
     RulesError,
+    language_rules_path,
+    merged_rules,
     person_label,
     rules,
     rules_path,
@@ -122,43 +124,46 @@ def test_a_view_with_a_mapping_is_hashable_and_its_mapping_read_only():
         labels.model_labels["PER"] = "ORG"  # type: ignore[index]
 
 
-# -- rules_path --------------------------------------------------------------------------------
+# -- a language's rules over the general ones ------------------------------------------------
 
 
 @pytest.fixture
 def models(tmp_path) -> Path:
     folder = tmp_path / "models"
     write_yaml(folder / "rules" / "labels.yaml", LABELS)
-    write_yaml(folder / "rules" / "fr" / "labels.yaml", {**LABELS, "person": "PER"})
+    write_yaml(folder / "rules" / "fr" / "labels.yaml", {"person": "PER"})  # only what French changes
     return folder
 
 
-def test_rules_path_prefers_the_language_file(models):
-    assert rules_path("labels", models, "fr") == models / "rules" / "fr" / "labels.yaml"
-
-
-def test_rules_path_falls_back_to_the_shared_file(models):
-    assert rules_path("labels", models, "de") == models / "rules" / "labels.yaml"  # no rules/de/
-    assert rules_path("labels", models) == models / "rules" / "labels.yaml"
-    (models / "rules" / "fr" / "linking.yaml").parent.mkdir(exist_ok=True)
-    assert rules_path("linking", models, "fr") == models / "rules" / "linking.yaml"  # fr/ lacks this file
-
-
-def test_rules_path_ignores_a_language_folder_in_place_of_a_file(models):
+def test_language_rules_path_is_the_language_file_when_there_is_one(models):
+    assert language_rules_path("labels", models, "fr") == models / "rules" / "fr" / "labels.yaml"
+    assert language_rules_path("labels", models, "de") is None  # no rules/de/
+    assert language_rules_path("labels", models) is None
+    assert language_rules_path("linking", models, "fr") is None  # fr/ lacks this file
     (models / "rules" / "de" / "labels.yaml").mkdir(parents=True)
-    assert rules_path("labels", models, "de") == models / "rules" / "labels.yaml"
+    assert language_rules_path("labels", models, "de") is None  # a folder in place of a file
+    assert rules_path("labels", models) == models / "rules" / "labels.yaml"
 
 
-def test_views_and_rules_read_the_language_file(models):
+def test_a_language_file_adds_to_lists_merges_mappings_and_replaces_values():
+    base = {"titles": ["mr", "dr"], "scores": {"a": 1, "b": 2}, "min": 3, "kept": [1]}
+    addition = {"titles": ["herr", "dr"], "scores": {"b": 5}, "min": 4}
+    merged = merged_rules(base, addition)
+    assert merged == {"titles": ["mr", "dr", "herr"], "scores": {"a": 1, "b": 5}, "min": 4, "kept": [1]}
+    assert base["titles"] == ["mr", "dr"]  # the general data is not edited
+
+
+def test_views_and_rules_read_the_language_file_over_the_general_one(models):
     assert LabelRules.load(models, lang="fr").person == "PER"
+    assert LabelRules.load(models, lang="fr").linked == LabelRules.load(models).linked  # from the general file
     assert LabelRules.load(models, lang="de").person == "PERSON"
     assert rules("labels", models, "fr")["person"] == "PER"
     assert LabelRules.load(models).person == person_label(models) == "PERSON"
 
 
-def test_rules_path_follows_namelink_models(models, monkeypatch):
+def test_the_language_file_follows_namelink_models(models, monkeypatch):
     monkeypatch.setenv("NAMELINK_MODELS", str(models))
-    assert rules_path("labels", lang="fr") == models / "rules" / "fr" / "labels.yaml"
+    assert language_rules_path("labels", lang="fr") == models / "rules" / "fr" / "labels.yaml"
 
 
 def test_a_copied_rules_folder_with_one_edit_gives_the_edited_value(tmp_path):

@@ -38,7 +38,7 @@ from pipeline.kb.shared import load_shared
 from pipeline.output.build import document_record
 from pipeline.output.spans import span_style as span_style_for
 from pipeline.records import DocumentRecord
-from pipeline.resources import LanguageRules
+from pipeline.resources import LanguageRules, models_dir
 
 
 def language_pipelines(
@@ -81,6 +81,7 @@ class Pipeline:
         language_models: Mapping[str, str] | None = None,
         route: bool = True,
         stage_seconds: dict[str, float] | None = None,
+        language: str | None = None,
     ) -> None:
         self.model_name = model
         self.models = models
@@ -92,10 +93,12 @@ class Pipeline:
         self.route = route
         self._lanes: dict[str, Pipeline] = {}
         self._identifier: LanguageIdentifier | None = None
-        self.nlp = build_nlp(model, models)
-        self.shared = load_shared(models, self.nlp.lang)  # the same object the components read
+        self.nlp = build_nlp(model, models, language)
+        #: The language whose rules this pipeline reads (``rules/<lang>/`` over the general ones).
+        self.language = language or self.nlp.lang
+        self.shared = load_shared(models, self.language)  # the same object the components read
         self.kb = self.shared.kb
-        self.cleaner = name_aware_cleaner(models, self.nlp.lang)
+        self.cleaner = name_aware_cleaner(models, self.language)
         self._style = span_style_for(span_style, self.shared.person_titles, self.shared.labels.person)
         self.chunk_chars = min(CHUNK_CHARS, self.nlp.max_length)
         self.stage_seconds: dict[str, float] = stage_seconds if stage_seconds is not None else defaultdict(float)
@@ -180,14 +183,25 @@ class Pipeline:
             return self._identifier.detect(text).language
 
     def lane(self, language: str) -> Pipeline:
-        """The pipeline that reads documents of ``language``: its own when the language has one
-        (loaded on first use), else this one (the default language's)."""
+        """The pipeline that reads documents of ``language`` (loaded on first use): its own model
+        when ``languages.yaml`` names one; the default language's model with the language's rules
+        when it has only ``rules/<lang>/``; else this one."""
+        if not self.route or language == self.languages.default:
+            return self
         model = self.language_models.get(language)
-        if not self.route or language == self.languages.default or model is None:
+        if model is None and (models_dir(self.models) / "rules" / language).is_dir():
+            model = self.model_name
+        if model is None:
             return self
         if language not in self._lanes:
             self._lanes[language] = Pipeline(
-                model, self.models, self.span_style, self.language_models, route=False, stage_seconds=self.stage_seconds
+                model,
+                self.models,
+                self.span_style,
+                self.language_models,
+                route=False,
+                stage_seconds=self.stage_seconds,
+                language=language,
             )
         return self._lanes[language]
 

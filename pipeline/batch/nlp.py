@@ -38,20 +38,22 @@ def load_model(name: str = DEFAULT_MODEL) -> Language:
     return nlp
 
 
-def build_nlp(model: str = DEFAULT_MODEL, models: str | Path | None = None) -> Language:
-    """The full recognise + link pipeline on top of ``model``.
+def build_nlp(model: str = DEFAULT_MODEL, models: str | Path | None = None, language: str | None = None) -> Language:
+    """The full recognise + link pipeline on top of ``model``, its rules those of ``language``
+    (``rules/<lang>/`` over the general ones; None: the model's own language).
 
     The model's ``attribute_ruler`` gives way to ``namelink_tag_pos`` (same
     coarse tags, a fraction of the time); see :mod:`pipeline.recognise.pos`.
     """
     config = {"models": str(models) if models else None}
+    rules = {**config, "language": language}
     if model.startswith(RULES_ONLY):
-        return _rules_only(model[len(RULES_ONLY) :], config)
+        return _rules_only(model[len(RULES_ONLY) :], rules)
     nlp = load_model(model)
     replace_attribute_ruler(nlp)
     nlp.add_pipe("namelink_truecase", first=True, config=config)
-    nlp.add_pipe("namelink_person_rules", after="ner", config=config)
-    nlp.add_pipe("namelink_linker", after="namelink_person_rules", config=config)
+    nlp.add_pipe("namelink_person_rules", after="ner", config=rules)
+    nlp.add_pipe("namelink_linker", after="namelink_person_rules", config=rules)
     nlp.add_pipe("namelink_source_case", after="ner", config=config)
     return nlp
 

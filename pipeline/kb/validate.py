@@ -45,6 +45,7 @@ from pydantic import (
     StrictBool,
     StrictInt,
     StrictStr,
+    StringConstraints,
     TypeAdapter,
     ValidationError,
 )
@@ -60,6 +61,7 @@ from pipeline.resources import (
     NameRules,
     Problem,
     RecogniseRules,
+    merged_rules,
     models_dir,
     models_fingerprint,
     yaml_problem,
@@ -269,6 +271,7 @@ class CleaningRules(_Strict):
     name_shape: _NameShape
     hard_wrap: schema_of(HardWrapPolicy)  # type: ignore[valid-type]
     segmentation: _Segmentation
+    letter_forms: dict[Annotated[StrictStr, StringConstraints(min_length=1, max_length=1)], StrictStr] = {}
 
 
 #: Rule file name (``rules/<name>.yaml``, or ``rules/<lang>/<name>.yaml``) -> its schema.
@@ -280,6 +283,19 @@ RULE_SCHEMAS: dict[str, type[BaseModel]] = {
     "names": schema_of(NameRules),
     "recognise": schema_of(RecogniseRules),
 }
+
+
+_PARTIAL: dict[str, type[BaseModel]] = {}
+
+
+def language_schema(name: str) -> type[BaseModel]:
+    """The schema of ``rules/<lang>/<name>.yaml``: the general file's keys and types, every key
+    optional (a language file holds only what it adds), no other key allowed."""
+    if name not in _PARTIAL:
+        full = RULE_SCHEMAS[name]
+        fields = {k: (f.annotation | None, None) for k, f in full.model_fields.items()}
+        _PARTIAL[name] = _create_model(full.__name__ + "Addition", __base__=_Strict, **fields)
+    return _PARTIAL[name]
 
 
 # -- reading files with their lines ----------------------------------------------------------------
@@ -509,7 +525,7 @@ def _check_rules(folder: Path, files: list[_File], problems: list[Problem], comp
             files.append(file)
             if not file.ok:
                 continue
-            checked = validate(file, RULE_SCHEMAS[path.stem], {} if file.data is None else file.data, file.node)
+            checked = _checked_rules(file, path.stem, where != base, valid.get((base, path.stem)))
             if checked is not None:
                 valid[(where, path.stem)] = (file, checked)
                 if path.stem == "linking":
@@ -526,6 +542,20 @@ def _check_rules(folder: Path, files: list[_File], problems: list[Problem], comp
         linking = valid.get((where, "linking"), valid.get((base, "linking")))
         pairs.append((labels, linking[1] if linking else None))
     return pairs
+
+
+def _checked_rules(file: _File, name: str, addition: bool, general: tuple[_File, Any] | None) -> Any:
+    """A rule file's valid data, or None. A language's file is checked on its own (every key
+    optional), then merged over the general file's data as namelink reads it
+    (:func:`pipeline.resources.merged_rules`) and checked again in full."""
+    data = {} if file.data is None else file.data
+    if not addition:
+        return validate(file, RULE_SCHEMAS[name], data, file.node)
+    if validate(file, language_schema(name), data, file.node) is None or general is None:
+        return None
+    general_file = general[0]
+    merged = merged_rules(general_file.data or {}, data) if isinstance(data, dict) else data
+    return validate(file, RULE_SCHEMAS[name], merged, file.node)
 
 
 def _check_relation_kinds(file: _File) -> None:

@@ -10,6 +10,8 @@ A (string, id) pair a reviewer rejected (``models/learned/``) is never linked.
 Config:
     ``models``: the models folder (knowledge base and rules); null for the
     project's ``models/`` or ``$NAMELINK_MODELS``.
+    ``language``: the documents' language, whose rules (``rules/<lang>/``)
+    it reads; null for the pipeline's own (``nlp.lang``).
     ``fuzzy_cutoff``: lowest rapidfuzz ratio (0-100) for an OCR-damaged name.
     ``shared``: the registered loader of the knowledge base,
     ``namelink.shared_knowledge.v1``: every component of a pipeline gets the
@@ -54,15 +56,20 @@ if not Doc.has_extension("namelink_links"):
 
 @Language.factory(
     "namelink_linker",
-    default_config={"models": None, "fuzzy_cutoff": FUZZY_CUTOFF, "shared": {"@misc": "namelink.shared_knowledge.v1"}},
+    default_config={
+        "models": None,
+        "language": None,
+        "fuzzy_cutoff": FUZZY_CUTOFF,
+        "shared": {"@misc": "namelink.shared_knowledge.v1"},
+    },
     requires=["doc.ents"],
     assigns=["doc.ents", "span._.namelink_link", "span._.namelink_candidates"],
 )
 def make_linker(
-    nlp: Language, name: str, models: str | None, fuzzy_cutoff: float, shared: SharedLoader
+    nlp: Language, name: str, models: str | None, language: str | None, fuzzy_cutoff: float, shared: SharedLoader
 ) -> EntityLinker:
     """The ``namelink_linker`` factory (config: see the module docstring)."""
-    return EntityLinker(nlp, models, fuzzy_cutoff, shared)
+    return EntityLinker(nlp, models, fuzzy_cutoff, shared, language)
 
 
 class EntityLinker(SharedDataComponent):
@@ -78,8 +85,9 @@ class EntityLinker(SharedDataComponent):
         models: str | Path | None = None,
         fuzzy_cutoff: float = FUZZY_CUTOFF,
         shared: SharedLoader = load_shared,
+        language: str | None = None,
     ) -> None:
-        self.shared = LazyShared(shared, models, nlp.lang)
+        self.shared = LazyShared(shared, models, language or nlp.lang)
         self.fuzzy_cutoff = fuzzy_cutoff
         self._tokenizer = nlp.tokenizer
 

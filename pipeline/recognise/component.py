@@ -89,11 +89,13 @@ if not Doc.has_extension("namelink_emphasis"):
 
 @Language.factory(
     "namelink_person_rules",
-    default_config={"models": None, "shared": {"@misc": "namelink.shared_knowledge.v1"}},
+    default_config={"models": None, "language": None, "shared": {"@misc": "namelink.shared_knowledge.v1"}},
     requires=["doc.ents", "token.pos"],
     assigns=["doc.ents"],
 )
-def make_person_rules(nlp: Language, name: str, models: str | None, shared: SharedLoader) -> PersonRules:
+def make_person_rules(
+    nlp: Language, name: str, models: str | None, language: str | None, shared: SharedLoader
+) -> PersonRules:
     """Person-name rules on top of the model's NER.
 
     Reads: ``doc.ents`` (the model's entities; its labels mapped to
@@ -111,11 +113,15 @@ def make_person_rules(nlp: Language, name: str, models: str | None, shared: Shar
     models (str | None): folder of the knowledge base and rules (``kb/``,
         ``rules/``, ``learned/``); None for ``$NAMELINK_MODELS`` or the
         project's ``models/``.
+    language (str | None): the language of the documents, whose rules
+        (``rules/<lang>/``, over the general ones) the component reads; None
+        for the pipeline's own (``nlp.lang``). The English model reading Spanish
+        sets ``es``.
     shared (Callable): the loader of a models folder's shared data
         (``namelink.shared_knowledge.v1``: one knowledge base per pipeline,
         shared with the linker).
     """
-    return PersonRules(nlp, models, shared)
+    return PersonRules(nlp, models, shared, language)
 
 
 @dataclass(frozen=True)
@@ -178,9 +184,15 @@ class PersonRules(SharedDataComponent):
     number of documents in any order.
     """
 
-    def __init__(self, nlp: Language, models: str | Path | None = None, shared: SharedLoader = load_shared) -> None:
+    def __init__(
+        self,
+        nlp: Language,
+        models: str | Path | None = None,
+        shared: SharedLoader = load_shared,
+        language: str | None = None,
+    ) -> None:
         self.tokenizer = nlp.tokenizer
-        self.shared = LazyShared(shared, models, nlp.lang)
+        self.shared = LazyShared(shared, models, language or nlp.lang)
         self._families: RuleFamilies | None = None
 
     @property

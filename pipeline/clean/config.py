@@ -8,7 +8,7 @@ gives the policy numbers names the steps can read.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -109,6 +109,7 @@ class CleanConfig:
     name_shape (NameShapePolicy): See :class:`NameShapePolicy`.
     hard_wrap (HardWrapPolicy): See :class:`HardWrapPolicy`.
     segmentation (dict[str, Any]): The glued-word splitter's settings, as in the YAML.
+    letter_forms (dict[str, str]): Historical letter forms and the letter they are read as (``ſ`` -> ``s``).
     """
 
     steps: tuple[str, ...]
@@ -125,6 +126,7 @@ class CleanConfig:
     name_shape: NameShapePolicy
     hard_wrap: HardWrapPolicy
     segmentation: dict[str, Any]
+    letter_forms: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_rules(cls, rules: dict[str, Any]) -> CleanConfig:
@@ -157,4 +159,5 @@ class CleanConfig:
             ),
             hard_wrap=HardWrapPolicy(**rules["hard_wrap"]),
             segmentation=rules["segmentation"],
+            letter_forms=dict(rules.get("letter_forms", {})),
         )

@@ -155,8 +155,13 @@ def _repair_unicode(line: str) -> str:
 
 @cleaning_step("unicode")
 def unicode_edits(state: CleaningState) -> list[Edit]:
-    """Repair mojibake and normalise to NFC (ftfy), line by line; curly quotes stay."""
-    return line_edits(state.text, _repair_unicode)
+    """Repair mojibake and normalise to NFC (ftfy), line by line; curly quotes stay; historical
+    letter forms read as today's letter (``letter_forms``: ``ſ`` -> ``s``)."""
+    forms = state.config.letter_forms
+    if not forms:
+        return line_edits(state.text, _repair_unicode)
+    table = str.maketrans(forms)
+    return line_edits(state.text, lambda line: _repair_unicode(line).translate(table))
 
 
 @cleaning_step("invisible")

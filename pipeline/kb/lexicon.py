@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
+import wordfreq
 import wordsegment
 
 from pipeline.kb.keys import fold
@@ -18,6 +19,17 @@ def english_segmenter() -> wordsegment.Segmenter:
     segmenter = wordsegment.Segmenter()
     segmenter.load()
     return segmenter
+
+
+def word_zipf(language: str | None) -> Callable[[str], float]:
+    """How common a word is in ``language``: wordfreq's Zipf value (0 for an unknown word, about
+    7 for the commonest; a language wordfreq lacks gives 0 for every word)."""
+    if not language or language not in _WORDFREQ_LANGUAGES:
+        return lambda word: 0.0
+    return lambda word: wordfreq.zipf_frequency(word, language)
+
+
+_WORDFREQ_LANGUAGES = frozenset(wordfreq.available_languages())
 
 
 def given_names(models: str | Path | None = None) -> frozenset[str]:

@@ -75,10 +75,29 @@ def natural_order(span: Span) -> list[Token]:
     base's forms and the anchors' keys are in that order. Other spans as they are."""
     tokens = list(span)
     commas = [k for k, t in enumerate(tokens) if t.text == ","]
+    if not commas:
+        k = _capitals_first(tokens)  # BRONSTEIN Léon, MARTIN des PALLIÈRES Jeanne
+        return tokens[k:] + tokens[:k] if k else tokens
     if len(commas) != 1 or commas[0] in (0, len(tokens) - 1):
         return tokens
     k = commas[0]
     return tokens[k + 1 :] + tokens[:k]
+
+
+def _capitals_first(tokens: list[Token]) -> int:
+    """Where the given names start in a register's ``SURNAME Given`` (0 if it is not one): a
+    surname in capitals (particles between) before words in title case only."""
+    k = 0
+    while k < len(tokens) and (_capitals(tokens[k]) or (k and tokens[k].is_lower and k + 1 < len(tokens))):
+        k += 1
+    rest = tokens[k:]
+    if not k or not rest or not _capitals(tokens[k - 1]):
+        return 0
+    return k if all(t.text.istitle() and t.is_alpha for t in rest) else 0
+
+
+def _capitals(token: Token) -> bool:
+    return token.is_upper and token.is_alpha and len(token.text) > 1
 
 
 class MentionBuilder:

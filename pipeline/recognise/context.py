@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Token
 
 from pipeline.kb import AliasIndex
 from pipeline.kb.keys import fold
-from pipeline.kb.lexicon import census_given_names, english_segmenter
+from pipeline.kb.lexicon import census_given_names, english_segmenter, word_zipf
 from pipeline.kb.shared import SharedKnowledge
 from pipeline.link.candidates import CandidateGenerator
 from pipeline.recognise.state import DocWords
@@ -75,6 +75,8 @@ class NameContext:
         self.title_cues = [tuple(cue.split()) for cue in names.work_title_cues]
         self.title_cue_ends = {cue[-1] for cue in self.title_cues}
         self.english = english_segmenter().unigrams
+        self.same_person_markers = frozenset(fold(w) for w in shared.linking.same_person_markers)  # geb., dit
+        self.zipf = word_zipf(shared.lang)  # the documents' language, for words no tagger tagged
         self.particles = frozenset(rules.particles)
         self.governing_articles = frozenset(rules.governing_articles)
         self.demonym_endings = tuple(sorted(rules.demonym_endings, key=len, reverse=True))
@@ -232,8 +234,13 @@ class NameContext:
             and not text.isupper()
             and token.lower_ not in self.institutions
             and token.lower_ not in self.titles
-            and token.pos_ in self.name_word_pos
+            and (token.pos_ in self.name_word_pos or (not token.pos_ and self.rare_untagged(token)))
         )
+
+    def rare_untagged(self, token: Token) -> bool:
+        """A word no tagger tagged (a language read by the rules alone) that is rare in the
+        documents' language (``untagged_name_max_zipf``): Kaschke, not Tochter or Zeitung."""
+        return self.zipf(token.text) < self.rules.untagged_name_max_zipf
 
     def after_honorific(self, doc: Doc, i: int) -> bool:
         """``Dr. Read``, ``Mrs Brown``, ``Gen. Jackson``, ``Judge Burgess``: token ``i`` is a

@@ -65,6 +65,8 @@ class Eponyms:
         self.heads = frozenset(r.eponym_heads)
         self.ships = frozenset(r.ship_words)
         self.streets = frozenset(r.street_prefixes) | frozenset(r.place_prefixes)  # Calle Morelos, Port Mahon
+        self.heads_before = frozenset(r.eponym_heads_before)  # rue Lacretelle, la calle de Viena
+        self.heads_after_hyphen = frozenset(r.eponym_heads_after_hyphen)  # Lenin-Allee
         self.particles = frozenset(r.particles)
         self.place_nouns = frozenset(r.place_nouns)
         self.gloss_heads = {**dict.fromkeys(r.work_nouns, _THING), **dict.fromkeys(r.ship_words, _THING)}
@@ -272,15 +274,25 @@ class Eponyms:
 
     def _street(self, w: DocWords, s: int, e: int) -> bool:
         """A title-case street or place word opening the span or right before it (with ``de``,
-        ``del`` between): Calle Morelos, Port Mahon."""
+        ``del`` between): Calle Morelos, Port Mahon; a language's lower-case head before it
+        (``eponym_heads_before``: rue Lacretelle) or its compound head after a hyphen."""
 
         def street_word(k: int) -> bool:
-            return 0 <= k and w.words[k].istitle() and w.lowers[k] in self.streets
+            if k < 0:
+                return False
+            lower = w.lowers[k]
+            return (w.words[k].istitle() and lower in self.streets) or lower in self.heads_before
 
         k = s - 1
         while k >= 0 and w.lowers[k] in self.particles:
             k -= 1
-        return (street_word(s) and e - s > 1) or street_word(k)  # Mr. Mount alone is a person
+        return (street_word(s) and e - s > 1) or street_word(k) or self._hyphen_head(w, e)
+
+    def _hyphen_head(self, w: DocWords, e: int) -> bool:
+        """A German compound's head after the name and a hyphen: ``Lenin-Allee``, ``Marx-Straße``."""
+        return (
+            e + 1 < len(w.words) and w.words[e] == "-" and fold(w.words[e + 1]).rstrip(".") in self.heads_after_hyphen
+        )
 
     def _possessive(self, w: DocWords, e: int) -> bool:
         return e < len(w.lowers) and w.lowers[e] in self.possessives

@@ -16,14 +16,22 @@ Stalin``; ``Trotsky, Natalia and Lev``), so the span is proposed only when
   all-capitals name words (a hyphen or a Spanish or Catalan ``y`` / ``i``
   may join two: ``Ibarra y Quintana, Tomás``);
 - a list delimiter follows (``inverted_name_ends`` of ``recognise.yaml``, a
-  line end, a comma before a number or an index's lower-case gloss, or a
-  parenthesis holding a date or a quoted alias), never ``and``.
+  line end, a comma before a number or an index's lower-case gloss, ``geb.``
+  or ``eigentl.`` included, a marker of another name of the same person
+  (``linking.yaml`` same_person_markers: ``geb.``, ``dit``), or a parenthesis
+  holding a date or a quoted alias), never ``and``.
+
+Registers and police reports also write the surname first in capitals with no
+comma (``BRONSTEIN Léon, dit TROTSKY``; ``MARTIN des PALLIÈRES Jeanne``): one to
+``inverted_surname_words`` all-capitals name words, then given names written
+in title case, then the same delimiters.
 """
 
 from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
+from pipeline.kb.keys import fold
 from pipeline.recognise.context import INITIALS, NameContext
 from pipeline.recognise.lines import starts_line
 from pipeline.recognise.selection import SHAPE, Proposal
@@ -49,18 +57,41 @@ class InvertedNames:
         self.not_gloss_pos = frozenset(rules.inverted_not_gloss_pos)
 
     def propose(self, w: DocWords) -> list[Proposal]:
-        """One proposal per comma that joins a surname and the given names after it."""
+        """One proposal per comma that joins a surname and the given names after it, and per
+        surname in capitals before given names (``BRONSTEIN Léon,``)."""
         doc = w.doc
         out: list[Proposal] = []
         last_end = 0
         for k, token in enumerate(doc):
-            if token.text != "," or k < last_end:
+            if k < last_end:
                 continue
-            span = self._around(w, k)
+            span = self._around(w, k) if token.text == "," else self._capitals_first(w, k)
             if span is not None and span[0] >= last_end and not self.context.inside_other_name(doc, *span):
                 out.append(Proposal(span[0], span[1], self.person, SHAPE))
                 last_end = span[1]
         return out
+
+    def _capitals_first(self, w: DocWords, given: int) -> tuple[int, int] | None:
+        """(start, end) of ``SURNAME Given`` whose given names start at ``given``, if it is one."""
+        doc = w.doc
+        token = doc[given]
+        if given == 0 or token.is_upper or not self.context.given_evidence_word(token):
+            return None
+        end = self._given_end(doc, given)
+        if end is None or not self._delimited(doc, end, initials_only=False):
+            return None
+        start, words = given, 0
+        while start > 0 and words < self.rules.inverted_surname_words:
+            tok = doc[start - 1]
+            if _capital_surname_word(self.context, tok):
+                start, words = start - 1, words + 1
+            elif tok.lower_ in self.context.particles and words and start >= 2 and doc[start - 2].is_upper:
+                start -= 1  # MARTIN des PALLIÈRES
+            else:
+                break
+        if not words or not doc[start].is_upper or not self._surname_part(w, start, given - 1, given, capitals=True):
+            return None
+        return start, end
 
     def _around(self, w: DocWords, comma: int) -> tuple[int, int] | None:
         """(start, end) of the inverted name around the comma at ``comma``, if it is one."""
@@ -96,21 +127,24 @@ class InvertedNames:
             end += 1
         return end if end > comma + 1 else None
 
-    def _surname_part(self, w: DocWords, start: int, comma: int) -> bool:
+    def _surname_part(
+        self, w: DocWords, start: int, comma: int, stop: int | None = None, capitals: bool = False
+    ) -> bool:
         """Not a place (``Brooklyn, N. Y.``: the model's or the knowledge base's, unless a given name
         that is no place follows the comma) and not a full
         name in natural order (``Emel Lurie, N.D. Lurie``: two people), which starts with a given name."""
         doc, context = w.doc, self.context
         after = comma + 1
+        stop = comma if stop is None else stop  # the surname's end: the comma, or the given name
         given_after = context.given_evidence_word(doc[after]) and w.model_label.get(after) not in self.places
         if not given_after and any(
-            w.model_label.get(k) in self.places and not context.name_word(doc[k]) for k in range(start, comma)
+            w.model_label.get(k) in self.places and not context.name_word(doc[k]) for k in range(start, stop)
         ):
             return False  # the model's place (Atlanta, Georgia), unless a known person's name word
             # (it calls Kamenev a place) or a given name follows (it calls Pemberton, Marjorie a place)
-        if any(self.kb_labels(doc[k].text) - {self.person} for k in range(start, comma)):
+        if any(self.kb_labels(doc[k].text) - {self.person} for k in range(start, stop)):
             return False
-        return comma - start == 1 or not context.given_like(doc[start])
+        return capitals or stop - start == 1 or not context.given_like(doc[start])  # MARTIN des PALLIÈRES
 
     def kb_labels(self, word: str) -> set[str]:
         """The labels of the knowledge-base entries a word names on its own (a place, a person...)."""
@@ -148,6 +182,8 @@ class InvertedNames:
         text = doc[end].text
         if text == ",":
             return self._gloss_follows(doc, end + 1)
+        if fold(text).rstrip(".") in self.context.same_person_markers:
+            return True  # Bronstein, Natalja geb. Sedowa; KLEMENT Rudolf dit Adolphe
         if text == "(":
             return self._apparatus_in_brackets(doc, end + 1)
         return text in self.ends
@@ -160,9 +196,9 @@ class InvertedNames:
         tok = doc[i]
         if tok.like_num or tok.text[:1].isdigit():
             return True
-        return (
-            tok.is_alpha and tok.is_lower and tok.lower_ not in self.coordinators and tok.pos_ not in self.not_gloss_pos
-        )
+        word = tok.text[:-1] if tok.text.endswith(".") and len(tok.text) > 2 else tok.text  # geb., eigentl.
+        gloss = word.isalpha() and word.islower()
+        return gloss and tok.lower_ not in self.coordinators and tok.pos_ not in self.not_gloss_pos
 
     def _apparatus_in_brackets(self, doc: Doc, i: int) -> bool:
         """A parenthesis of an index entry: it holds a date or a quoted alias (``(1906–1938)``,
@@ -186,8 +222,8 @@ class InvertedNames:
                 start -= 1  # MEILMAN-GORODETSKAYA
             elif tok.text in self.context.joiners and words and start >= 2 and self._surname_word(doc[start - 2]):
                 start -= 1  # Gutiérrez y Olmedo, Anselmo: a Spanish compound surname
-            elif tok.lower_ in self.context.particles and words:
-                start -= 1  # van Heijenoort, Jean
+            elif tok.lower_ in self.context.particles and tok.lower_ not in self.context.governing_articles and words:
+                start -= 1  # van Heijenoort, Jean (not the article of der Bronstein, Natalja)
                 break
             else:
                 break
@@ -204,6 +240,15 @@ class InvertedNames:
         if not text[:1].isupper() or not text.isalpha() or token.lower_ in context.titles:
             return False
         return caps_name_word(context, token) or (token.pos_ == "PROPN" and token.lower_ not in context.institutions)
+
+
+def _capital_surname_word(context: NameContext, token: Token) -> bool:
+    """An all-capitals word of two letters or more that may be a surname (not a title, an
+    institution's word or a common English word in capitals: ``SEDOV``, ``MOLINIER``)."""
+    text = token.text
+    if not (text.isupper() and text.isalpha() and len(text) > 1) or token.lower_ in context.titles:
+        return False
+    return caps_name_word(context, token)
 
 
 def _dotted_initials(token: Token) -> bool:

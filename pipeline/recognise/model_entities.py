@@ -98,16 +98,17 @@ class ModelEntities:
     # -- trimming -----------------------------------------------------------------------------
 
     def _trim(self, doc: Doc, start: int, end: int) -> tuple[int, int]:
-        titles = self.context.titles
+        titles, honorifics = self.context.titles, self.context.honorifics
         while start < end and self._leading_noise(doc[start]):
             start += 1
-        while end > start and (doc[end - 1].lower_ in self.trim or fold(doc[end - 1].text) in titles):
+        while end > start and (doc[end - 1].lower_ in self.trim or _title(doc[end - 1], titles, honorifics)):
             end -= 1
         return start, end
 
     def _leading_noise(self, token: Token) -> bool:
         lower = token.lower_
-        return lower in self.trim or lower in self.leading_articles or fold(token.text) in self.context.titles
+        context = self.context
+        return lower in self.trim or lower in self.leading_articles or _title(token, context.titles, context.honorifics)
 
     def _trim_edges(self, w: DocWords, start: int, end: int) -> tuple[int, int]:
         """Drop adverbs, verbs, pronouns... the model swept into a PERSON span; lower-case
@@ -356,3 +357,12 @@ def _two_people(doc: Doc, start: int, end: int, people: list[Proposal]) -> bool:
     cut = next(k for k in range(start, end) if "\n" in doc[k].text)
     inside = [p for p in people if start <= p.start and p.end <= end]
     return any(p.end <= cut for p in inside) and any(p.start > cut for p in inside)
+
+
+def _title(token: Token, titles: set[str], honorifics: frozenset[str]) -> bool:
+    """A title as written (``Dr``), or a personal honorific with its dot (``MM.``, ``Mme.``): not
+    ``St.`` (St. Louis), and not a one-letter ``M.``, an initial unless
+    :mod:`~pipeline.recognise.letter_titles` says otherwise."""
+    word = fold(token.text)
+    base = word.rstrip(".")
+    return word in titles or (len(base) > 1 and base in honorifics)

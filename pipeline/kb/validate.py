@@ -57,6 +57,7 @@ from pipeline.resources import (
     LanguageRules,
     LinkingRules,
     ModelsError,
+    MorphologyRules,
     NameRules,
     Problem,
     RecogniseRules,
@@ -271,12 +272,15 @@ class CleaningRules(_Strict):
     segmentation: _Segmentation
 
 
+#: Rule files only a language folder has (``rules/<lang>/<name>.yaml``): not missing from ``rules/``.
+LANGUAGE_ONLY_RULES = frozenset({"morphology"})
 #: Rule file name (``rules/<name>.yaml``, or ``rules/<lang>/<name>.yaml``) -> its schema.
 RULE_SCHEMAS: dict[str, type[BaseModel]] = {
     "cleaning": CleaningRules,
     "labels": schema_of(LabelRules),
     "languages": schema_of(LanguageRules),
     "linking": schema_of(LinkingRules),
+    "morphology": schema_of(MorphologyRules),
     "names": schema_of(NameRules),
     "recognise": schema_of(RecogniseRules),
 }
@@ -518,7 +522,7 @@ def _check_rules(folder: Path, files: list[_File], problems: list[Problem], comp
         problems += [
             Problem(base / f"{name}.yaml", 0, "missing rule file")
             for name in RULE_SCHEMAS
-            if not (base / f"{name}.yaml").is_file()
+            if name not in LANGUAGE_ONLY_RULES and not (base / f"{name}.yaml").is_file()
         ]
     pairs = []
     for where in languages:

@@ -327,6 +327,37 @@ class LabelRules(_View):
 
 
 @dataclass(frozen=True)
+class MorphologyRules(_View):
+    """``rules/ru/morphology.yaml``: reading Russian names in Cyrillic (see the comments in the file).
+
+    A language-only file (no ``rules/morphology.yaml``): :meth:`for_cyrillic` reads the Russian
+    one whatever pipeline reads the document, since the script decides; a models folder
+    without it gives :meth:`empty` (no romanisations, no cues)."""
+
+    FILE = "morphology"
+    LANGUAGE = "ru"
+    romanisations: tuple[str, ...]
+    name_tags: tuple[str, ...]
+    sure_name_score: float
+    genitive_prepositions: tuple[str, ...]
+    noun_governs_genitive: bool
+    person_cues: tuple[str, ...]
+    closed_pos: tuple[str, ...]
+    edge_pos: tuple[str, ...]
+
+    @classmethod
+    def for_cyrillic(cls, models: str | Path | None = None) -> MorphologyRules:
+        """The Russian file of ``models`` (checked), else :meth:`empty`."""
+        path = rules_path(cls.FILE, models_dir(models), cls.LANGUAGE)
+        return cls.load(models, cls.LANGUAGE) if path.is_file() else cls.empty()
+
+    @classmethod
+    def empty(cls) -> MorphologyRules:
+        """No romanisations and no cues: names read as pymorphy3 tags them, nothing more."""
+        return cls((), ("Name", "Surn", "Patr"), 0.5, (), False, (), (), ())
+
+
+@dataclass(frozen=True)
 class LanguageRules(_View):
     """``rules/languages.yaml``: telling a document's language, and each language's spaCy pipeline."""
 

@@ -32,4 +32,16 @@ class AliasIndex:
         self.first_keys = {k[0] for k in self.by_key}
 
     def lookup(self, words: list[str] | tuple[str, ...]) -> list[NameForm]:
-        return self.by_key.get(self.keys.phrase(words), [])
+        """The forms under the words' key; for words in Cyrillic, under any of their
+        romanisations' keys too (:meth:`NameKeys.phrases`), in that order."""
+        found = self.by_key.get(self.keys.phrase(words), [])
+        if not any(_is_cyrillic(w) for w in words):
+            return found
+        out = list(found)
+        for key in self.keys.phrases(words)[1:]:
+            out += [f for f in self.by_key.get(key, []) if f not in out]
+        return out
+
+
+def _is_cyrillic(word: str) -> bool:
+    return any("\u0400" <= ch <= "\u04ff" for ch in word)

@@ -34,6 +34,7 @@ from pipeline.resources import (
     DATA_FOLDERS,
     LabelRules,
     LinkingRules,
+    MorphologyRules,
     NameRules,
     RecogniseRules,
     models_dir,
@@ -108,6 +109,11 @@ class SharedKnowledge:
             if type(value) is cls:
                 return value  # type: ignore[return-value]
         return self.once(("view", cls), lambda: cls.load(self.folder, self.lang))  # type: ignore[attr-defined]
+
+    @cached_property
+    def morphology(self) -> MorphologyRules:
+        """How Russian names in Cyrillic are read (``rules/ru/morphology.yaml``), whatever the language."""
+        return MorphologyRules.for_cyrillic(self.folder)
 
     @cached_property
     def name_words(self) -> set[str]:

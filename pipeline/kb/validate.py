@@ -58,6 +58,7 @@ from pipeline.resources import (
     LanguageRules,
     LinkingRules,
     ModelsError,
+    MorphologyRules,
     NameRules,
     Problem,
     RecogniseRules,
@@ -274,12 +275,15 @@ class CleaningRules(_Strict):
     letter_forms: dict[Annotated[StrictStr, StringConstraints(min_length=1, max_length=1)], StrictStr] = {}
 
 
+#: Rule files only a language folder has (``rules/<lang>/<name>.yaml``): not missing from ``rules/``.
+LANGUAGE_ONLY_RULES = frozenset({"morphology"})
 #: Rule file name (``rules/<name>.yaml``, or ``rules/<lang>/<name>.yaml``) -> its schema.
 RULE_SCHEMAS: dict[str, type[BaseModel]] = {
     "cleaning": CleaningRules,
     "labels": schema_of(LabelRules),
     "languages": schema_of(LanguageRules),
     "linking": schema_of(LinkingRules),
+    "morphology": schema_of(MorphologyRules),
     "names": schema_of(NameRules),
     "recognise": schema_of(RecogniseRules),
 }
@@ -534,7 +538,7 @@ def _check_rules(folder: Path, files: list[_File], problems: list[Problem], comp
         problems += [
             Problem(base / f"{name}.yaml", 0, "missing rule file")
             for name in RULE_SCHEMAS
-            if not (base / f"{name}.yaml").is_file()
+            if name not in LANGUAGE_ONLY_RULES and not (base / f"{name}.yaml").is_file()
         ]
     pairs = []
     for where in languages:

@@ -144,7 +144,7 @@ class CandidateGenerator:
             and entities[f.entity_id].sex == sex
             and self.index.keys.skeleton(f.text.split()[-1]) == key
         ]
-        return _best_per_entity(out)
+        return best_per_entity(out)
 
     def _ocr(self, words: list[str]) -> list[Candidate]:
         """The forms of the spellings with the fewest OCR confusions undone that match
@@ -163,7 +163,7 @@ class CandidateGenerator:
             if hits:
                 found += hits
                 fewest = repairs
-        return _best_per_entity(found)
+        return best_per_entity(found)
 
     def _by_key(self, words: list[str]) -> list[Candidate]:
         entities = self.index.kb.entities
@@ -179,7 +179,7 @@ class CandidateGenerator:
             else:
                 method = "variant"
             out.append(Candidate(form.entity_id, form, method, 1.0))
-        return _best_per_entity(out)
+        return best_per_entity(out)
 
     def _feminine(self, name: str) -> bool:
         return name.split()[-1].endswith(self.feminine_endings) if name.split() else False
@@ -195,7 +195,7 @@ class CandidateGenerator:
             if self._feminine(query) != self._feminine(self._fuzzy_keys[i]) or len(words) != len(form.text.split()):
                 continue
             out.append(Candidate(form.entity_id, form, "fuzzy", score / 100.0))
-        return _best_per_entity(out)
+        return best_per_entity(out)
 
 
 def person_candidates(shared: Any, tokenizer: Callable[[str], Any], fuzzy_cutoff: float) -> CandidateGenerator:
@@ -221,7 +221,7 @@ def _same_letters(form: str, folded: str) -> bool:
     return "".join(ch for ch in fold(form) if ch.isalnum()) == "".join(ch for ch in folded if ch.isalnum())
 
 
-def _best_per_entity(candidates: list[Candidate]) -> list[Candidate]:
+def best_per_entity(candidates: list[Candidate]) -> list[Candidate]:
     rank = {"exact": 0, "variant": 1, PET: 2, "ocr": 3, "fuzzy": 4, "partial": 5, "title": 6}
     best: dict[str, Candidate] = {}
     for c in candidates:

@@ -111,7 +111,7 @@ class EntityLinker(SharedDataComponent):
         index = data.alias_index(self._tokenizer)
         persons = person_candidates(data, self._tokenizer, self.fuzzy_cutoff)
         return (
-            MentionBuilder(data.kb, data.keys, persons, data.names, data.linking),
+            MentionBuilder(data.kb, data.keys, persons, data.names, data.linking, data.morphology),
             PersonDecider(data.kb, data.linking),
             OtherLinker(data.kb, index, data.labels, data.linking, data.names, self.fuzzy_cutoff),
             data.labels.person,

@@ -22,7 +22,10 @@ Two passes over a document's mentions, candidates already on them:
    the highest prominence among those related (knowledge base ``related``,
    weighed by kind) to the document's cast, the individuals it has linked,
    or among all candidates when none is; failing that, to a NIL individual
-   of their own. Links decided by a cue or a relation carry a ``reason``.
+   of their own. Links decided by a cue or a relation carry a ``reason``; a
+   prior link of a Russian word whose case leaves two individuals
+   (``Седова``, :attr:`~pipeline.link.mentions.Mention.case_note`) is scored
+   lower (``ambiguous_factor``) and says so in its ``reason``.
    Short forms of one candidate are linked first, the shared ones after
    them, each group in document order. A generated pet name (``Levik``,
    :mod:`pipeline.kb.pet_names`) resolves as the given name it comes from,
@@ -140,7 +143,7 @@ class PersonDecider:
                 link = self._context_link(chosen.link, method, candidate_ids)
                 return link._replace(score=round(link.score * self._form_weight(m, link.entity_id), 3))
         if candidate_ids:
-            return self._prior_link(m, candidate_ids, context)
+            return self._case_flagged(m, self._prior_link(m, candidate_ids, context))
         return _nil_link(m.name or m.span.text, self.scores.nil_scores["short"], "nil")
 
     def _link_by_cue(self, m: Mention, context: Context, candidate_ids: set[str]) -> Link | None:
@@ -182,6 +185,15 @@ class PersonDecider:
         only (weaker than a listed form), else 1."""
         methods = {c.method for c in m.candidates if c.entity_id == entity_id}
         return self.scores.method_scores[PET] if methods == {PET} else 1.0
+
+    def _case_flagged(self, m: Mention, link: Link) -> Link:
+        """A link no context chose for a Russian word two readings keep apart (``Седова``: the
+        woman, or Седов's genitive, :attr:`Mention.case_note`): its score times
+        ``ambiguous_factor``, the ambiguity its reason; other links as they are."""
+        if not m.case_note:
+            return link
+        reason = "; ".join(r for r in (m.case_note, link.reason) if r)
+        return link._replace(score=round(link.score * self.scores.ambiguous_factor, 3), reason=reason)
 
     def _prior_link(self, m: Mention, candidate_ids: set[str], context: Context) -> Link:
         """The most prominent candidate among those most closely related to the document's cast

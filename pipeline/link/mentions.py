@@ -12,22 +12,37 @@ are those of the full name. A word with digits among its letters (``Nata1ia
 title and partial matches read it with every digit repaired
 (:meth:`pipeline.kb.ocr.OcrConfusions.clear`), so two spellings of one unknown
 person share an id; its candidates come from the generator's OCR repairs.
+
+A Cyrillic name word is read in all its readings (:func:`pipeline.kb.morphology.readings`):
+``Сталина`` is looked up as written and as ``Сталин``, ``Зиночки`` as ``Зиночка``.
+A word both a nominative and another name's oblique case (``Седова``: the woman,
+or Седов's genitive) keeps the candidates of both readings unless the word
+before it governs the genitive (a preposition of ``genitive_prepositions`` or
+a common noun: ``по указанию Седова``, ``rules/ru/morphology.yaml``); when both
+remain, :attr:`Mention.case_note` says so and the decision lowers a link that
+no context chose (:mod:`pipeline.link.decision`).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import islice, product
 from typing import NamedTuple
 
 from spacy.tokens import Span, Token
 
 from pipeline.kb import KnowledgeBase, NameKeys
-from pipeline.kb.morphology import nominative
-from pipeline.link.candidates import Candidate, CandidateGenerator
-from pipeline.resources import LinkingRules, NameRules
+from pipeline.kb.morphology import NameReadings, common_noun, lemma_and_pos, nominative, readings
+from pipeline.link.candidates import Candidate, CandidateGenerator, best_per_entity
+from pipeline.resources import LinkingRules, MorphologyRules, NameRules
 
 _MULTI_INITIALS = re.compile(r"^(?:[A-Z]\.){2,}$")
+#: At most this many readings of a Cyrillic name are looked up (combinations of its words' readings).
+MAX_READINGS = 8
+#: Candidate methods that are evidence of their own; a written form matching only by OCR or fuzzy
+#: similarity gives way to a reading that matches a form.
+_FORM_METHODS = frozenset({"exact", "variant", "pet"})
 
 
 class Link(NamedTuple):
@@ -62,6 +77,7 @@ class Mention:
     anchor: bool = False
     banned: frozenset[str] = frozenset()  # ids review ruled out for this string
     name: str = ""  # the span's text, digits inside words read as letters (Nata1ia -> Natalia)
+    case_note: str = ""  # a Russian case ambiguity the candidates keep (Седова: nominative or genitive)
 
 
 def allowed(candidates: list[Candidate], banned: frozenset[str]) -> list[Candidate]:
@@ -105,9 +121,17 @@ class MentionBuilder:
     counts as two initials), and its candidates."""
 
     def __init__(
-        self, kb: KnowledgeBase, keys: NameKeys, persons: CandidateGenerator, names: NameRules, linking: LinkingRules
+        self,
+        kb: KnowledgeBase,
+        keys: NameKeys,
+        persons: CandidateGenerator,
+        names: NameRules,
+        linking: LinkingRules,
+        morphology: MorphologyRules | None = None,
     ) -> None:
         self.kb, self.keys, self.persons = kb, keys, persons
+        self.morphology = morphology or MorphologyRules.empty()
+        self.name_tags = frozenset(self.morphology.name_tags)
         self.ocr = persons.ocr
         self.female_titles = set(names.female_titles)
         self.male_titles = set(names.male_titles)
@@ -118,8 +142,58 @@ class MentionBuilder:
         repaired = [self.ocr.clear(w) or nominative(w) or w for w in words]  # Троцкого as Троцкий
         banned = self.kb.never_linked(span.text)
         candidates = self._candidates(span, words, repaired, banned)
+        note = ""
+        read = [readings(w, self.name_tags) for w in words]
+        if any(r is not None and r.nominatives for r in read):
+            candidates, note = self._with_readings(span, words, read, candidates, banned)
         name = "".join((self.ocr.clear(t.text) or nominative(t.text) or t.text) + t.whitespace_ for t in span).strip()
-        return Mention(span, repaired, self._keys(repaired), candidates, banned=banned, name=name)
+        return Mention(span, repaired, self._keys(repaired), candidates, banned=banned, name=name, case_note=note)
+
+    def _with_readings(
+        self,
+        span: Span,
+        words: list[str],
+        read: list[NameReadings | None],
+        candidates: list[Candidate],
+        banned: frozenset[str],
+    ) -> tuple[list[Candidate], str]:
+        """The candidates of the words' readings (:func:`~pipeline.kb.morphology.readings`) with
+        those of the words as written (``candidates``), and a note when a case ambiguity keeps
+        two individuals apart: the written form's own candidates give way to the readings'
+        when they are OCR or fuzzy guesses, or when the word before governs the genitive."""
+        options = [
+            ((w,) if r is None or r.as_written or not r.nominatives else ()) + (r.nominatives if r else ())
+            for w, r in zip(words, read, strict=True)
+        ]
+        found: list[Candidate] = []
+        for combo in islice(product(*options), MAX_READINGS + 1):
+            if list(combo) != words:
+                found += allowed(self.persons(list(combo), fuzzy=False), banned)
+        if not found:
+            return candidates, ""
+        written = [c for c in candidates if c.method in _FORM_METHODS]
+        ambiguous = any(r is not None and r.ambiguous for r in read)
+        if not written or (ambiguous and self._governs_genitive(span)):
+            return best_per_entity(found), ""
+        merged = best_per_entity(written + found)
+        own, other = {c.entity_id for c in written}, {c.entity_id for c in found}
+        note = ""
+        if ambiguous and own != other and own - other and other - own:
+            forms = ", ".join(sorted({c.form.text for c in found if c.entity_id not in own}))
+            note = f"case: {span.text!r} as written, or an oblique case of {forms}"
+        return merged, note
+
+    def _governs_genitive(self, span: Span) -> bool:
+        """Is the word before ``span`` a preposition that governs the genitive, or a common
+        noun (``письмо Седова``; not a title or role noun of ``person_cues``)?"""
+        if span.start == 0:
+            return False
+        before = span.doc[span.start - 1].text
+        if before.lower() in self.morphology.genitive_prepositions:
+            return True
+        if not self.morphology.noun_governs_genitive or not common_noun(before):
+            return False
+        return lemma_and_pos(before)[0] not in self.morphology.person_cues
 
     def _keys(self, words: list[str]) -> tuple[str, ...]:
         keys: list[str] = []

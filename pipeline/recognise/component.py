@@ -17,7 +17,10 @@ model):
 - :mod:`~pipeline.recognise.appositions`: an unknown person a role noun
   introduces (``Our guide, Paloma,``) and the same word elsewhere in the
   document, proposed as shapes;
-- :mod:`~pipeline.recognise.model_entities`: the model's entities, repaired.
+- :mod:`~pipeline.recognise.model_entities`: the model's entities, repaired;
+- :mod:`~pipeline.recognise.russian`: Russian names in Cyrillic by pymorphy3's
+  tags (``тов. Шалаев``, ``Сергей Миронович``), proposed as shapes; it also trims
+  and checks every Cyrillic person proposal (``О Зиновьеве``, not ``СУДЕБНЫЙ ПРОЦЕСС``).
 
 All of them read an OCR-damaged word (``Tr0tsky``, ``Nata1ia 5edova``,
 ``Golclman``) as its repair (:mod:`~pipeline.recognise.ocr`): the span keeps
@@ -74,6 +77,7 @@ from pipeline.recognise.line_names import LineNames
 from pipeline.recognise.model_entities import ModelEntities
 from pipeline.recognise.ocr import OcrWords, merge_split_words
 from pipeline.recognise.places import PlaceNames
+from pipeline.recognise.russian import RussianNames
 from pipeline.recognise.selection import Proposal, best_non_overlapping, inside_any
 from pipeline.recognise.shapes import NameShapes
 from pipeline.recognise.state import DocWords
@@ -141,6 +145,7 @@ class RuleFamilies:
     citations: CitationSlots
     eponyms: Eponyms
     places: PlaceNames
+    russian: RussianNames
     labels: LabelRules
     kb: KnowledgeBase
     relabel_as_person: frozenset[str]
@@ -167,6 +172,7 @@ class RuleFamilies:
             citations=CitationSlots(context, labels),
             eponyms=Eponyms(context, labels),
             places=PlaceNames.build(context, labels, shared.folder),
+            russian=RussianNames(context, shared.morphology, labels),
             labels=labels,
             kb=shared.kb,
             relabel_as_person=frozenset(shared.recognise.relabel_as_person),
@@ -212,12 +218,13 @@ class PersonRules(SharedDataComponent):
         shapes = families.shapes.propose(words, kb)
         lines = families.line_names.propose(words, kb + shapes + inverted)
         inverted = _without_overlap(inverted, lines)  # Yours, Jan: a closing formula, not Surname, Given
-        shapes += inverted + lines + families.appositions.propose(words)
+        shapes += inverted + lines + families.appositions.propose(words) + families.russian.propose(words)
         proposals = kb + shapes + families.model_entities.propose(words, kb + shapes)
         proposals = families.compounds.extend(words, proposals)
         proposals = families.letter_titles.apply(words, proposals)
         proposals = _not_crossing(proposals, inverted + lines, families.labels.person)
         proposals = _filtered(doc, proposals, families)
+        proposals = families.russian.keep(words, proposals)  # Cyrillic: edges trimmed, non-names dropped
         proposals = families.citations.keep(words, proposals)
         proposals = families.eponyms.keep(words, proposals)
         ents = []

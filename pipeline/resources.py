@@ -127,8 +127,10 @@ def merged_rules(base: dict[str, Any], addition: dict[str, Any]) -> dict[str, An
 def _rules_data(name: str, folder: Path, lang: str | None) -> tuple[dict[str, Any], str]:
     """The data of ``rules/<name>.yaml`` with ``rules/<lang>/<name>.yaml`` over it, and where it came from."""
     path = rules_path(name, folder)
-    data = load_yaml(path) or {}
     addition = language_rules_path(name, folder, lang)
+    if addition is not None and not path.is_file():
+        return load_yaml(addition) or {}, str(addition)  # a file only languages have (ru/morphology.yaml)
+    data = load_yaml(path) or {}
     if addition is None:
         return data, str(path)
     return merged_rules(data, load_yaml(addition) or {}), f"{path} + {addition}"
@@ -348,8 +350,8 @@ class MorphologyRules(_View):
     @classmethod
     def for_cyrillic(cls, models: str | Path | None = None) -> MorphologyRules:
         """The Russian file of ``models`` (checked), else :meth:`empty`."""
-        path = rules_path(cls.FILE, models_dir(models), cls.LANGUAGE)
-        return cls.load(models, cls.LANGUAGE) if path.is_file() else cls.empty()
+        path = language_rules_path(cls.FILE, models_dir(models), cls.LANGUAGE)
+        return cls.load(models, cls.LANGUAGE) if path is not None else cls.empty()
 
     @classmethod
     def empty(cls) -> MorphologyRules:

@@ -78,8 +78,12 @@ def test_a_french_document_is_read_by_the_french_pipeline_and_an_english_one_by_
 
 
 def test_a_language_without_a_pipeline_is_read_by_the_default_one_and_says_its_language(pipe):
-    record = pipe.process_text(RUSSIAN, "ru")
-    assert record["language"] == "ru" and pipe.lane("ru") is pipe
+    italian = "Ieri sera Leone Trotsky ha parlato a lungo con i giornalisti nella sua casa di Coyoacán."
+    record = pipe.process_text(italian, "it")
+    assert record["language"] == "it" and pipe.lane("it") is pipe  # neither a model nor rules of its own
+    russian = pipe.process_text(RUSSIAN, "ru")
+    assert russian["language"] == "ru" and pipe.lane("ru").language == "ru"  # rules/ru/, the default model
+    assert pipe.lane("ru").nlp.lang == "en"
 
 
 def test_german_is_read_by_the_rules_alone_and_its_capitalised_nouns_are_no_people(pipe):

@@ -553,8 +553,8 @@ def _checked_rules(file: _File, name: str, addition: bool, general: tuple[_File,
     optional), then merged over the general file's data as namelink reads it
     (:func:`pipeline.resources.merged_rules`) and checked again in full."""
     data = {} if file.data is None else file.data
-    if not addition:
-        return validate(file, RULE_SCHEMAS[name], data, file.node)
+    if not addition or name in LANGUAGE_ONLY_RULES:
+        return validate(file, RULE_SCHEMAS[name], data, file.node)  # a whole file of its own
     if validate(file, language_schema(name), data, file.node) is None or general is None:
         return None
     general_file = general[0]

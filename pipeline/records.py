@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Literal, TypedDict
+from typing import Any, Literal, NotRequired, TypedDict
 
 import orjson
 from anyascii import anyascii
@@ -59,12 +59,22 @@ class DroppedSpan(TypedDict):
     reason: str
 
 
+class LanguageSegment(TypedDict):
+    """A run of one language of a document: ``raw[raw_start:raw_end]`` is in ``language``."""
+
+    raw_start: int
+    raw_end: int
+    language: str
+
+
 class DocumentRecord(TypedDict):
     """One line of ``documents.jsonl``; ``text`` is None and ``entities`` and ``dropped`` empty on error.
 
     dropped: every raw span the cleaning deleted as boilerplate (or a markdown image), in raw order.
     language: the language the document was read as (ISO 639-1, ``rules/languages.yaml``); None
-    when it could not be read.
+    when it could not be read; for a document of several languages, the one most of it is in.
+    segments: only in the record of a document of several languages: its runs of one language,
+    each read by that language's pipeline (``rules/languages.yaml``: ``segment_chars``).
     """
 
     doc_id: str
@@ -77,6 +87,7 @@ class DocumentRecord(TypedDict):
     text: str | None
     entities: list[EntityRecord]
     dropped: list[DroppedSpan]
+    segments: NotRequired[list[LanguageSegment]]
 
 
 class EntityRow(TypedDict):

@@ -369,6 +369,7 @@ class LanguageRules(_View):
     min_confidence: float
     sample_chars: int
     pipelines: dict[str, str]
+    segment_chars: int = 0
 
 
 @dataclass(frozen=True)

@@ -189,3 +189,65 @@ def test_french_m_is_a_title_in_a_french_document_and_an_initial_in_an_english_o
     english = pipe.process_text(text, "en")
     assert "Léon Trotsky" in [e["text"] for e in french["entities"] if e["label"] == "PERSON"]
     assert ("M. Gorky", "maxim-gorky") in [(e["text"], e["entity_id"]) for e in english["entities"]]
+
+
+# -- documents of several languages ----------------------------------------------------------------
+
+EN_PARAGRAPH = (
+    "Leon Trotsky arrived in Mexico in January 1937 with his wife Natalia Sedova. They lived in the "
+    "Blue House of Diego Rivera and Frida Kahlo in Coyoacán, where the Dewey Commission heard him."
+)
+FR_PARAGRAPH = (
+    "Le jeune Léon Sedov est mort hier soir à la clinique Mirabeau. Sa compagne a déclaré que son "
+    "père, M. Trotsky, était informé. La police française enquête sur les circonstances de sa mort."
+)
+
+
+def test_a_short_document_is_one_segment_in_its_language(identifier):
+    segments = identifier.segments(FRENCH)
+    assert [(s.start, s.end, s.language) for s in segments] == [(0, len(FRENCH), "fr")]
+
+
+def test_a_long_document_of_one_language_is_one_segment(identifier):
+    text = "\n\n".join([EN_PARAGRAPH] * 40)
+    assert [(s.start, s.end, s.language) for s in identifier.segments(text)] == [(0, len(text), "en")]
+
+
+def test_a_document_that_changes_language_is_cut_at_paragraph_breaks(identifier):
+    english, french = "\n\n".join([EN_PARAGRAPH] * 12), "\n\n".join([FR_PARAGRAPH] * 12)
+    text = english + "\n\n" + french + "\n\n" + english
+    segments = identifier.segments(text)
+    assert [s.language for s in segments] == ["en", "fr", "en"]
+    assert segments[0].start == 0 and segments[-1].end == len(text)
+    assert all(a.end == b.start for a, b in zip(segments, segments[1:]))  # nothing left out
+    french_start = len(english) + 2
+    assert abs(segments[1].start - french_start) <= len(EN_PARAGRAPH) + 2  # at a paragraph break
+    assert text[segments[1].start - 2 : segments[1].start] == "\n\n"
+
+
+def test_each_run_of_a_mixed_document_is_read_by_its_language_and_the_offsets_stay_true(pipe):
+    english, french = "\n\n".join([EN_PARAGRAPH] * 12), "\n\n".join([FR_PARAGRAPH] * 12)
+    text = english + "\n\n" + french
+    record = pipe.process_text(text, "mixed")
+    assert [s["language"] for s in record["segments"]] == ["en", "fr"]
+    assert record["language"] in ("en", "fr") and record["status"] == "ok"
+    for e in record["entities"]:
+        assert record["text"][e["start"] : e["end"]] == e["text"] == text[e["raw_start"] : e["raw_end"]]
+    persons = {(e["text"], e["entity_id"]) for e in record["entities"] if e["label"] == "PERSON"}
+    assert ("Trotsky", "leon-trotsky") in persons  # M. Trotsky: the French rules make M. a title
+    assert not any(t.startswith("M. ") for t, _ in persons)
+    assert ("Natalia Sedova", "natalia-sedova") in persons and ("Léon Sedov", "lev-sedov") in persons
+    assert "segments" not in pipe.process_text(EN_PARAGRAPH, "one")  # one language: the record as before
+
+
+def test_a_run_that_fails_fails_its_document_and_says_where():
+    from pipeline.io import RawDocument
+    from pipeline.io.language import Segment
+    from pipeline.output.build import document_record, joined_record
+
+    raw = RawDocument("d", "d.txt", "abc def", "utf-8", "0" * 64)
+    good = {**document_record(raw, doc_id="d", source="d.txt", language="en"), "text": "abc", "entities": []}
+    bad = document_record(raw, doc_id="d", source="d.txt", error="ValueError: boom", language="fr")
+    record = joined_record(raw, [(Segment(0, 4, "en"), good), (Segment(4, 7, "fr"), bad)])
+    assert record["status"] == "error" and "boom" in record["error"] and "fr run at 4-7" in record["error"]
+    assert record["entities"] == [] and record["text"] is None

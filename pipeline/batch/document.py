@@ -22,6 +22,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import numpy
@@ -33,9 +34,9 @@ from pipeline.batch.model import DEFAULT_MODEL
 from pipeline.batch.nlp import build_nlp
 from pipeline.clean import CleanText, name_aware_cleaner
 from pipeline.io import DEFAULT_MAX_BYTES, InputError, RawDocument, read_document
-from pipeline.io.language import LanguageIdentifier
+from pipeline.io.language import LanguageIdentifier, Segment
 from pipeline.kb.shared import load_shared
-from pipeline.output.build import document_record
+from pipeline.output.build import document_record, joined_record
 from pipeline.output.spans import span_style as span_style_for
 from pipeline.records import DocumentRecord
 from pipeline.resources import LanguageRules, models_dir
@@ -205,18 +206,38 @@ class Pipeline:
             )
         return self._lanes[language]
 
+    def segments_of(self, text: str) -> list[Segment]:
+        """The runs of one language of a text (:meth:`pipeline.io.language.LanguageIdentifier.segments`)."""
+        if not self.route:
+            return [Segment(0, len(text), self.languages.default)]
+        if self._identifier is None:
+            with self._timed("language"):
+                self._identifier = LanguageIdentifier(self.languages)
+        with self._timed("language"):
+            return self._identifier.segments(text)
+
     def _routed(self, raws: list[RawDocument]) -> Iterator[tuple[int, DocumentRecord]]:
-        """(position, record) of each document, each read by its language's pipeline."""
+        """(position, record) of each document, each run of one language read by that language's
+        pipeline; a document of several languages is one record of its runs (``segments``)."""
+        parts: list[tuple[int, Segment, RawDocument]] = []
+        for position, raw in enumerate(raws):
+            segments = self.segments_of(raw.text)
+            for segment in segments:
+                piece = raw if len(segments) == 1 else replace(raw, text=raw.text[segment.start : segment.end])
+                parts.append((position, segment, piece))
         by_lane: dict[str, list[int]] = {}
-        languages = [self.language_of(raw.text) if self.route else self.languages.default for raw in raws]
-        for position, language in enumerate(languages):
-            by_lane.setdefault(language, []).append(position)
+        for k, (_, segment, _) in enumerate(parts):
+            by_lane.setdefault(segment.language, []).append(k)
         done: dict[int, DocumentRecord] = {}
-        for language, positions in by_lane.items():
+        for language, ks in by_lane.items():
             lane = self.lane(language)
-            for k, record in lane._analyse_records([raws[p] for p in positions], language):
-                done[positions[k]] = record
-        yield from sorted(done.items())
+            for j, record in lane._analyse_records([parts[k][2] for k in ks], language):
+                done[ks[j]] = record
+        by_document: dict[int, list[tuple[Segment, DocumentRecord]]] = {}
+        for k, (position, segment, _) in enumerate(parts):
+            by_document.setdefault(position, []).append((segment, done[k]))
+        for position, pieces in sorted(by_document.items()):
+            yield position, pieces[0][1] if len(pieces) == 1 else joined_record(raws[position], pieces)
 
     def process_file(self, path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> DocumentRecord:
         """The ``documents.jsonl`` record of one file; never raises for bad input."""

@@ -6,8 +6,9 @@ from spacy.tokens import Doc
 
 from pipeline.clean import CleanText
 from pipeline.io import RawDocument
+from pipeline.io.language import Segment
 from pipeline.output.spans import SpanStyle
-from pipeline.records import DocumentRecord, EntityRecord
+from pipeline.records import DocumentRecord, EntityRecord, LanguageSegment
 
 
 def entity_records(doc: Doc, clean: CleanText, style: SpanStyle | None = None) -> list[EntityRecord]:
@@ -64,3 +65,54 @@ def document_record(
     }
 
 
+#: Between the clean texts of two runs of different languages in a joined record's ``text``.
+SEGMENT_BREAK = "\n\n"
+
+
+def joined_record(raw: RawDocument, parts: list[tuple[Segment, DocumentRecord]]) -> DocumentRecord:
+    """The one record of a document read in runs of different languages, from each run's record
+    (read as a document of its own): ``text`` the runs' clean texts joined by
+    :data:`SEGMENT_BREAK`, every offset shifted to index it and the raw file, ``language`` the one
+    most of the raw text is in, and ``segments`` the runs (raw offsets and language). A run that
+    failed fails the document (nothing half-read)."""
+    chars: dict[str, int] = {}
+    for segment, _ in parts:
+        chars[segment.language] = chars.get(segment.language, 0) + segment.end - segment.start
+    language = max(chars, key=lambda lang: (chars[lang], lang))
+    segments: list[LanguageSegment] = [
+        {"raw_start": s.start, "raw_end": s.end, "language": s.language} for s, _ in parts
+    ]
+    failed = [(s, r) for s, r in parts if r["status"] == "error"]
+    if failed:
+        segment, record = failed[0]
+        error = f"{record['error']} (in the {segment.language} run at {segment.start}-{segment.end})"
+        joined = document_record(raw, doc_id=raw.doc_id, source=raw.source, error=error, language=language)
+        return {**joined, "segments": segments}
+    texts: list[str] = []
+    entities: list[EntityRecord] = []
+    dropped = []
+    offset = 0
+    for segment, record in parts:
+        for e in record["entities"]:
+            entities.append(
+                {
+                    **e,
+                    "start": e["start"] + offset,
+                    "end": e["end"] + offset,
+                    "raw_start": e["raw_start"] + segment.start,
+                    "raw_end": e["raw_end"] + segment.start,
+                }
+            )
+        for d in record["dropped"]:
+            dropped.append({**d, "raw_start": d["raw_start"] + segment.start, "raw_end": d["raw_end"] + segment.start})
+        text = record["text"] or ""
+        texts.append(text)
+        offset += len(text) + len(SEGMENT_BREAK)
+    joined = document_record(raw, doc_id=raw.doc_id, source=raw.source, language=language)
+    return {
+        **joined,
+        "text": SEGMENT_BREAK.join(texts),
+        "entities": entities,
+        "dropped": dropped,
+        "segments": segments,
+    }

@@ -150,3 +150,17 @@ def test_every_language_folder_holds_only_known_rule_files(language):
 
     files = {p.stem for p in (DEFAULT_MODELS_DIR / "rules" / language).glob("*.yaml")}
     assert files and files <= set(RULE_SCHEMAS)
+
+
+# -- Russian ---------------------------------------------------------------------------------------
+
+
+def test_russian_streets_and_works_named_after_people_are_no_people(pipe):
+    text = (
+        "На митинге рабочих завода имени Ильича выступил слесарь тов. Кузьмин. Он живёт на улице "
+        "Ленина, рядом с заводом им. Будённого, и говорит, что Троцкий и Зиновьев предатели."
+    )
+    found = persons(pipe, text, "ru")
+    assert found.get("Троцкий") == "leon-trotsky" and found.get("Зиновьев") == "grigory-zinoviev"
+    assert "Кузьмин" in found
+    assert not {"Ильича", "Ленина", "Будённого"} & set(found)

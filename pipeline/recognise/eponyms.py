@@ -34,6 +34,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipeline.kb.keys import fold
+from pipeline.kb.morphology import lemma_and_pos
 from pipeline.recognise.context import OPENING_QUOTES, YEAR, NameContext
 from pipeline.recognise.selection import Proposal
 from pipeline.recognise.state import DocWords
@@ -281,12 +282,23 @@ class Eponyms:
             if k < 0:
                 return False
             lower = w.lowers[k]
-            return (w.words[k].istitle() and lower in self.streets) or lower in self.heads_before
+            return (w.words[k].istitle() and lower in self.streets) or self._head_before(lower)
 
         k = s - 1
         while k >= 0 and w.lowers[k] in self.particles:
             k -= 1
+        if k >= 1 and w.words[k] == ".":
+            k -= 1  # им. Будённого, ул. Горького: the head's abbreviation, its dot a token
         return (street_word(s) and e - s > 1) or street_word(k) or self._hyphen_head(w, e)
+
+    def _head_before(self, lower: str) -> bool:
+        """A language's head before a name (``rue``, ``calle``), inflected where the language inflects
+        (``на улице Ленина``: the Cyrillic word's dictionary form)."""
+        if not self.heads_before:
+            return False
+        if lower in self.heads_before:
+            return True
+        return not lower.isascii() and lemma_and_pos(lower)[0] in self.heads_before
 
     def _hyphen_head(self, w: DocWords, e: int) -> bool:
         """A German compound's head after the name and a hyphen: ``Lenin-Allee``, ``Marx-Straße``."""

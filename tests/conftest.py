@@ -29,6 +29,8 @@ HOLDOUT_DIR = GOLD_DIR / "holdout"
 HOLDOUT_GOLD = GOLD_DIR / "holdout.jsonl"
 FRESH2_DIR = GOLD_DIR / "fresh2"
 FRESH2_GOLD = GOLD_DIR / "fresh2.jsonl"
+LANG_DIR = GOLD_DIR / "lang"
+LANG_GOLD = GOLD_DIR / "lang.jsonl"
 
 RAW_FILES = sorted(RAW_DIR.glob("*.txt"))
 OWN_FILES = sorted(OWN_DIR.glob("*.txt"))
@@ -136,6 +138,12 @@ def fresh2_run(pipe, tmp_path_factory) -> BatchRun:
     """One full run over the fifth gold set's texts (tests/gold/fresh2/*.txt, a development set since its
     one measurement)."""
     return _batch(pipe, sorted(FRESH2_DIR.glob("*.txt")), tmp_path_factory.mktemp("fresh2_run"))
+
+
+@pytest.fixture(scope="session")
+def lang_run(pipe, tmp_path_factory) -> BatchRun:
+    """One full run over the Russian, German, French and Spanish gold texts (tests/gold/lang, development)."""
+    return _batch(pipe, sorted(LANG_DIR.glob("*.txt")), tmp_path_factory.mktemp("lang_run"))
 
 
 @pytest.fixture(scope="session")

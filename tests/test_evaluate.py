@@ -20,6 +20,7 @@ from conftest import (
     FRESH_GOLD,
     HOLDOUT_DIR,
     HOLDOUT_GOLD,
+    LANG_GOLD,
     OWN_GOLD,
     SEALED_DIR,
     SEALED_GOLD,
@@ -389,6 +390,25 @@ def test_accuracy_floor_on_the_fresh2_set(fresh2_run):
     assert report.strict["f1"] >= 0.90, report.strict
     assert report.end_to_end["f1"] >= 0.825, report.end_to_end
     assert report.alias_recall >= 0.75, report.alias_recall
+
+
+#: Strict F1 floors of each language of tests/gold/lang, a little under session 4's figures
+#: (de 0.679, es 0.816, fr 0.939, ru 0.824; README "Languages").
+LANG_STRICT_FLOORS = {"de": 0.66, "es": 0.80, "fr": 0.92, "ru": 0.80}
+
+
+def test_accuracy_floor_on_the_languages_set(lang_run):
+    # issue 11's development set: 0.646 / 0.586 / 0.531 before session 4, 0.818 / 0.783 / 0.698 after it
+    report = run_report(lang_run, LANG_GOLD)
+    assert report.counts["gold"] > 250
+    assert report.strict["f1"] >= 0.80, report.strict
+    assert report.end_to_end["f1"] >= 0.76, report.end_to_end
+    gold, predicted = load_gold(LANG_GOLD), predictions_from_records(lang_run.records.values())
+    for language, floor in LANG_STRICT_FLOORS.items():
+        ids = {d for d in gold if d.startswith(f"lang_{language}_")}
+        assert ids, language
+        part = evaluate({d: gold[d] for d in ids}, {d: p for d, p in predicted.items() if d in ids}, lang_run.raw_texts)
+        assert part.strict["f1"] >= floor, (language, part.strict)
 
 
 def test_accuracy_floor_on_the_sealed_set(sealed_run):

@@ -219,7 +219,7 @@ def test_a_document_that_changes_language_is_cut_at_paragraph_breaks(identifier)
     segments = identifier.segments(text)
     assert [s.language for s in segments] == ["en", "fr", "en"]
     assert segments[0].start == 0 and segments[-1].end == len(text)
-    assert all(a.end == b.start for a, b in zip(segments, segments[1:]))  # nothing left out
+    assert all(a.end == b.start for a, b in zip(segments, segments[1:], strict=False))  # nothing left out
     french_start = len(english) + 2
     assert abs(segments[1].start - french_start) <= len(EN_PARAGRAPH) + 2  # at a paragraph break
     assert text[segments[1].start - 2 : segments[1].start] == "\n\n"

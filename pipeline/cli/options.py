@@ -65,14 +65,18 @@ def parse_model_specs(specs: tuple[str, ...]) -> tuple[str, dict[str, str]]:
 
 
 def models_option() -> Decorator:
-    """``--models`` (or ``$NAMELINK_MODELS``): the models folder, passed as ``models_dir`` (None: the project's)."""
+    """``--models`` (or ``$NAMELINK_MODELS``): the models folder, passed as ``models_dir`` (None: the default,
+    :data:`pipeline.resources.DEFAULT_MODELS_DIR`)."""
     return click.option(
         "--models",
         "models_dir",
         type=click.Path(file_okay=False, path_type=Path),
         default=None,
         envvar="NAMELINK_MODELS",
-        help="Folder with the knowledge base and rules [default: the project's models/].",
+        help=(
+            "Folder with the knowledge base and rules; else $NAMELINK_MODELS "
+            "[default: the checkout's models/, or the copy installed with the package]."
+        ),
     )
 
 

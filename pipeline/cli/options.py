@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from pipeline.batch.model import DEFAULT_MODEL
-from pipeline.records import DOCUMENTS, IncompleteOutputError, check_output_set
+from pipeline.records import DOCUMENTS, IncompleteOutputError, JsonLinesError, check_output_set
 from pipeline.resources import ModelsError
 
 #: Exit code when at least one document failed (its documents.jsonl line has ``status: "error"``).
@@ -177,12 +177,22 @@ class ModelsDataError(click.ClickException):
         super().__init__(f"the models data has {count}:\n{lines}\n(`namelink check-models` lists them all)")
 
 
+class BadLineError(click.ClickException):
+    """A JSON Lines file given to a command (a gold file, a run's output) with a line that cannot
+    be read, as the command line reports it: ``FILE:LINE: problem``, no traceback, exit code 2."""
+
+    exit_code = EXIT_USAGE
+
+
 class ModelsCheckedGroup(click.Group):
     """A command group whose commands all report a :class:`~pipeline.resources.ModelsError`
-    (a malformed models folder) as :class:`ModelsDataError`: exit code 2 with every problem."""
+    (a malformed models folder) as :class:`ModelsDataError`, and a
+    :class:`~pipeline.records.JsonLinesError` as :class:`BadLineError`: exit code 2 with the problems."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except ModelsError as err:
             raise ModelsDataError(err) from err
+        except JsonLinesError as err:
+            raise BadLineError(str(err)) from err

@@ -33,7 +33,7 @@ NIL_PREFIX = "nil:"
 
 class EntityRecord(TypedDict):
     """A mention: ``text == document text[start:end]``; ``raw_start``/``raw_end`` index
-    the raw file (``ANNOTATION.md``); the link fields are None for an unlinked mention;
+    the raw file (``docs/annotation.md``); the link fields are None for an unlinked mention;
     ``reason`` says why when a cue or a relation of the document decided the link
     (``"'daughter': child of zinaida-volkova"``), else None."""
 

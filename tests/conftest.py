@@ -37,7 +37,7 @@ OUTPUT_FILES = {"documents.jsonl", "entities.jsonl", "manifest.json"}
 
 
 def read_raw(path: str | Path) -> str:
-    """A raw file exactly as ANNOTATION.md defines offsets on it."""
+    """A raw file exactly as docs/annotation.md defines offsets on it."""
     with open(path, encoding="utf-8", newline="") as handle:
         return handle.read()
 

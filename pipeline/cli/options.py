@@ -80,7 +80,7 @@ def models_option() -> Decorator:
     )
 
 
-def gold_option(required: bool = False, help: str = "Gold JSONL (ANNOTATION.md format).") -> Decorator:
+def gold_option(required: bool = False, help: str = "Gold JSONL (docs/annotation.md format).") -> Decorator:
     """``--gold``: an existing gold JSONL file, passed as ``gold_path`` (None when not required and not given)."""
     return click.option(
         "--gold",

@@ -15,7 +15,6 @@ About 20 s (a build, an install, three runs), so not marked slow.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -24,7 +23,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, clean_env, copy_of_clone
 
 from pipeline.resources import default_models_dir, models_dir
 
@@ -33,34 +32,11 @@ BUILD_INPUTS = ("pyproject.toml", "setup.py", "README.md", "pipeline", "models")
 TEXT = "Lev Davidovich Bronstein, later known as Leon Trotsky, was exiled in 1929. Trotsky wrote every day.\n"
 
 
-def repository_files() -> list[str]:
-    """The files of the build inputs a clone has: git's tracked and new unignored files, else all of them."""
-    try:
-        listed = subprocess.run(
-            ["git", "-C", str(ROOT), "ls-files", "--cached", "--others", "--exclude-standard", "--", *BUILD_INPUTS],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.splitlines()
-    except (OSError, subprocess.CalledProcessError):
-        listed = [str(p.relative_to(ROOT)) for name in BUILD_INPUTS for p in [ROOT / name, *(ROOT / name).rglob("*")]]
-    return sorted(name for name in listed if (ROOT / name).is_file() and "__pycache__" not in name)
-
-
-def clean_env(**extra: str) -> dict[str, str]:
-    """The environment without what would point namelink at the checkout."""
-    env = {k: v for k, v in os.environ.items() if k not in ("NAMELINK_MODELS", "PYTHONPATH")}
-    return {**env, **extra}
-
-
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory) -> dict[str, Path]:
     """Build the wheel from a copy of the repository, install it into a new venv; return the paths."""
     tmp = tmp_path_factory.mktemp("packaging")
-    source = tmp / "source"
-    for name in repository_files():
-        (source / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / name, source / name)
+    source = copy_of_clone(tmp / "source", *BUILD_INPUTS)
     # a language's folder of rule files (rules/<lang>/) must be shipped with the rest of the tree
     (source / "models" / "rules" / "xx").mkdir()
     shutil.copy2(ROOT / "models" / "rules" / "names.yaml", source / "models" / "rules" / "xx" / "names.yaml")

@@ -165,8 +165,9 @@ def dumps(record: Any) -> bytes:
 
 
 class JsonLinesError(ValueError):
-    """A line of a JSON Lines file that is not a JSON object: ``FILE:LINE: problem`` (line from 1,
-    blank lines counted, as an editor numbers them)."""
+    """A line of a JSON Lines file that cannot be read (not a JSON object, or, for a reader that
+    checks more, such as :func:`pipeline.evaluation.load_gold`, not the object it must be):
+    ``FILE:LINE: problem``, the line counted from 1 with blank lines, as an editor numbers them."""
 
     def __init__(self, path: str | Path, line: int, problem: str) -> None:
         self.path, self.line, self.problem = Path(path), line, problem

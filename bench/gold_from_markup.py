@@ -2,7 +2,7 @@
 
 Annotators write the document once, with every PERSON mention marked
 ``[[surface text|individual-id]]`` and boilerplate wrapped in
-``{{ignore}} ... {{/ignore}}`` (``ANNOTATION.md``); this script writes the raw
+``{{ignore}} ... {{/ignore}}`` (``docs/annotation.md``); this script writes the raw
 text without the marks and the gold line with exact offsets into it, so no
 offset is ever counted by hand.
 

@@ -16,6 +16,7 @@ NIL ids (``nil:<slug>``) name individuals the knowledge base does not know;
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,7 +33,7 @@ NIL_PREFIX = "nil:"
 
 class EntityRecord(TypedDict):
     """A mention: ``text == document text[start:end]``; ``raw_start``/``raw_end`` index
-    the raw file (``ANNOTATION.md``); the link fields are None for an unlinked mention;
+    the raw file (``docs/annotation.md``); the link fields are None for an unlinked mention;
     ``reason`` says why when a cue or a relation of the document decided the link
     (``"'daughter': child of zinaida-volkova"``), else None."""
 
@@ -174,17 +175,52 @@ def dumps(record: Any) -> bytes:
     return orjson.dumps(record) + b"\n"
 
 
+class JsonLinesError(ValueError):
+    """A line of a JSON Lines file that cannot be read (not a JSON object, or, for a reader that
+    checks more, such as :func:`pipeline.evaluation.load_gold`, not the object it must be):
+    ``FILE:LINE: problem``, the line counted from 1 with blank lines, as an editor numbers them."""
+
+    def __init__(self, path: str | Path, line: int, problem: str) -> None:
+        self.path, self.line, self.problem = Path(path), line, problem
+        super().__init__(f"{path}:{line}: {problem}")
+
+
+def numbered_records(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, object) of every non-blank line of a JSON Lines file, one at a time
+    (orjson; a UTF-8 byte-order mark an editor put before the first line is skipped).
+
+    RAISES (JsonLinesError): At the first line that is not valid JSON or not an object.
+    """
+    with open(path, "rb") as handle:
+        for number, line in enumerate(handle, 1):
+            if number == 1:
+                line = line.removeprefix(codecs.BOM_UTF8)
+            if not line.strip():
+                continue
+            try:
+                value = orjson.loads(line)
+            except orjson.JSONDecodeError as err:
+                raise JsonLinesError(path, number, f"not valid JSON: {err.msg} at column {err.colno}") from None
+            if not isinstance(value, dict):
+                raise JsonLinesError(path, number, f"not a JSON object but {_json_type(value)}")
+            yield number, value
+
+
+def _json_type(value: Any) -> str:
+    """JSON's name of a parsed value's type (``an array``, ``a string``, ``null``)."""
+    names = {list: "an array", str: "a string", bool: "a boolean", int: "a number", float: "a number"}
+    return "null" if value is None else names.get(type(value), type(value).__name__)
+
+
 def read_records(path: str | Path) -> list[dict[str, Any]]:
-    """Every non-blank line of a JSON Lines file, parsed."""
-    return [orjson.loads(line) for line in Path(path).read_bytes().splitlines() if line.strip()]
+    """Every non-blank line of a JSON Lines file, parsed (:class:`JsonLinesError` names a bad line)."""
+    return [record for _, record in numbered_records(path)]
 
 
 def iter_records(path: str | Path) -> Iterator[dict[str, Any]]:
     """The lines of a JSON Lines file one at a time (for files too big to hold)."""
-    with open(path, "rb") as handle:
-        for line in handle:
-            if line.strip():
-                yield orjson.loads(line)
+    for _, record in numbered_records(path):
+        yield record
 
 
 def read_documents(path: str | Path) -> list[DocumentRecord]:

@@ -1,7 +1,9 @@
 """The ``models/`` folder: where it is, its YAML files, and typed views of its rule files.
 
 ``NAMELINK_MODELS`` points a run at another models folder (a copy a user
-retrains); the default is the ``models/`` folder next to the package. Rule
+retrains); the default is the copy an installed wheel ships inside the
+package (``pipeline/_models``, see ``setup.py``), else, in a checkout or an
+editable install, the ``models/`` folder next to the package. Rule
 files are looked up per language first: ``rules/<lang>/<name>.yaml`` when it
 exists, else ``rules/<name>.yaml`` (the English and language-neutral rules
 of today), so a language adds its own files without touching the others.
@@ -28,7 +30,18 @@ from typing import Any
 
 import yaml
 
-DEFAULT_MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+
+def default_models_dir(package: Path) -> Path:
+    """The models folder of the namelink package at ``package``: ``package/_models``, the copy
+    a wheel ships (package data, ``setup.py``), where it exists; else ``models/`` beside the
+    package, a checkout's (an editable install, the tests), which a wheel never has."""
+    packaged = package / "_models"
+    return packaged if packaged.is_dir() else package.parent / "models"
+
+
+#: The models folder when neither ``--models`` nor ``$NAMELINK_MODELS`` names one.
+DEFAULT_MODELS_DIR = default_models_dir(Path(__file__).resolve().parent)
+
 #: Folders of models/ whose content decides the output (corrections act only through ``train``).
 DATA_FOLDERS = ("kb", "rules", "learned")
 
@@ -59,7 +72,8 @@ class RulesError(ModelsError):
 
 
 def models_dir(path: str | Path | None = None) -> Path:
-    """The models folder: ``path``, else ``$NAMELINK_MODELS``, else the project's ``models/``."""
+    """The models folder: ``path`` (``--models``), else ``$NAMELINK_MODELS``, else
+    :data:`DEFAULT_MODELS_DIR` (the installed package's copy, or the checkout's ``models/``)."""
     if path is not None:
         return Path(path)
     return Path(os.environ.get("NAMELINK_MODELS", DEFAULT_MODELS_DIR))

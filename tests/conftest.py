@@ -8,7 +8,10 @@ and shared by every test module that needs them.
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,8 +41,37 @@ FRESH_FILES = sorted(FRESH_DIR.glob("*.txt"))
 OUTPUT_FILES = {"documents.jsonl", "entities.jsonl", "manifest.json"}
 
 
+def repository_files(*names: str) -> list[str]:
+    """The files under ``names`` (paths from the project folder) that a clone has: git's tracked and
+    new unignored ones (so a file forgotten by git is missed here as in a clone), else all of them."""
+    try:
+        listed = subprocess.run(
+            ["git", "-C", str(ROOT), "ls-files", "--cached", "--others", "--exclude-standard", "--", *names],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.splitlines()
+    except (OSError, subprocess.CalledProcessError):
+        listed = [str(p.relative_to(ROOT)) for name in names for p in [ROOT / name, *(ROOT / name).rglob("*")]]
+    return sorted(name for name in listed if (ROOT / name).is_file() and "__pycache__" not in name)
+
+
+def copy_of_clone(target: Path, *names: str) -> Path:
+    """``target`` with a copy of the files under ``names`` as a fresh clone has them."""
+    for name in repository_files(*names):
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, target / name)
+    return target
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """The environment without what would point namelink at the checkout's models or code."""
+    env = {k: v for k, v in os.environ.items() if k not in ("NAMELINK_MODELS", "PYTHONPATH")}
+    return {**env, **extra}
+
+
 def read_raw(path: str | Path) -> str:
-    """A raw file exactly as ANNOTATION.md defines offsets on it."""
+    """A raw file exactly as docs/annotation.md defines offsets on it."""
     with open(path, encoding="utf-8", newline="") as handle:
         return handle.read()
 

@@ -1,5 +1,5 @@
 """Citations: the author of a cited work is a person, a name in its title or imprint is not
-(ANNOTATION.md; issue 9, pipeline/recognise/citations.py).
+(docs/annotation.md; issue 9, pipeline/recognise/citations.py).
 
 Notes (``Author, Title (Place: Publisher, Year)``), bibliography entries
 (``Surname, Given. Title. Place: Publisher, Year.``), translators and editors

@@ -1,4 +1,4 @@
-"""Things named after people are no person mentions (ANNOTATION.md; issue 9, pipeline/recognise/eponyms.py).
+"""Things named after people are no person mentions (docs/annotation.md; issue 9, pipeline/recognise/eponyms.py).
 
 Towns made from a person's name (Kamenevsk, Stalinabad), ships, prizes,
 plants and cocktails, streets, renamed towns, works after their cue. Negative

@@ -335,7 +335,7 @@ def run_report(run, gold_path):
 
 
 def test_gold_spans_are_exact_raw_slices(both_runs):
-    # the floors below only mean something if the gold offsets are right (ANNOTATION.md)
+    # the floors below only mean something if the gold offsets are right (docs/annotation.md)
     for run, path in zip(both_runs, (SEEDS_GOLD, OWN_GOLD), strict=True):
         for doc_id, doc in load_gold(path).items():
             raw = read_raw(next(p for p in run.paths if p.stem == doc_id))

@@ -1,4 +1,4 @@
-"""Inverted names and registers' capitals through the real pipeline (issue 9, ANNOTATION.md).
+"""Inverted names and registers' capitals through the real pipeline (issue 9, docs/annotation.md).
 
 An inverted name of an index, register or bibliography (``Sedov, Lev
 Lvovich``) is ONE person mention linked like the name in natural order; a

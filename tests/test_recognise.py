@@ -1,7 +1,7 @@
 """Stage 2, recognise (namelink_person_rules) on real sentences of the seed texts.
 
 Every sentence below is copied from raw/ or tests/gold/own/ (file named in a
-comment); the expected spans follow /work/shared/ANNOTATION.md.
+comment); the expected spans follow docs/annotation.md.
 """
 
 from __future__ import annotations

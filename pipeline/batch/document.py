@@ -70,7 +70,7 @@ class Pipeline:
 
     ``model``: an installed spaCy pipeline (package name or path);
     ``models``: the models folder (default ``models/`` or ``$NAMELINK_MODELS``);
-    ``span_style``: ``namelink`` (ANNOTATION.md) or ``hipe`` (titles inside person spans).
+    ``span_style``: ``namelink`` (docs/annotation.md) or ``hipe`` (titles inside person spans).
     ``stage_seconds`` adds up the time spent reading, cleaning and in the spaCy pipeline.
     """
 

@@ -12,7 +12,8 @@ Options several commands take are declared once, in :mod:`.options`.
 Exit codes: 0 all documents processed; 1 at least one document failed (its
 line in documents.jsonl has ``status: "error"``); 2 usage error (bad option,
 missing input, unknown model, a malformed models folder: every command that
-loads it reports each problem as ``file:line: problem``, :class:`.options.ModelsCheckedGroup`).
+loads it reports each problem as ``file:line: problem``, :class:`.options.ModelsCheckedGroup`; a line of a
+JSON Lines file given to it, a gold file or a run's output, that cannot be read, ``file:line: problem`` too).
 """
 
 from __future__ import annotations

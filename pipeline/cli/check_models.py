@@ -16,7 +16,7 @@ def check_models_command(folder: Path | None) -> None:
     """Check every file of a models folder against its schema and list every problem.
 
     FOLDER defaults to the models folder in use: $NAMELINK_MODELS, else the
-    project's models/. Reads kb/*.yaml, rules/*.yaml (and rules/<lang>/),
+    checkout's models/ or the copy installed with the package. Reads kb/*.yaml, rules/*.yaml (and rules/<lang>/),
     learned/*.yaml and the word lists, and prints one `file:line: problem`
     line per problem: YAML syntax, unknown keys, wrong types (a string where
     a list belongs), missing keys and files, duplicate ids, an empty

@@ -13,7 +13,7 @@ from pipeline.resources import ModelsError
 
 
 @click.command("evaluate")
-@gold_option(help="Gold JSONL (ANNOTATION.md format); or --sets.")
+@gold_option(help="Gold JSONL (docs/annotation.md format); or --sets.")
 @raw_option()
 @click.option(
     "--pred",

@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from pipeline.batch.model import DEFAULT_MODEL
-from pipeline.records import DOCUMENTS, IncompleteOutputError, check_output_set
+from pipeline.records import DOCUMENTS, IncompleteOutputError, JsonLinesError, check_output_set
 from pipeline.resources import ModelsError
 
 #: Exit code when at least one document failed (its documents.jsonl line has ``status: "error"``).
@@ -65,18 +65,22 @@ def parse_model_specs(specs: tuple[str, ...]) -> tuple[str, dict[str, str]]:
 
 
 def models_option() -> Decorator:
-    """``--models`` (or ``$NAMELINK_MODELS``): the models folder, passed as ``models_dir`` (None: the project's)."""
+    """``--models`` (or ``$NAMELINK_MODELS``): the models folder, passed as ``models_dir`` (None: the default,
+    :data:`pipeline.resources.DEFAULT_MODELS_DIR`)."""
     return click.option(
         "--models",
         "models_dir",
         type=click.Path(file_okay=False, path_type=Path),
         default=None,
         envvar="NAMELINK_MODELS",
-        help="Folder with the knowledge base and rules [default: the project's models/].",
+        help=(
+            "Folder with the knowledge base and rules; else $NAMELINK_MODELS "
+            "[default: the checkout's models/, or the copy installed with the package]."
+        ),
     )
 
 
-def gold_option(required: bool = False, help: str = "Gold JSONL (ANNOTATION.md format).") -> Decorator:
+def gold_option(required: bool = False, help: str = "Gold JSONL (docs/annotation.md format).") -> Decorator:
     """``--gold``: an existing gold JSONL file, passed as ``gold_path`` (None when not required and not given)."""
     return click.option(
         "--gold",
@@ -173,12 +177,22 @@ class ModelsDataError(click.ClickException):
         super().__init__(f"the models data has {count}:\n{lines}\n(`namelink check-models` lists them all)")
 
 
+class BadLineError(click.ClickException):
+    """A JSON Lines file given to a command (a gold file, a run's output) with a line that cannot
+    be read, as the command line reports it: ``FILE:LINE: problem``, no traceback, exit code 2."""
+
+    exit_code = EXIT_USAGE
+
+
 class ModelsCheckedGroup(click.Group):
     """A command group whose commands all report a :class:`~pipeline.resources.ModelsError`
-    (a malformed models folder) as :class:`ModelsDataError`: exit code 2 with every problem."""
+    (a malformed models folder) as :class:`ModelsDataError`, and a
+    :class:`~pipeline.records.JsonLinesError` as :class:`BadLineError`: exit code 2 with the problems."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except ModelsError as err:
             raise ModelsDataError(err) from err
+        except JsonLinesError as err:
+            raise BadLineError(str(err)) from err

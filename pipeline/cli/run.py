@@ -61,7 +61,10 @@ from pipeline.io import DEFAULT_MAX_BYTES
     type=click.Choice(["namelink", "hipe"]),
     default="namelink",
     show_default=True,
-    help="Where person spans start: namelink's convention (ANNOTATION.md, titles outside) or HIPE's (titles inside).",
+    help=(
+        "Where person spans start: namelink's convention (docs/annotation.md, titles outside) "
+        "or HIPE's (titles inside)."
+    ),
 )
 @click.option(
     "--max-bytes",

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 @click.command("train")
 @models_option()
-@gold_option(help="Gold JSONL (ANNOTATION.md format): print the evaluation before and after.")
+@gold_option(help="Gold JSONL (docs/annotation.md format): print the evaluation before and after.")
 @raw_option(exists=False)  # checked only when --gold is given, by the evaluation (exit 1)
 @model_option(help="spaCy pipeline to evaluate with.")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")

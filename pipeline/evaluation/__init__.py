@@ -1,4 +1,4 @@
-"""Evaluation: score PERSON recognition and linking against gold data (``ANNOTATION.md``).
+"""Evaluation: score PERSON recognition and linking against gold data (``docs/annotation.md``).
 
 :mod:`~pipeline.evaluation.metrics` computes the figures (strict and fuzzy
 P/R/F1, link B-cubed, end-to-end P/R/F1, alias recall) from gold spans and

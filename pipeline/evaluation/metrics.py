@@ -1,4 +1,4 @@
-"""Scoring person mentions and links against gold data (``ANNOTATION.md``).
+"""Scoring person mentions and links against gold data (``docs/annotation.md``).
 
 Metrics, all for PERSON and with gold ``ignore`` regions left out:
 
@@ -23,12 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import orjson
-
-from pipeline.records import window
+from pipeline.records import JsonLinesError, numbered_records, window
 from pipeline.resources import person_label
 
-#: The label of a person mention in gold files (``ANNOTATION.md``); spans without a label are persons.
+#: The label of a person mention in gold files (``docs/annotation.md``); spans without a label are persons.
 GOLD_PERSON = "PERSON"
 
 Span = tuple[int, int]
@@ -57,21 +55,56 @@ class GoldDocument:
 
 
 def load_gold(path: str | Path) -> dict[str, GoldDocument]:
-    """Read a gold JSONL file (``ANNOTATION.md``).
+    """Read a gold JSONL file (``docs/annotation.md``).
 
     path (str | Path): The file, one document per line.
     RETURNS (dict): Document id -> :class:`GoldDocument`.
+    RAISES (JsonLinesError): At the first line that is no gold document (``FILE:LINE: problem``):
+        not JSON, no ``doc_id`` or ``spans``, a span without offsets, text or (a person's) ``kb_id``,
+        a ``doc_id`` given twice.
     """
-    docs = {}
-    for line in Path(path).read_bytes().splitlines():
-        if not line.strip():
-            continue
-        rec = orjson.loads(line)
+    docs, lines = {}, {}
+    for number, rec in numbered_records(path):
+        problem = gold_line_problem(rec)
+        if problem is None and rec["doc_id"] in lines:
+            problem = f"doc_id {rec['doc_id']!r} again (first on line {lines[rec['doc_id']]})"
+        if problem is not None:
+            raise JsonLinesError(path, number, f"{problem} (the gold format: docs/annotation.md)")
+        lines[rec["doc_id"]] = number
         persons = [s for s in rec["spans"] if s.get("label", GOLD_PERSON) == GOLD_PERSON]
         spans = {(s["start"], s["end"]): s["kb_id"] for s in persons}
         texts = {(s["start"], s["end"]): s["text"] for s in rec["spans"]}
         docs[rec["doc_id"]] = GoldDocument(rec["doc_id"], spans, texts, [tuple(r) for r in rec.get("ignore", [])])
     return docs
+
+
+def gold_line_problem(rec: dict[str, Any]) -> str | None:
+    """What makes one parsed gold line no gold document (None: nothing)."""
+    if not isinstance(rec.get("doc_id"), str) or not rec["doc_id"]:
+        return "no doc_id (a string)"
+    if not isinstance(rec.get("spans"), list):
+        return "no spans (a list)"
+    for n, span in enumerate(rec["spans"], 1):
+        if not isinstance(span, dict):
+            return f"span {n} is not an object"
+        start, end = span.get("start"), span.get("end")
+        if not (_offset(start) and _offset(end) and start < end):
+            return f"span {n}: start and end must be offsets, start < end (got {start!r}, {end!r})"
+        if not isinstance(span.get("text"), str):
+            return f"span {n}: no text"
+        if span.get("label", GOLD_PERSON) == GOLD_PERSON and "kb_id" not in span:
+            return f"span {n}: a person without kb_id"
+    ignore = rec.get("ignore", [])
+    if not isinstance(ignore, list) or not all(
+        isinstance(r, list) and len(r) == 2 and _offset(r[0]) and _offset(r[1]) for r in ignore
+    ):
+        return "ignore must be a list of [start, end] pairs"
+    return None
+
+
+def _offset(value: Any) -> bool:
+    """Whether ``value`` is a character offset (an int >= 0, not a bool)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def predictions_from_records(

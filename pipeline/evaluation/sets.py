@@ -1,7 +1,7 @@
 """Every gold set side by side: namelink beside plain spaCy, for one model.
 
 A sets file (``tests/gold/sets.yaml``) lists the gold sets with their kind:
-``annotation`` sets (gold JSONL to ``ANNOTATION.md`` and raw files) are
+``annotation`` sets (gold JSONL to ``docs/annotation.md`` and raw files) are
 scored with :func:`pipeline.evaluation.metrics.evaluate` (strict F1,
 end-to-end linked F1, alias recall); ``hipe`` sets (a HIPE-2020 folder) by
 the scorer shipped with the data, PERSON strict and fuzzy F1 in token mode

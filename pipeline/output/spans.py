@@ -1,6 +1,6 @@
 """Span styles: where a person mention starts and ends in the output.
 
-``namelink`` (the default) follows ``ANNOTATION.md``: titles and honorifics
+``namelink`` (the default) follows ``docs/annotation.md``: titles and honorifics
 stay outside (``General Krivitsky`` -> ``Krivitsky``). ``hipe`` follows the
 HIPE-2020 convention, where a person span includes the titles before the
 name (``Gen. Sherwood``, ``Mr. Smith``, ``President Wilson``), so runs can be

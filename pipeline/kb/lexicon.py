@@ -32,6 +32,14 @@ def word_zipf(language: str | None) -> Callable[[str], float]:
 _WORDFREQ_LANGUAGES = frozenset(wordfreq.available_languages())
 
 
+def language_frequencies(language: str | None) -> Callable[[str], float] | None:
+    """:func:`word_zipf` of a language other than English that wordfreq knows, else None (English
+    words are judged by wordsegment's counts, as before)."""
+    if not language or language == "en" or language not in _WORDFREQ_LANGUAGES:
+        return None
+    return word_zipf(language)
+
+
 def given_names(models: str | Path | None = None) -> frozenset[str]:
     """Folded given names from ``models/rules/given_names.txt``."""
     path = models_dir(models) / "rules" / "given_names.txt"

@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Token
 
 from pipeline.kb import AliasIndex
 from pipeline.kb.keys import fold
-from pipeline.kb.lexicon import census_given_names, english_segmenter, word_zipf
+from pipeline.kb.lexicon import census_given_names, english_segmenter, language_frequencies, word_zipf
 from pipeline.kb.shared import SharedKnowledge
 from pipeline.link.candidates import CandidateGenerator
 from pipeline.recognise.state import DocWords
@@ -77,6 +77,7 @@ class NameContext:
         self.english = english_segmenter().unigrams
         self.same_person_markers = frozenset(fold(w) for w in shared.linking.same_person_markers)  # geb., dit
         self.zipf = word_zipf(shared.lang)  # the documents' language, for words no tagger tagged
+        self.language_zipf = language_frequencies(shared.lang)  # None for English and unknown languages
         self.particles = frozenset(rules.particles)
         self.governing_articles = frozenset(rules.governing_articles)
         self.demonym_endings = tuple(sorted(rules.demonym_endings, key=len, reverse=True))
@@ -259,8 +260,15 @@ class NameContext:
         base = word.rstrip(".")
         if base in self.honorifics or (dotted and base in self.press_titles):
             return True
-        rare = self.english.get(token.lower_, 0.0) < self.rules.common_count
-        return base in self.surname_titles and rare and doc[k].text[:1].isupper()
+        return base in self.surname_titles and self._rare_after_title(token) and doc[k].text[:1].isupper()
+
+    def _rare_after_title(self, token: Token) -> bool:
+        """No common word, so a surname after a title: of English (wordsegment's counts) in an
+        English document, of the documents' language (wordfreq, ``title_surname_max_zipf``) in a
+        language that has its own rules (Kommandant Bürkli, not Minister Elemente)."""
+        if self.language_zipf is not None:
+            return self.language_zipf(token.text) < self.rules.title_surname_max_zipf
+        return self.english.get(token.lower_, 0.0) < self.rules.common_count
 
     def given_name_shaped(self, doc: Doc, start: int, end: int) -> bool:
         """``Charlotte Ingram``, ``Johannes Van Etten``: 2 to 4 capitalised words (particles

@@ -32,7 +32,8 @@ from pipeline.batch.chunking import groups_by_size, join_pieces, split_paragraph
 from pipeline.batch.model import DEFAULT_MODEL
 from pipeline.batch.nlp import build_nlp
 from pipeline.clean import CleanText, name_aware_cleaner
-from pipeline.io import DEFAULT_MAX_BYTES, InputError, RawDocument, read_document
+from pipeline.io import DEFAULT_MAX_BYTES, InputError, InputFile, RawDocument
+from pipeline.io.formats import format_of, read_input
 from pipeline.io.language import LanguageIdentifier
 from pipeline.kb.shared import load_shared
 from pipeline.output.build import document_record
@@ -106,10 +107,16 @@ class Pipeline:
         """Clean one text and run the spaCy pipeline on it: (clean text, Doc)."""
         return self.analyse_many([raw_text])[0]
 
-    def analyse_many(self, raw_texts: list[str]) -> list[tuple[CleanText, Doc]]:
-        """:meth:`analyse` for a batch of texts, each component run once over a group of them."""
+    def analyse_many(
+        self, raw_texts: list[str], raws: list[RawDocument] | None = None
+    ) -> list[tuple[CleanText, Doc]]:
+        """:meth:`analyse` for a batch of texts, each component run once over a group of them;
+        ``raws``, the documents of the texts, bring the map of an extracted text to its file."""
         with self._timed("clean"):
-            cleaned = [self.cleaner.clean(text) for text in raw_texts]
+            if raws is None:
+                cleaned = [self.cleaner.clean(text) for text in raw_texts]
+            else:
+                cleaned = [self.cleaner.clean(raw.text, raw.mapping, raw.emphasis) for raw in raws]
         docs: list[Doc | None] = [None] * len(cleaned)
         short = [n for n, clean in enumerate(cleaned) if len(clean.text) <= self.chunk_chars]
         with self._timed("tokenizer"):
@@ -211,18 +218,25 @@ class Pipeline:
     def process_files(
         self, paths: list[Path], max_bytes: int = DEFAULT_MAX_BYTES, doc_ids: list[str] | None = None
     ) -> list[DocumentRecord]:
-        """Records of a batch of files, in order; a bad file (no regular file, larger than
-        ``max_bytes``, not text) gives an error record, never an exception. ``doc_ids``: the
-        records' ids (:mod:`pipeline.io.ids`; default each file's name without its extension)."""
+        """Records of a batch of files, in order, each read by the reader its extension names
+        (:mod:`pipeline.io.formats`); a bad file (no regular file, larger than ``max_bytes``, not
+        text) gives an error record, never an exception. ``doc_ids``: the records' ids
+        (:mod:`pipeline.io.ids`; default each file's name without its extension)."""
+        ids = doc_ids if doc_ids is not None else [path.stem for path in paths]
+        files = [InputFile(Path(path), doc_id, format_of(path)) for path, doc_id in zip(paths, ids, strict=True)]
+        return self.process_inputs(files, max_bytes)
+
+    def process_inputs(self, files: list[InputFile], max_bytes: int = DEFAULT_MAX_BYTES) -> list[DocumentRecord]:
+        """Records of a batch of inputs (:func:`pipeline.io.input_files`), in order; an input that
+        cannot be read (a bad file, a bad row of a collection) gives an error record."""
         records: list[DocumentRecord | None] = []
         readable: list[tuple[int, RawDocument]] = []
-        ids = doc_ids if doc_ids is not None else [path.stem for path in paths]
-        for path, doc_id in zip(paths, ids, strict=True):
+        for file in files:
             with self._timed("read"):
                 try:
-                    raw = read_document(path, max_bytes, doc_id)
+                    raw = read_input(file, max_bytes)
                 except InputError as err:
-                    record = document_record(None, doc_id=doc_id, source=str(path), error=str(err))
+                    record = document_record(None, doc_id=file.doc_id, source=file.source, error=str(err))
                     records.append({**record, "sha256": err.sha256})
                     continue
             readable.append((len(records), raw))
@@ -237,14 +251,14 @@ class Pipeline:
         """A record per document (of ``language``); a document that fails gets an error record, the others go on."""
         failed: Exception | None = None
         try:
-            analysed = self.analyse_many([raw.text for raw in raws])
+            analysed = self.analyse_many([raw.text for raw in raws], raws)
         except Exception as err:
             analysed, failed = None, err  # find the document that broke the batch: one at a time
         for position, raw in enumerate(raws):
             try:
                 if failed is not None and len(raws) == 1:
                     raise failed  # the batch was this one document: no second try
-                clean, doc = analysed[position] if analysed else self.analyse(raw.text)
+                clean, doc = analysed[position] if analysed else self.analyse_many([raw.text], [raw])[0]
                 record = document_record(
                     raw,
                     doc_id=raw.doc_id,

@@ -107,16 +107,16 @@ class Pipeline:
         """Clean one text and run the spaCy pipeline on it: (clean text, Doc)."""
         return self.analyse_many([raw_text])[0]
 
-    def analyse_many(
-        self, raw_texts: list[str], raws: list[RawDocument] | None = None
-    ) -> list[tuple[CleanText, Doc]]:
-        """:meth:`analyse` for a batch of texts, each component run once over a group of them;
-        ``raws``, the documents of the texts, bring the map of an extracted text to its file."""
+    def analyse_many(self, raw_texts: list[str] | list[RawDocument]) -> list[tuple[CleanText, Doc]]:
+        """:meth:`analyse` for a batch of texts, each component run once over a group of them; a
+        :class:`RawDocument` in place of a text brings the map of an extracted text to its file."""
         with self._timed("clean"):
-            if raws is None:
-                cleaned = [self.cleaner.clean(text) for text in raw_texts]
-            else:
-                cleaned = [self.cleaner.clean(raw.text, raw.mapping, raw.emphasis) for raw in raws]
+            cleaned = [
+                self.cleaner.clean(raw.text, raw.mapping, raw.emphasis)
+                if isinstance(raw, RawDocument)
+                else self.cleaner.clean(raw)
+                for raw in raw_texts
+            ]
         docs: list[Doc | None] = [None] * len(cleaned)
         short = [n for n, clean in enumerate(cleaned) if len(clean.text) <= self.chunk_chars]
         with self._timed("tokenizer"):
@@ -251,14 +251,14 @@ class Pipeline:
         """A record per document (of ``language``); a document that fails gets an error record, the others go on."""
         failed: Exception | None = None
         try:
-            analysed = self.analyse_many([raw.text for raw in raws], raws)
+            analysed = self.analyse_many(raws)
         except Exception as err:
             analysed, failed = None, err  # find the document that broke the batch: one at a time
         for position, raw in enumerate(raws):
             try:
                 if failed is not None and len(raws) == 1:
                     raise failed  # the batch was this one document: no second try
-                clean, doc = analysed[position] if analysed else self.analyse_many([raw.text], [raw])[0]
+                clean, doc = analysed[position] if analysed else self.analyse_many([raw])[0]
                 record = document_record(
                     raw,
                     doc_id=raw.doc_id,

@@ -45,9 +45,10 @@ class _HtmlEvents(HTMLParser):
         self.raw = text
         self.events: list[Event] = []
         self._line_starts = [0]
-        for pos, char in enumerate(text):
-            if char == "\n":
-                self._line_starts.append(pos + 1)
+        pos = text.find("\n")
+        while pos >= 0:
+            self._line_starts.append(pos + 1)
+            pos = text.find("\n", pos + 1)
 
     def _pos(self) -> int:
         line, column = self.getpos()

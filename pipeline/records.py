@@ -31,11 +31,20 @@ MANIFEST = "manifest.json"
 NIL_PREFIX = "nil:"
 
 
-class EntityRecord(TypedDict):
+class _Placed(TypedDict, total=False):
+    """Where a mention of an OCR layout (ALTO, hOCR, PAGE) is on the page image; absent elsewhere."""
+
+    page: int  # the page's number in the file, from 1
+    box: list[float]  # [x, y, w, h] in the file's coordinates: the union of its words' boxes
+
+
+class EntityRecord(_Placed):
     """A mention: ``text == document text[start:end]``; ``raw_start``/``raw_end`` index
-    the raw file (``docs/annotation.md``); the link fields are None for an unlinked mention;
-    ``reason`` says why when a cue or a relation of the document decided the link
-    (``"'daughter': child of zinaida-volkova"``), else None."""
+    the raw file (``docs/annotation.md``; for HTML, XML and layouts, the file as written, tags and
+    references included; for a collection's row, its text field); the link fields are None for
+    an unlinked mention; ``reason`` says why when a cue or a relation of the document decided
+    the link (``"'daughter': child of zinaida-volkova"``), else None; ``page`` and ``box`` only
+    for an OCR layout's mention."""
 
     start: int
     end: int

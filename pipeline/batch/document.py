@@ -33,7 +33,8 @@ from pipeline.batch.chunking import groups_by_size, join_pieces, split_paragraph
 from pipeline.batch.model import DEFAULT_MODEL
 from pipeline.batch.nlp import build_nlp
 from pipeline.clean import CleanText, name_aware_cleaner
-from pipeline.io import DEFAULT_MAX_BYTES, InputError, RawDocument, read_document
+from pipeline.io import DEFAULT_MAX_BYTES, InputError, InputFile, RawDocument
+from pipeline.io.formats import format_of, read_input
 from pipeline.io.language import LanguageIdentifier, Segment
 from pipeline.kb.shared import load_shared
 from pipeline.output.build import document_record, joined_record
@@ -110,10 +111,16 @@ class Pipeline:
         """Clean one text and run the spaCy pipeline on it: (clean text, Doc)."""
         return self.analyse_many([raw_text])[0]
 
-    def analyse_many(self, raw_texts: list[str]) -> list[tuple[CleanText, Doc]]:
-        """:meth:`analyse` for a batch of texts, each component run once over a group of them."""
+    def analyse_many(self, raw_texts: list[str] | list[RawDocument]) -> list[tuple[CleanText, Doc]]:
+        """:meth:`analyse` for a batch of texts, each component run once over a group of them; a
+        :class:`RawDocument` in place of a text brings the map of an extracted text to its file."""
         with self._timed("clean"):
-            cleaned = [self.cleaner.clean(text) for text in raw_texts]
+            cleaned = [
+                self.cleaner.clean(raw.text, raw.mapping, raw.emphasis)
+                if isinstance(raw, RawDocument)
+                else self.cleaner.clean(raw)
+                for raw in raw_texts
+            ]
         docs: list[Doc | None] = [None] * len(cleaned)
         short = [n for n, clean in enumerate(cleaned) if len(clean.text) <= self.chunk_chars]
         with self._timed("tokenizer"):
@@ -221,7 +228,11 @@ class Pipeline:
         pipeline; a document of several languages is one record of its runs (``segments``)."""
         parts: list[tuple[int, Segment, RawDocument]] = []
         for position, raw in enumerate(raws):
-            segments = self.segments_of(raw.text)
+            if raw.mapping is None and not raw.words:
+                segments = self.segments_of(raw.text)
+            else:  # extracted text (markup, a layout): one language, its offset map kept whole
+                language = self.language_of(raw.text) if self.route else self.languages.default
+                segments = [Segment(0, len(raw.text), language)]
             for segment in segments:
                 piece = raw if len(segments) == 1 else replace(raw, text=raw.text[segment.start : segment.end])
                 parts.append((position, segment, piece))
@@ -246,18 +257,25 @@ class Pipeline:
     def process_files(
         self, paths: list[Path], max_bytes: int = DEFAULT_MAX_BYTES, doc_ids: list[str] | None = None
     ) -> list[DocumentRecord]:
-        """Records of a batch of files, in order; a bad file (no regular file, larger than
-        ``max_bytes``, not text) gives an error record, never an exception. ``doc_ids``: the
-        records' ids (:mod:`pipeline.io.ids`; default each file's name without its extension)."""
+        """Records of a batch of files, in order, each read by the reader its extension names
+        (:mod:`pipeline.io.formats`); a bad file (no regular file, larger than ``max_bytes``, not
+        text) gives an error record, never an exception. ``doc_ids``: the records' ids
+        (:mod:`pipeline.io.ids`; default each file's name without its extension)."""
+        ids = doc_ids if doc_ids is not None else [path.stem for path in paths]
+        files = [InputFile(Path(path), doc_id, format_of(path)) for path, doc_id in zip(paths, ids, strict=True)]
+        return self.process_inputs(files, max_bytes)
+
+    def process_inputs(self, files: list[InputFile], max_bytes: int = DEFAULT_MAX_BYTES) -> list[DocumentRecord]:
+        """Records of a batch of inputs (:func:`pipeline.io.input_files`), in order; an input that
+        cannot be read (a bad file, a bad row of a collection) gives an error record."""
         records: list[DocumentRecord | None] = []
         readable: list[tuple[int, RawDocument]] = []
-        ids = doc_ids if doc_ids is not None else [path.stem for path in paths]
-        for path, doc_id in zip(paths, ids, strict=True):
+        for file in files:
             with self._timed("read"):
                 try:
-                    raw = read_document(path, max_bytes, doc_id)
+                    raw = read_input(file, max_bytes)
                 except InputError as err:
-                    record = document_record(None, doc_id=doc_id, source=str(path), error=str(err))
+                    record = document_record(None, doc_id=file.doc_id, source=file.source, error=str(err))
                     records.append({**record, "sha256": err.sha256})
                     continue
             readable.append((len(records), raw))
@@ -272,14 +290,14 @@ class Pipeline:
         """A record per document (of ``language``); a document that fails gets an error record, the others go on."""
         failed: Exception | None = None
         try:
-            analysed = self.analyse_many([raw.text for raw in raws])
+            analysed = self.analyse_many(raws)
         except Exception as err:
             analysed, failed = None, err  # find the document that broke the batch: one at a time
         for position, raw in enumerate(raws):
             try:
                 if failed is not None and len(raws) == 1:
                     raise failed  # the batch was this one document: no second try
-                clean, doc = analysed[position] if analysed else self.analyse(raw.text)
+                clean, doc = analysed[position] if analysed else self.analyse_many([raw])[0]
                 record = document_record(
                     raw,
                     doc_id=raw.doc_id,

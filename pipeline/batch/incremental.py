@@ -41,10 +41,12 @@ def run_fingerprint(
     span_style: str = "namelink",
     languages: dict[str, str] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    reading: str | None = None,
 ) -> dict[str, str]:
     """What a document's output depends on besides its own bytes; ``languages`` the spaCy
     pipeline of each language (the versions of those other than ``model`` count too);
-    ``max_bytes`` the largest file read (a file over it is an error line)."""
+    ``max_bytes`` the largest file read (a file over it is an error line); ``reading`` the
+    input options that are not the defaults (:meth:`pipeline.io.formats.ReadOptions.fingerprint`)."""
     fingerprint = {
         "namelink": __version__,
         "code": hash_tree(PACKAGE_DIR, "*.py"),
@@ -56,6 +58,8 @@ def run_fingerprint(
         fingerprint["span_style"] = span_style
     if max_bytes != DEFAULT_MAX_BYTES:
         fingerprint["max_bytes"] = str(max_bytes)
+    if reading:  # like the two above: the defaults add nothing
+        fingerprint["reading"] = reading
     others = {lang: model_version(name) for lang, name in sorted((languages or {}).items()) if name != model}
     if others:
         fingerprint["languages"] = ", ".join(f"{lang}={version}" for lang, version in others.items())
@@ -146,13 +150,14 @@ class PreviousRun:
         # Keep the old file open: the new one replaces it by rename, the data stays readable.
         self._handle = open(self.path, "rb")  # noqa: SIM115
 
-    def reusable(self, path: Path, doc_id: str | None = None) -> bytes | None:
-        """The previous line for ``path`` if its raw bytes are unchanged (and its id is ``doc_id``:
-        a file added beside it may have changed it), else None."""
+    def reusable(self, path: Path | str, doc_id: str | None = None, sha256: str | None = None) -> bytes | None:
+        """The previous line for ``path`` (a record's ``source``) if its raw bytes are unchanged (and
+        its id is ``doc_id``: a file added beside it may have changed it), else None. ``sha256``: the
+        bytes' hash when known (a collection's row, standard input), else the file's is read."""
         line = self.lines.get(str(path))
         if line is None or self._handle is None or (doc_id is not None and line.doc_id != doc_id):
             return None
-        if file_sha256(path) != line.sha256:
+        if (sha256 if sha256 is not None else file_sha256(Path(path))) != line.sha256:
             return None
         self._handle.seek(line.offset)
         return self._handle.read(line.length)

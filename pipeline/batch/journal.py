@@ -75,10 +75,13 @@ class Journal:
         self._reader = handle
         return len(self.entries)
 
-    def reusable(self, path: Path, doc_id: str) -> bytes | None:
-        """The checkpointed line of ``path`` if its id and raw bytes are unchanged, else None."""
+    def reusable(self, path: Path | str, doc_id: str, sha256: str | None = None) -> bytes | None:
+        """The checkpointed line of ``path`` (a record's ``source``) if its id and raw bytes are
+        unchanged, else None; ``sha256`` as for :meth:`PreviousRun.reusable`."""
         entry = self.entries.get(str(path))
-        if entry is None or self._reader is None or entry.doc_id != doc_id or file_sha256(path) != entry.sha256:
+        if entry is None or self._reader is None or entry.doc_id != doc_id:
+            return None
+        if (sha256 if sha256 is not None else file_sha256(Path(path))) != entry.sha256:
             return None
         self._reader.seek(entry.offset)
         return self._reader.read(entry.length)

@@ -28,6 +28,7 @@ from pipeline.batch.manifest import RunSummary, manifest
 from pipeline.batch.model import DEFAULT_MODEL, require_installed
 from pipeline.batch.workers import WorkerPool
 from pipeline.io import DEFAULT_MAX_BYTES, InputFile, input_files
+from pipeline.io.formats import ReadOptions
 from pipeline.kb import KnowledgeBase
 from pipeline.kb.shared import load_shared
 from pipeline.output import OutputWriter, writer_for
@@ -45,10 +46,7 @@ def file_batches(files: Iterable[InputFile], limit: int = BATCH_CHARS) -> Iterat
 
 
 def _file_size(file: InputFile) -> int:
-    try:
-        return file.path.stat().st_size
-    except OSError:
-        return 0
+    return file.size
 
 
 def run_batch(
@@ -64,8 +62,13 @@ def run_batch(
     span_style: str = "namelink",
     max_bytes: int = DEFAULT_MAX_BYTES,
     language_models: Mapping[str, str] | None = None,
+    read_options: ReadOptions | None = None,
 ) -> RunSummary:
     """Process every input file and write the run's output to ``out_dir``.
+
+    Each file is read by its format's reader (:mod:`pipeline.io.formats`; ``read_options``:
+    ``--format``, and for collections ``--id-field`` and ``--text-field``); a collection's rows
+    are documents of their own and ``-`` is standard input.
 
     ``jobs`` > 1 runs documents in that many worker processes; the output is
     the same, byte for byte, as with one. With ``incremental``, a document whose
@@ -88,7 +91,8 @@ def run_batch(
     from tqdm import tqdm
 
     ensure_valid(pipeline.models if pipeline else models, complete=True)
-    files = input_files(paths, exclude=[out_dir])
+    read_options = read_options or ReadOptions()
+    files = input_files(paths, exclude=[out_dir], options=read_options, max_bytes=max_bytes)
     started_at = datetime.now(timezone.utc)
     model = pipeline.model_name if pipeline else model
     models = pipeline.models if pipeline else models
@@ -99,7 +103,7 @@ def run_batch(
         languages = language_pipelines(LanguageRules.load(models), model, language_models)
     for language, name in sorted(languages.items()):
         require_installed(name, language)  # a usage error now, not a batch that stops part way
-    fingerprint = run_fingerprint(model, models, span_style, languages, max_bytes)
+    fingerprint = run_fingerprint(model, models, span_style, languages, max_bytes, read_options.fingerprint())
     out_dir = Path(out_dir)
     runner = _Runner(model, models, pipeline, jobs, span_style, max_bytes, languages)
     summary = RunSummary(jobs=jobs)
@@ -121,7 +125,7 @@ def run_batch(
             summary.stage_seconds, summary.load_seconds = dict(runner.stage_seconds), runner.load_seconds
             summary.entities = writer.finish()
             pipe_names = runner.pipeline.nlp.pipe_names if runner.pipeline else reuse.previous.pipe_names
-            inputs = [f.path for f in files]
+            inputs = list(dict.fromkeys(f.path for f in files))  # a collection's rows share theirs
             writer.write_manifest(manifest(model, runner.kb(), summary, inputs, started_at, fingerprint, pipe_names))
         failed = False
     except OSError as err:
@@ -154,12 +158,15 @@ class _Reuse:
         self._in_journal: set[str] = set()
 
     def __call__(self, file: InputFile) -> bytes | None:
-        line = self.journal.reusable(file.path, file.doc_id)
+        digest = file.given.sha256 if file.given is not None else None  # a row's, stdin's: of its text
+        if file.given is not None and digest is None:
+            return None  # a bad row: its error line is made again
+        line = self.journal.reusable(file.source, file.doc_id, digest)
         if line is not None:
             self.resumed += 1
-            self._in_journal.add(str(file.path))
+            self._in_journal.add(file.source)
             return line
-        return self.previous.reusable(file.path, file.doc_id)
+        return self.previous.reusable(file.source, file.doc_id, digest)
 
     def checkpoint(self, line: bytes, record: DocumentRecord) -> None:
         """Journal a line the journal does not hold yet: one processed, or copied from the previous
@@ -270,7 +277,7 @@ class _Runner:
             return []
         pipe = self._pipe()
         before = dict(pipe.stage_seconds)
-        records = pipe.process_files([f.path for f in todo], self.max_bytes, [f.doc_id for f in todo])
+        records = pipe.process_inputs(todo, self.max_bytes)
         for k, v in pipe.stage_seconds.items():
             self.stage_seconds[k] += v - before.get(k, 0.0)
         return records

@@ -68,7 +68,7 @@ def _work(task: tuple[list[InputFile], int]) -> tuple[list[DocumentRecord], dict
         return [], {}
     pipe = _IN_WORKER["pipeline"]
     before = dict(pipe.stage_seconds)
-    records = pipe.process_files([f.path for f in files], max_bytes, [f.doc_id for f in files])
+    records = pipe.process_inputs(files, max_bytes)
     return records, {k: v - before.get(k, 0.0) for k, v in pipe.stage_seconds.items()}
 
 

@@ -87,13 +87,19 @@ class Cleaner:
         return cls(names=words, is_name=lambda word: skeleton(word) in keys, models=models, lang=lang)
 
 
-    def clean(self, raw: str) -> CleanText:
+    def clean(
+        self, raw: str, start: MappedText | None = None, emphasis: Iterable[tuple[int, int]] = ()
+    ) -> CleanText:
         """Clean one document.
 
-        raw (str): The decoded text of the file.
+        raw (str): The decoded text of the file, or the text a reader extracted from it.
+        start (MappedText | None): For extracted text, its map to the file (``start.text == raw``),
+            so the clean text's raw offsets index the file; None: ``raw`` is the file.
+        emphasis (Iterable[tuple[int, int]]): Raw spans the file's markup puts in italics.
         RETURNS (CleanText): The clean text, its map to raw offsets, its emphasis spans and what it dropped.
         """
-        state = CleaningState(self.config, self.splitter, MappedText.from_raw(raw))
+        state = CleaningState(self.config, self.splitter, start if start is not None else MappedText.from_raw(raw))
+        state.emphasis.extend(emphasis)
         for _name, step in self.steps:
             state.mapped = state.mapped.apply(step(state))
         mapped = state.mapped

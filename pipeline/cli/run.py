@@ -23,12 +23,14 @@ from pipeline.cli.options import (
     parse_model_specs,
 )
 from pipeline.io import DEFAULT_MAX_BYTES
+from pipeline.io.formats import FORMATS, ReadOptions
 
 
 @click.command("run")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--out",
+    "-o",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("output"),
@@ -73,6 +75,18 @@ from pipeline.io import DEFAULT_MAX_BYTES
     show_default=True,
     help="Largest input file read; a larger one, or anything not a regular file, gets an error line.",
 )
+@click.option(
+    "--format",
+    "input_format",
+    type=click.Choice(FORMATS, case_sensitive=False),
+    default="auto",
+    show_default=True,
+    help="How inputs are read; auto: by extension (.html/.htm, .hocr, .xml/.tei: TEI, ALTO or PAGE by "
+    "the root element, .jsonl, .csv/.tsv, .parquet; anything else is plain text).",
+)
+@click.option("--id-field", help="Collections (JSONL, CSV, Parquet): the field naming each row (doc_id FILE/ID); "
+              "default the line or row number.")
+@click.option("--text-field", default="text", show_default=True, help="Collections: the field holding the text.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
 def run_command(
     paths: tuple[Path, ...],
@@ -84,12 +98,18 @@ def run_command(
     output_format: str,
     span_style: str,
     max_bytes: int,
+    input_format: str,
+    id_field: str | None,
+    text_field: str,
     quiet: bool,
 ) -> None:
     """Clean, recognise and link every document in PATHS (files or folders; default raw/).
 
     Writes OUT/documents.jsonl (one line per document), OUT/entities.jsonl
-    (one line per entity) and OUT/manifest.json. A document that cannot be
+    (one line per entity) and OUT/manifest.json. PATHS may be HTML, XML/TEI,
+    OCR layouts (ALTO, hOCR, PAGE: each mention gets its page and box),
+    collections (JSONL, CSV, Parquet: one document per row) or - (standard
+    input, one document). A document that cannot be
     read (not a regular file, larger than --max-bytes, not text) becomes a
     status "error" line and the batch goes on; the exit code is 1 if any
     document failed. Runs are incremental: a document whose bytes,
@@ -103,13 +123,16 @@ def run_command(
         namelink run letters/1936.txt --model en_core_web_sm
         namelink run archive/ --model fr=fr_core_news_sm
         namelink run newspapers/ --out hipe-out/ --span-style hipe
+        namelink run export.csv -o out/ --id-field letter_id --text-field body
+        cat letter.html | namelink run - -o out/
     """
     from pipeline.batch import run_batch
     from pipeline.output import writer_for
 
     model, language_models = parse_model_specs(model_specs)
     inputs = list(paths) or [Path("raw")]
-    missing = [str(p) for p in inputs if not (p.exists() or p.is_symlink())]  # a dangling link: its error line
+    # a dangling link gets its error line; - is standard input
+    missing = [str(p) for p in inputs if not (p.exists() or p.is_symlink() or str(p) == "-")]
     if missing:
         raise click.UsageError(f"no such file or folder: {', '.join(missing)}")
     try:
@@ -130,6 +153,7 @@ def run_command(
                 output_format=output_format,
                 span_style=span_style,
                 max_bytes=max_bytes,
+                read_options=ReadOptions(input_format.lower(), id_field, text_field),
             )
     except ModelNotFoundError as err:
         raise click.UsageError(str(err)) from err

@@ -17,7 +17,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path, PurePosixPath
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from pipeline.io.collections import Unreadable
+    from pipeline.io.formats import ReadOptions
+    from pipeline.io.read import RawDocument
+
+#: The doc_id of a document read from standard input (``namelink run -``).
+STDIN_ID = "stdin"
 
 
 def doc_ids(inputs: Sequence[tuple[Path, str]], roots: Sequence[str] | None = None) -> list[str]:
@@ -34,6 +42,12 @@ def doc_ids(inputs: Sequence[tuple[Path, str]], roots: Sequence[str] | None = No
     ids = [_without_suffix(rel) for _, rel in inputs]
     ids = _where_shared(ids, lambda k: inputs[k][1])
     ids = _where_shared(ids, lambda k: f"{roots[k]}/{inputs[k][1]}" if roots[k] else inputs[k][1])
+    return numbered(ids)
+
+
+def numbered(ids: Sequence[str]) -> list[str]:
+    """``ids`` with every repeat after the first numbered ``~2``, ``~3`` in order (never taking
+    an id that is there already)."""
     taken, unique = set(ids), []
     seen: Counter[str] = Counter()
     for ident in ids:
@@ -67,15 +81,93 @@ def _root_name(path: Path, relative: str) -> str:
 
 
 class InputFile(NamedTuple):
-    """One file of a run: where it is and the id its record gets."""
+    """One document of a run: where it is, the id its record gets, and how it is read.
+
+    path (Path): The file (a collection's rows share it; standard input is ``-``).
+    doc_id (str): Its unique id.
+    format (str): The reader (:mod:`pipeline.io.formats`): ``text``, ``html``, ``xml``, ...
+    given (RawDocument | Unreadable | None): A document read already (a collection's row, standard
+        input) or why it cannot be (a bad row); None: read ``path`` when processed.
+    """
 
     path: Path
     doc_id: str
+    format: str = "text"
+    given: RawDocument | Unreadable | None = None
+
+    @property
+    def source(self) -> str:
+        """Its ``source`` in the output: the path, or ``PATH:LINE`` of a row, ``-`` for standard input."""
+        return self.given.source if self.given is not None else str(self.path)
+
+    @property
+    def size(self) -> int:
+        """About how many bytes it is (to make batches of like size)."""
+        if self.given is not None:
+            return len(getattr(self.given, "text", ""))
+        try:
+            return self.path.stat().st_size
+        except OSError:
+            return 0
 
 
-def input_files(paths: Iterable[str | Path], exclude: Iterable[str | Path] = ()) -> list[InputFile]:
-    """The input files of a run (:func:`pipeline.io.read.iter_inputs`) with their unique ids."""
-    from pipeline.io.read import iter_inputs
+def input_files(
+    paths: Iterable[str | Path],
+    exclude: Iterable[str | Path] = (),
+    options: ReadOptions | None = None,
+    max_bytes: int | None = None,
+) -> list[InputFile]:
+    """The documents of a run (:func:`pipeline.io.read.iter_inputs`) with their unique ids and
+    formats (``options``: ``--format``, ``--id-field``, ``--text-field``): a collection's rows
+    and standard input (``-``) are read here, each file up to ``max_bytes``."""
+    from pipeline.io.formats import COLLECTIONS, ReadOptions, format_of
+    from pipeline.io.read import DEFAULT_MAX_BYTES, iter_inputs
 
+    options = options or ReadOptions()
+    limit = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
     found = list(iter_inputs(paths, exclude))
-    return [InputFile(path, ident) for (path, _), ident in zip(found, doc_ids(found), strict=True)]
+    files: list[InputFile] = []
+    for (path, _), ident in zip(found, doc_ids(found), strict=True):
+        fmt = format_of(path, options.format)
+        if str(path) == "-":
+            files.append(_stdin(options.format, limit))
+        elif fmt in COLLECTIONS:
+            files.extend(_rows(path, ident, fmt, options, limit))
+        else:
+            files.append(InputFile(path, ident, fmt))
+    return [file._replace(doc_id=ident) for file, ident in zip(files, numbered([f.doc_id for f in files]), strict=True)]
+
+
+def _rows(path: Path, ident: str, fmt: str, options: ReadOptions, max_bytes: int) -> list[InputFile]:
+    """A collection's rows as documents ``FILE/ID``; one error document if it cannot be read."""
+    from pipeline.io.collections import Unreadable, collection_rows
+    from pipeline.io.read import InputError, RawDocument
+
+    rows: list[InputFile] = []
+    try:
+        for line, row_id, given in collection_rows(path, fmt, options.text_field, options.id_field, max_bytes):
+            name = f"{ident}/{row_id if row_id is not None else line}"
+            if isinstance(given, RawDocument):
+                given = RawDocument(name, given.source, given.text, given.encoding, given.sha256)
+            rows.append(InputFile(path, name, "text", given))
+    except InputError as err:
+        rows.append(InputFile(path, ident, fmt, Unreadable(str(path), str(err), err.sha256)))
+    return rows
+
+
+def _stdin(requested: str, max_bytes: int) -> InputFile:
+    """Standard input as one document (read now: it can be read only once)."""
+    import sys
+
+    from pipeline.io.collections import Unreadable
+    from pipeline.io.formats import document_from_bytes
+    from pipeline.io.read import InputError
+
+    data = sys.stdin.buffer.read(max_bytes + 1)
+    try:
+        if len(data) > max_bytes:
+            raise InputError(f"-: standard input is longer than the limit of {max_bytes:,} bytes (--max-bytes)")
+        given = document_from_bytes(data, "-", STDIN_ID, requested, sniffing=True)
+    except InputError as err:
+        return InputFile(Path("-"), STDIN_ID, "text", Unreadable("-", str(err), err.sha256))
+    return InputFile(Path("-"), STDIN_ID, "text", given)

@@ -28,6 +28,8 @@ from typing import BinaryIO
 
 from charset_normalizer import from_bytes
 
+from pipeline.io.offsets import MappedText
+
 #: Share of control characters (NUL bytes included) above which a file is taken as binary. A
 #: module constant, not models/ data: files are read before any models folder is chosen.
 BINARY_CONTROL_SHARE = 0.05
@@ -59,14 +61,20 @@ class InputError(ValueError):
 
 @dataclass(frozen=True)
 class RawDocument:
-    """One input file, decoded.
+    """One input document, decoded (and, for markup, its text extracted).
 
     doc_id (str): Its id in the run (:mod:`pipeline.io.ids`: the path relative to the folder
         named, without the extension where that stays unique).
-    source (str): The path as given.
-    text (str): The decoded text; all offsets of the output index it.
+    source (str): The path as given (``PATH:LINE`` for a collection's row, ``-`` for standard input).
+    text (str): The text the pipeline reads: the decoded file, or what a reader of
+        :mod:`pipeline.io.formats` extracted from it.
     encoding (str): ``utf-8`` or the encoding charset-normalizer detected.
     sha256 (str): Hash of the raw bytes (incremental runs compare it).
+    mapping (MappedText | None): For extracted text, each character's span in the decoded file,
+        which the output's raw offsets index; None: ``text`` is the decoded file itself.
+    emphasis (tuple): Raw spans the markup puts in italics.
+    words (tuple): An OCR layout's words (:class:`pipeline.io.layout.LayoutWord`), for the
+        mentions' ``page`` and ``box``.
     """
 
     doc_id: str
@@ -74,6 +82,9 @@ class RawDocument:
     text: str
     encoding: str
     sha256: str
+    mapping: MappedText | None = None
+    emphasis: tuple[tuple[int, int], ...] = ()
+    words: tuple = ()
 
 
 def read_document(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, doc_id: str | None = None) -> RawDocument:

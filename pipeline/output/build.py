@@ -7,6 +7,7 @@ from spacy.tokens import Doc
 from pipeline.clean import CleanText
 from pipeline.io import RawDocument
 from pipeline.io.language import Segment
+from pipeline.io.layout import place_mentions
 from pipeline.output.spans import SpanStyle
 from pipeline.records import DocumentRecord, EntityRecord, LanguageSegment
 
@@ -50,8 +51,9 @@ def document_record(
     language: str | None = None,
 ) -> DocumentRecord:
     """The ``documents.jsonl`` line of one document (``status`` ok or error); ``language`` the one
-    it was read as (None when it could not be read)."""
-    return {
+    it was read as (None when it could not be read). A mention of an OCR layout's document also
+    gets the ``page`` and ``box`` of its words (:func:`pipeline.io.layout.place_mentions`)."""
+    record: DocumentRecord = {
         "doc_id": doc_id,
         "source": source,
         "sha256": raw.sha256 if raw else None,
@@ -63,6 +65,9 @@ def document_record(
         "entities": entity_records(doc, clean, style) if doc is not None and clean and not error else [],
         "dropped": [dict(d) for d in clean.dropped] if clean and not error else [],  # type: ignore[misc]
     }
+    if raw is not None and raw.words and record["entities"]:
+        place_mentions(record["entities"], raw.words)  # type: ignore[arg-type]
+    return record
 
 
 #: Between the clean texts of two runs of different languages in a joined record's ``text``.

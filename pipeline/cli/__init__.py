@@ -5,6 +5,8 @@
 - ``evaluate`` (:mod:`.evaluate`): score against gold data;
 - ``inspect`` (:mod:`.inspect`), ``report`` (:mod:`.report`): look at a run;
 - ``review export|import`` (:mod:`.review`), ``train`` (:mod:`.train`): the review loop;
+- ``kb list|show|search|patterns|add`` (:mod:`.kb`, :mod:`.kb_add`): the knowledge base: what it holds,
+  who a string links to and why, EntityRuler patterns, a person added;
 - ``check-models`` (:mod:`.check_models`): every problem of a models folder at once.
 
 Options several commands take are declared once, in :mod:`.options`.
@@ -25,6 +27,7 @@ from pipeline.cli.check_models import check_models_command
 from pipeline.cli.clean import clean_command
 from pipeline.cli.evaluate import evaluate_command
 from pipeline.cli.inspect import inspect_command
+from pipeline.cli.kb import kb_group
 from pipeline.cli.options import EXIT_DOCUMENT_ERRORS, EXIT_USAGE, ModelsCheckedGroup
 from pipeline.cli.report import report_command
 from pipeline.cli.review import review_group
@@ -53,6 +56,7 @@ for _command in (
     report_command,
     review_group,
     train_command,
+    kb_group,
     check_models_command,
 ):
     cli.add_command(_command)

@@ -80,6 +80,33 @@ def models_option() -> Decorator:
     )
 
 
+def into_option() -> Decorator:
+    """``--into`` (or ``$NAMELINK_MODELS``): the models folder a command writes to (``kb add``), passed as
+    ``models_dir`` (None: the models folder in use, :func:`pipeline.resources.models_dir`)."""
+    return click.option(
+        "--into",
+        "models_dir",
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        default=None,
+        envvar="NAMELINK_MODELS",
+        help=(
+            "Models folder to write to; else $NAMELINK_MODELS "
+            "[default: the checkout's models/, or the copy installed with the package]."
+        ),
+    )
+
+
+class UnknownIdError(click.ClickException):
+    """An id the knowledge base does not have, as the command line reports it: the ids it
+    probably meant (``did you mean``), no traceback, exit code 2 (a usage error)."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, wrong: str, suggestions: Sequence[str]) -> None:
+        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else " (`namelink kb list` lists them)"
+        super().__init__(f"no entry {wrong!r} in the knowledge base{hint}")
+
+
 def gold_option(required: bool = False, help: str = "Gold JSONL (docs/annotation.md format).") -> Decorator:
     """``--gold``: an existing gold JSONL file, passed as ``gold_path`` (None when not required and not given)."""
     return click.option(

@@ -9,8 +9,8 @@ has no letters. The sample keeps the cost flat in the document's length
 
 :meth:`LanguageIdentifier.segments` tells where a longer document changes
 language (an émigré paper quoting a French report): windows of whole
-paragraphs, ``segment_chars`` or more each, are told one by one (from a sample
-of half that); a window the
+paragraphs, ``segment_chars`` or more each, are told one by one (each read
+whole); a window the
 identifier is not sure of takes its neighbour's language; neighbours of one
 language are one segment. A document of one language is one segment, in the
 language :meth:`~LanguageIdentifier.detect` gives it.
@@ -91,7 +91,7 @@ class LanguageIdentifier:
         return out if len(out) > 1 else whole
 
     def _sure_language(self, text: str) -> str | None:
-        found = self.detect(text, self.rules.segment_chars // 2)  # half a window: sure, and half the cost
+        found = self.detect(text, len(text))  # the whole window: a sample of it can miss a change inside
         return found.language if found.sure else None
 
 

@@ -1,4 +1,4 @@
-"""``namelink kb list|show|search|patterns|add``: what the knowledge base holds, who a string links to.
+"""``namelink kb list|show|search|patterns|add|import``: what the knowledge base holds, who a string links to.
 
 Thin commands over :mod:`pipeline.kb.catalog` (``list``, ``show``),
 :mod:`pipeline.review.explain` (``search``: the real pipeline's candidates and
@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from pipeline.cli.kb_add import add_command
+from pipeline.cli.kb_import import import_command
 from pipeline.cli.options import EXIT_USAGE, UnknownIdError, model_option, models_option
 from pipeline.kb.base import KnowledgeBase
 
@@ -244,5 +245,6 @@ def patterns_command(out: str, kinds: tuple[str, ...], label: str | None, models
 
 
 kb_group.add_command(add_command)
+kb_group.add_command(import_command)
 
 __all__ = ["EXIT_USAGE", "kb_group"]

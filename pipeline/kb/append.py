@@ -3,7 +3,7 @@
 The file is people's to read and edit (a schema in its header comment,
 sections, one blank line between entries), so it is never loaded and dumped
 again: :func:`entry_text` writes one entry in the file's layout (keys in the
-header's order, lists in flow style, ``given: [Lev, Leon]``) and
+header's order, lists in flow style, ``given: [Lev, Leon]``, ``related`` one kind a line) and
 :func:`append_person` appends it to the file's text, every byte before it
 kept. Before anything is written, the folder as it would be is checked by
 :func:`pipeline.kb.validate.check_models` (the schema, duplicate ids,
@@ -74,7 +74,14 @@ def _flow(value: Any) -> str:
 def entry_text(entry: dict[str, Any]) -> str:
     """``entry`` as the lines of one item of ``kb/persons.yaml`` (``- id: ...`` then two-space
     indented keys), ending with a newline; it reads back as exactly ``entry``."""
-    lines = [f"{'- ' if n == 0 else '  '}{key}: {_flow(value)}" for n, (key, value) in enumerate(entry.items())]
+    lines = []
+    for n, (key, value) in enumerate(entry.items()):
+        lead = "- " if n == 0 else "  "
+        if isinstance(value, dict) and value:  # related: one kind a line, as the file writes it
+            lines.append(f"{lead}{key}:")
+            lines += [f"    {_flow(kind)}: {_flow(ids)}" for kind, ids in value.items()]
+        else:
+            lines.append(f"{lead}{key}: {_flow(value)}")
     text = "\n".join(lines) + "\n"
     if yaml.safe_load(text) != [entry]:  # a guard: the text must mean the entry
         raise ValueError(f"cannot write the entry {entry.get('id')!r} as one YAML item")

@@ -9,6 +9,7 @@ The report test parses every page it writes with the standard library's
 from __future__ import annotations
 
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -120,6 +121,8 @@ class Page(HTMLParser):
         self.tags: list[str] = []
         self.ids: set[str] = set()
         self.links: list[str] = []
+        self.assets: list[str] = []  # stylesheet and script sources
+        self.scripts: list[str] = []  # each script's src, or its type when inline
         self.marks: list[dict[str, str]] = []
         self.title = ""
         self.data: list[str] = []
@@ -133,6 +136,11 @@ class Page(HTMLParser):
             self.ids.add(attributes["id"])
         if tag == "a":
             self.links.append(attributes["href"])
+        if tag == "link":
+            self.assets.append(attributes["href"])
+        if tag == "script":
+            self.scripts.append(attributes.get("src") or attributes.get("type", ""))
+            self.assets += [attributes["src"]] if "src" in attributes else []
         if tag == "mark":
             self.marks.append({**attributes, "text": ""})
 
@@ -166,8 +174,10 @@ def test_report_writes_a_page_per_document_and_entity(run_dir, report_dir):
     records = read_jsonl(run_dir / "documents.jsonl")
     assert len(list((report_dir / "docs").glob("*.html"))) == len(records)
     linked = {e["entity_id"] for r in records for e in r["entities"] if e["entity_id"]}
-    assert len(list((report_dir / "entities").glob("*.html"))) == len(linked)
+    first_pages = [p for p in (report_dir / "entities").glob("*.html") if "~" not in p.name]
+    assert len(first_pages) == len(linked)
     assert parse(report_dir / "index.html").title == "namelink report"
+    assert {p.name for p in (report_dir / "assets").iterdir()} == {"report.css", "report.js", "search.js"}
 
 
 def test_every_link_resolves_to_a_written_file_and_anchor(report_dir):
@@ -176,29 +186,33 @@ def test_every_link_resolves_to_a_written_file_and_anchor(report_dir):
     for path, page in pages.items():
         for href in page.links:
             parts = urlsplit(href)
-            assert not parts.scheme and not parts.netloc, f"{path.name}: remote link {href}"
+            if parts.scheme:  # the one remote site linked: Wikidata, for ids the knowledge base gives
+                assert re.fullmatch(r"https://www\.wikidata\.org/wiki/Q[0-9]+", href), f"{path.name}: {href}"
+                continue
+            assert not parts.netloc, f"{path.name}: remote link {href}"
             target = (path.parent / parts.path).resolve()
             assert target in pages, f"{path.name}: {href} is not a written page"
             if parts.fragment:
                 assert parts.fragment in pages[target].ids, f"{path.name}: no #{parts.fragment} in {target.name}"
             checked += 1
+        for src in page.assets:  # stylesheet and scripts: written beside the pages, nothing fetched
+            assert not urlsplit(src).scheme and (path.parent / src).resolve().is_file(), f"{path.name}: {src}"
     assert checked > 100
-    css = (report_dir / "index.html").read_text(encoding="utf-8")
-    assert "<style>" in css and "<script" not in css and "http" not in css
 
 
-def test_document_page_marks_entities_with_id_and_score(run_dir, report_dir):
+def test_document_page_marks_entities_with_hover_text(run_dir, report_dir):
     record = next(r for r in read_jsonl(run_dir / "documents.jsonl") if r["doc_id"] == "hostile_markup")
     page = parse(report_dir / "docs" / "hostile_markup.html")
-    assert page.title == "hostile_markup"
-    marks = [m for m in page.marks if "title" in m]  # the legend's marks have no hover text
+    assert page.title == "hostile_markup.txt"  # its first line is a sentence, not a heading
+    marks = [m for m in page.marks if "data-label" in m]  # the legend's chips have none
     assert len(marks) == len(record["entities"])
     person = next(m for m in marks if m["text"].startswith("Leon Trotsky"))
-    assert "PERSON" in person["title"] and "leon-trotsky" in person["title"] and "score 1.00" in person["title"]
-    assert "background" in person["style"]
+    assert person["title"].startswith("Leon Trotsky — Wikidata Q33391: https://www.wikidata.org/wiki/Q33391")
+    assert "PERSON · score 1.00" in person["title"] and person["data-e"] == "leon-trotsky"
+    assert "person" in person["class"].split()
     assert "../entities/leon-trotsky.html" in page.links
-    # the text's markup is shown, never run: no script or b element, the characters are in the text
-    assert "script" not in page.tags and "b" not in page.tags
+    # the text's markup is shown, never run: no b element, the only scripts are the report's own
+    assert "b" not in page.tags and page.scripts == ["../assets/search.js", "../assets/report.js", "application/json"]
     text = "".join(page.data)
     assert "<script>alert('x')</script>" in text and "<b>" in text and '"quotes"' in text
 
@@ -206,12 +220,13 @@ def test_document_page_marks_entities_with_id_and_score(run_dir, report_dir):
 def test_entity_page_lists_every_mention_in_context(run_dir, report_dir):
     mentions = [e for r in read_jsonl(run_dir / "documents.jsonl") for e in r["entities"]]
     trotsky = [m for m in mentions if m["entity_id"] == "leon-trotsky"]
-    page = parse(report_dir / "entities" / "leon-trotsky.html")
-    assert page.title == "Leon Trotsky (leon-trotsky)"
-    in_context = [m["text"] for m in page.marks if "class" not in m]  # the others are label chips
-    assert sorted(in_context) == sorted(m["text"] for m in trotsky)
-    to_docs = [href for href in page.links if href.startswith("../docs/")]
-    assert len(to_docs) == len(trotsky) and all("#m-" in href for href in to_docs)
+    pages = [parse(p) for p in sorted((report_dir / "entities").glob("leon-trotsky*.html"))]
+    assert len(pages) == -(-len(trotsky) // 200)  # pages of 200 mentions
+    assert pages[0].title == "Leon Trotsky" + (f", page 1 of {len(pages)}" if len(pages) > 1 else "")
+    in_context = [" ".join(m["text"].split()) for page in pages for m in page.marks if "class" not in m]
+    assert sorted(in_context) == sorted(" ".join(m["text"].split()) for m in trotsky)
+    to_docs = [href for page in pages for href in page.links if href.startswith("../docs/") and "#m-" in href]
+    assert len(to_docs) == len(trotsky)
 
 
 def test_error_document_page_shows_the_error(report_dir):

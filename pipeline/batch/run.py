@@ -9,6 +9,8 @@ to the output through an :class:`~pipeline.output.OutputWriter`.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import re
 import sys
 import threading
@@ -24,8 +26,8 @@ from pipeline.batch.chunking import groups_by_size
 from pipeline.batch.document import BATCH_CHARS, Pipeline, language_pipelines
 from pipeline.batch.incremental import PreviousRun, run_fingerprint
 from pipeline.batch.journal import Journal
-from pipeline.batch.manifest import RunSummary, manifest
-from pipeline.batch.model import DEFAULT_MODEL, require_installed
+from pipeline.batch.manifest import FAILED_KEPT, RunSummary, manifest
+from pipeline.batch.model import DEFAULT_MODEL, ModelNotFoundError, require_installed
 from pipeline.batch.workers import WorkerPool
 from pipeline.io import DEFAULT_MAX_BYTES, InputFile, input_files
 from pipeline.io.formats import ReadOptions
@@ -35,6 +37,7 @@ from pipeline.output import OutputWriter, writer_for
 from pipeline.records import DocumentRecord, dumps
 from pipeline.resources import LanguageRules, ensure_valid
 
+log = logging.getLogger(__name__)
 _WORDS = re.compile(r"\S+")
 #: A batch of input files and, per file, the previous run's line (None: process it).
 _Planned = tuple[list[InputFile], list[bytes | None]]
@@ -109,17 +112,29 @@ def run_batch(
     summary = RunSummary(jobs=jobs)
     writer: OutputWriter = writer_for(output_format)(out_dir, runner.kb)
     started = time.perf_counter()
-    bar = tqdm(total=len(files), desc="namelink", unit="doc", disable=not progress, file=sys.stderr)
+    created = not out_dir.exists()
+    # by bytes, not documents: the estimate holds on files of mixed sizes (a row: its text's length)
+    sizes = [f.size for f in files]
+    bar = tqdm(
+        total=sum(sizes),
+        desc="namelink",
+        unit="B",
+        unit_scale=True,
+        unit_divisor=1024,
+        disable=not progress,
+        file=sys.stderr,
+    )
+    log.info("%d documents to read into %s (incremental: %s)", len(files), out_dir, incremental)
     failed, reuse = True, None
     try:
         with writer:  # the folder's lock: nobody else writes it, its journal or its temporary files now
             reuse = _Reuse(out_dir, fingerprint, incremental)
             writer.after_commit.append(reuse.journal.remove)  # under the lock: no other run has begun
-            for line, record, reused in runner.lines(files, reuse):
+            for size, (line, record, reused) in zip(sizes, runner.lines(files, reuse), strict=True):
                 writer.add(line, record)
                 reuse.checkpoint(line, record)
                 _count(summary, record, reused)
-                bar.update(1)
+                bar.update(size)
             summary.resumed = reuse.resumed
             summary.seconds = time.perf_counter() - started
             summary.stage_seconds, summary.load_seconds = dict(runner.stage_seconds), runner.load_seconds
@@ -128,6 +143,12 @@ def run_batch(
             inputs = list(dict.fromkeys(f.path for f in files))  # a collection's rows share theirs
             writer.write_manifest(manifest(model, runner.kb(), summary, inputs, started_at, fingerprint, pipe_names))
         failed = False
+    except ModelNotFoundError:  # a usage error (a pipeline that does not load): leave no folder behind
+        if created and reuse is not None:
+            reuse.journal.remove()
+            with contextlib.suppress(OSError):
+                out_dir.rmdir()  # only if empty: nothing but what this run made in it
+        raise
     except OSError as err:
         raise OutputError(f"cannot write {out_dir}: {err.strerror or err}; the previous output is as it was") from err
     finally:
@@ -181,11 +202,18 @@ class _Reuse:
 
 
 def _count(summary: RunSummary, record: DocumentRecord, reused: bool) -> None:
+    """Add one document's line to the counts (its words to ``processed_words`` unless ``reused``)."""
+    words = len(_WORDS.findall(record["text"] or ""))
     summary.documents += 1
     summary.reused += reused
-    summary.errors += record["status"] == "error"
     summary.mentions += len(record["entities"])
-    summary.words += len(_WORDS.findall(record["text"] or ""))
+    summary.words += words
+    summary.processed_words += 0 if reused else words
+    if record["status"] == "error":
+        summary.errors += 1
+        if len(summary.failed) < FAILED_KEPT:
+            summary.failed.append(record["source"])
+        log.debug("failed: %s", record["error"])
 
 
 class _Runner:
@@ -223,6 +251,7 @@ class _Runner:
             started = time.perf_counter()
             self.pipeline = Pipeline(self.model, self.models, self.span_style, self.language_models)
             self.load_seconds = time.perf_counter() - started
+            log.info("loaded %s in %.1fs", self.model, self.load_seconds)
         return self.pipeline
 
     def lines(

@@ -9,7 +9,9 @@
   who a string links to and why, EntityRuler patterns, a person added;
 - ``check-models`` (:mod:`.check_models`): every problem of a models folder at once.
 
-Options several commands take are declared once, in :mod:`.options`.
+Options several commands take are declared once, in :mod:`.options`; option defaults
+may come from ``namelink.toml`` or ``pyproject.toml``'s ``[tool.namelink]``
+(:mod:`.defaults`); ``-v`` and ``--log-level`` show the library's log (:mod:`.logs`).
 
 Exit codes: 0 all documents processed; 1 at least one document failed (its
 line in documents.jsonl has ``status: "error"``); 2 usage error (bad option,
@@ -20,14 +22,18 @@ JSON Lines file given to it, a gold file or a run's output, that cannot be read,
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from pipeline import __version__
 from pipeline.cli.check_models import check_models_command
 from pipeline.cli.clean import clean_command
+from pipeline.cli.defaults import load_defaults
 from pipeline.cli.evaluate import evaluate_command
 from pipeline.cli.inspect import inspect_command
 from pipeline.cli.kb import kb_group
+from pipeline.cli.logs import LEVELS, configure, level_of
 from pipeline.cli.options import EXIT_DOCUMENT_ERRORS, EXIT_USAGE, ModelsCheckedGroup
 from pipeline.cli.report import report_command
 from pipeline.cli.review import review_group
@@ -37,15 +43,48 @@ from pipeline.cli.train import train_command
 __all__ = ["EXIT_DOCUMENT_ERRORS", "EXIT_USAGE", "cli", "main"]
 
 
-@click.group(cls=ModelsCheckedGroup, context_settings={"help_option_names": ["-h", "--help"]})
+#: Every environment variable namelink reads, and what for (``--help`` lists them).
+ENVIRONMENT = {
+    "NAMELINK_MODELS": "the models folder when --models (--into for kb add) is not given",
+}
+
+_EPILOG = (
+    "\b\nEnvironment:\n"
+    + "\n".join(f"  {name}  {what}" for name, what in ENVIRONMENT.items())
+    + "\n\n\b\nDefaults: option values may be set in namelink.toml, else pyproject.toml's [tool.namelink],"
+    "\nof the current folder (keys named like the options: model, models, jobs, max_bytes; a [run]"
+    "\ntable for one command); the command line wins, then the environment, then the file."
+)
+
+
+class NamelinkGroup(ModelsCheckedGroup):
+    """The top command: its ``default_map`` read from the current folder's configuration file
+    (:func:`.defaults.load_defaults`) unless a caller passed one."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        if "default_map" not in extra:
+            extra["default_map"] = load_defaults(self)[1]
+        return super().make_context(info_name, args, parent, **extra)
+
+
+@click.group(cls=NamelinkGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=_EPILOG)
 @click.version_option(__version__, prog_name="namelink")
-def cli() -> None:
+@click.option("-v", "--verbose", count=True, help="Log what the pipeline does to standard error (-vv: in detail).")
+@click.option(
+    "--log-level",
+    type=click.Choice(LEVELS, case_sensitive=False),
+    default=None,
+    help="Log level of standard error's log, over -v [default: WARNING].",
+)
+def cli(verbose: int, log_level: str | None) -> None:
     """Find people in historical text and link every mention to the individual it means.
 
     \b
     Example:
-        namelink run raw/ --out output/
+        namelink run raw/ -o output/
     """
+    configure(level_of(verbose, log_level))
 
 
 for _command in (

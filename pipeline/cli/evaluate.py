@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
 from pipeline.batch.model import ModelNotFoundError
-from pipeline.cli.options import gold_option, model_option, models_option, raw_option
+from pipeline.cli.options import gold_option, is_stdout, model_option, models_option, output_option, raw_option
 from pipeline.records import IncompleteOutputError
 from pipeline.resources import ModelsError
 
@@ -22,12 +23,13 @@ from pipeline.resources import ModelsError
     default=None,
     help="Score a finished run's documents.jsonl instead of running the pipeline.",
 )
-@click.option(
-    "--json",
+@output_option(
     "json_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    "Also write the full report (with misses and false alarms) as JSON to this file; - prints it instead "
+    "of the table.",
+    ("--json",),
+    dash=True,
     default=None,
-    help="Also write the full report (with misses and false alarms) as JSON.",
 )
 @click.option("--baseline", is_flag=True, help="Also score plain spaCy (the model alone, no rules, no linking).")
 @click.option(
@@ -91,11 +93,15 @@ def evaluate_command(
         raise click.ClickException(str(err)) from err
     except IncompleteOutputError as err:
         raise click.UsageError(str(err)) from err
+    from pipeline.output.files import json_bytes, write_json
+
+    full = {name: report.as_dict() for name, report in reports.items()}
+    if json_path is not None and is_stdout(json_path):
+        sys.stdout.buffer.write(json_bytes(full))  # the file's bytes, on standard output
+        return
     print_report(reports, show_errors, click.echo)
     if json_path:
-        from pipeline.output.files import write_json
-
-        write_json(json_path, {name: report.as_dict() for name, report in reports.items()})
+        write_json(json_path, full)
 
 
 def _evaluate_sets(sets_path: Path, names: tuple[str, ...], sealed: bool, model: str, models_dir: Path | None) -> None:

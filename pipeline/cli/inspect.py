@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.options import output_argument
+from pipeline.cli.options import UnknownIdError, label_scheme, output_argument, resolve_labels
+from pipeline.kb.catalog import MAX_SUGGESTIONS
 from pipeline.records import IncompleteOutputError, dumps
 from pipeline.review.inspection import LOW_SCORE, RunOutput, load_run
 
@@ -15,7 +16,7 @@ from pipeline.review.inspection import LOW_SCORE, RunOutput, load_run
 @output_argument()
 @click.option("--entity", multiple=True, help="Only mentions linked to this id (repeatable).")
 @click.option("--doc", multiple=True, help="Only this document (repeatable).")
-@click.option("--label", multiple=True, help="Only entities with this label, e.g. PERSON (repeatable).")
+@click.option("--label", multiple=True, help="Only entities with this label, any case, e.g. person (repeatable).")
 @click.option("--min-score", type=float, default=None, help="Only links scored at least this.")
 @click.option("--max-score", type=float, default=None, help="Only links scored at most this.")
 @click.option(
@@ -59,7 +60,9 @@ def inspect_command(
     from pipeline.review.inspection import Filters, document_rows, entity_rows, mention_rows, summary_text
 
     run = _load(output)
-    filters = Filters(entity, doc, label, min_score, max_score)
+    labels = resolve_labels(label, label_scheme(), lambda: (e["label"] for r in run.documents for e in r["entities"]))
+    _check_ids(run, entity, doc)
+    filters = Filters(entity, doc, labels, min_score, max_score)
     if fmt == "table":
         click.echo(summary_text(run, filters, low=low, limit=limit))
         return
@@ -71,6 +74,34 @@ def inspect_command(
     }[rows]()
     for row in table:
         click.echo(dumps(row), nl=False)
+
+
+def _check_ids(run: RunOutput, entities: tuple[str, ...], docs: tuple[str, ...]) -> None:
+    """A usage error (exit 2) with the ids probably meant for an ``--entity`` neither the run nor the
+    knowledge base has, or a ``--doc`` the run does not have."""
+    import difflib
+
+    doc_ids = [r["doc_id"] for r in run.documents]
+    for wrong in sorted(set(docs) - set(doc_ids)):
+        close = difflib.get_close_matches(wrong, doc_ids, n=MAX_SUGGESTIONS, cutoff=0.6)
+        raise click.BadParameter(
+            f"no document {wrong!r} in {run.folder}" + (f"; did you mean {', '.join(close)}?" if close else ""),
+            param_hint="--doc",
+        )
+    in_run = {e["entity_id"] for r in run.documents for e in r["entities"] if e["entity_id"]} | set(run.entities)
+    unknown = sorted(set(entities) - in_run)
+    if not unknown:
+        return
+    from pipeline.kb.base import KnowledgeBase
+    from pipeline.kb.catalog import suggest_ids
+
+    kb = KnowledgeBase.load()
+    for wrong in unknown:
+        if wrong in kb.entities:
+            continue  # a known person this run does not mention: no rows, not an error
+        close = suggest_ids(kb, wrong) + difflib.get_close_matches(wrong, sorted(in_run), n=MAX_SUGGESTIONS)
+        where = "entity {!r} in the run or the knowledge base"
+        raise UnknownIdError(wrong, list(dict.fromkeys(close))[:MAX_SUGGESTIONS], where)
 
 
 def _load(output: Path) -> RunOutput:

@@ -7,7 +7,7 @@ while names, types, defaults and checks stay in one place.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -66,18 +66,44 @@ def parse_model_specs(specs: tuple[str, ...]) -> tuple[str, dict[str, str]]:
 
 def models_option() -> Decorator:
     """``--models`` (or ``$NAMELINK_MODELS``): the models folder, passed as ``models_dir`` (None: the default,
-    :data:`pipeline.resources.DEFAULT_MODELS_DIR`)."""
+    :data:`pipeline.resources.DEFAULT_MODELS_DIR`); a folder that is no models folder is a usage error
+    (:func:`check_models_folder`)."""
     return click.option(
         "--models",
         "models_dir",
         type=click.Path(file_okay=False, path_type=Path),
         default=None,
         envvar="NAMELINK_MODELS",
+        show_envvar=True,
+        callback=check_models_folder,
         help=(
             "Folder with the knowledge base and rules; else $NAMELINK_MODELS "
             "[default: the checkout's models/, or the copy installed with the package]."
         ),
     )
+
+
+#: What a models folder holds at least (``namelink check-models`` checks the rest, file by file).
+MODELS_FOLDER_PARTS = ("kb", "rules")
+
+
+def check_models_folder(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """A click callback: ``value`` unchanged if it is None or a folder with ``kb/`` or ``rules/``;
+    else a usage error (exit 2) saying what is missing, before the command does anything."""
+    if value is None:
+        return None
+    if not value.exists():
+        raise click.BadParameter(f"no such folder: {value}", ctx, param)
+    missing = [part for part in MODELS_FOLDER_PARTS if not (value / part).is_dir()]
+    if len(missing) == len(MODELS_FOLDER_PARTS):
+        raise click.BadParameter(
+            f"{value} is not a models folder: it has no {' and no '.join(f'{m}/' for m in missing)} "
+            "(a models folder holds kb/persons.yaml and rules/*.yaml, as the project's models/ does; "
+            "copy that one to start)",
+            ctx,
+            param,
+        )
+    return value
 
 
 def into_option() -> Decorator:
@@ -89,6 +115,8 @@ def into_option() -> Decorator:
         type=click.Path(exists=True, file_okay=False, path_type=Path),
         default=None,
         envvar="NAMELINK_MODELS",
+        show_envvar=True,
+        callback=check_models_folder,
         help=(
             "Models folder to write to; else $NAMELINK_MODELS "
             "[default: the checkout's models/, or the copy installed with the package]."
@@ -102,9 +130,9 @@ class UnknownIdError(click.ClickException):
 
     exit_code = EXIT_USAGE
 
-    def __init__(self, wrong: str, suggestions: Sequence[str]) -> None:
+    def __init__(self, wrong: str, suggestions: Sequence[str], where: str = "entry {!r} in the knowledge base") -> None:
         hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else " (`namelink kb list` lists them)"
-        super().__init__(f"no entry {wrong!r} in the knowledge base{hint}")
+        super().__init__(f"no {where.format(wrong)}{hint}")
 
 
 def gold_option(required: bool = False, help: str = "Gold JSONL (docs/annotation.md format).") -> Decorator:
@@ -146,6 +174,84 @@ def output_argument() -> Decorator:
         type=click.Path(file_okay=False, path_type=Path),
         default=Path("output"),
         required=False,
+    )
+
+
+class AliasedOption(click.Option):
+    """A :class:`click.Option` with old names (``old_names``) that still work but ``--help`` does not show."""
+
+    def __init__(self, *args: Any, old_names: Sequence[str] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.old_names = tuple(old_names)
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        """The help line of the current names only."""
+        shown = self.opts
+        self.opts = [name for name in shown if name not in self.old_names]
+        try:
+            return super().get_help_record(ctx)
+        finally:
+            self.opts = shown
+
+
+def output_option(
+    name: str,
+    help: str,
+    old_names: Sequence[str] = ("--out",),
+    folder: bool = False,
+    dash: bool = False,
+    **kwargs: Any,
+) -> Decorator:
+    """``-o/--output``: where a command writes, passed as ``name``; ``old_names`` (``--out``) still work, unshown.
+
+    folder (bool): A folder (else a file).
+    dash (bool): ``-`` is standard output (a file output only; the command writes there, never to a file ``-``).
+    kwargs: Passed on to :func:`click.option` (``default``, ``required``, ``show_default``).
+    """
+    kind = click.Path(file_okay=not folder, dir_okay=folder, allow_dash=dash, path_type=Path)
+    return click.option("-o", "--output", *old_names, name, cls=AliasedOption, old_names=old_names, type=kind,
+                        help=help, **kwargs)
+
+
+def is_stdout(path: Path | str) -> bool:
+    """Whether an output option's value is ``-``: standard output."""
+    return str(path) == "-"
+
+
+def resolve_labels(
+    given: Sequence[str], known: Sequence[str], more: Callable[[], Iterable[str]] | None = None, hint: str = "--label"
+) -> tuple[str, ...]:
+    """The labels ``given`` as ``known`` spells them, any case (``person`` -> ``PERSON``); an unknown
+    one is a usage error (exit 2) listing the known labels. ``more`` gives further labels (a run's
+    own), read only when ``known`` lacks one of ``given``."""
+    by_key = {label.casefold(): label for label in known}
+    if more is not None and any(label.casefold() not in by_key for label in given):
+        by_key.update({label.casefold(): label for label in more() if label.casefold() not in by_key})
+    unknown = [label for label in given if label.casefold() not in by_key]
+    if unknown:
+        raise click.BadParameter(
+            f"unknown label {', '.join(map(repr, unknown))} (labels: {', '.join(sorted(set(by_key.values())))})",
+            param_hint=hint,
+        )
+    return tuple(by_key[label.casefold()] for label in given)
+
+
+def run_labels(output: Path) -> set[str]:
+    """Every label of a run's mentions (its ``documents.jsonl``; none if it has no such file)."""
+    from pipeline.records import read_records
+
+    path = output / DOCUMENTS
+    return {e["label"] for r in read_records(path) for e in r["entities"]} if path.is_file() else set()
+
+
+def label_scheme(models_dir: Path | None = None) -> list[str]:
+    """Every label namelink knows (``rules/labels.yaml``: its own, the model labels it maps, the others)."""
+    from pipeline.resources import LabelRules
+
+    rules = LabelRules.load(models_dir)
+    return sorted(
+        {rules.person, rules.kb_default, *rules.model_labels, *rules.model_labels.values(), *rules.linked}
+        | {*rules.places, *rules.groups, *rules.never_people, *rules.other_labels}
     )
 
 

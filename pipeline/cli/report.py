@@ -6,18 +6,12 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.options import models_option, output_argument, require_run
+from pipeline.cli.options import models_option, output_argument, output_option, require_run
 
 
 @click.command("report")
 @output_argument()
-@click.option(
-    "--html",
-    "html_dir",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder to write index.html, docs/, entities/ and assets/ into.",
-)
+@output_option("html_dir", "Folder for index.html and its pages.", ("--html",), folder=True, required=True)
 @models_option()
 def report_command(output: Path, html_dir: Path, models_dir: Path | None) -> None:
     """Write a static HTML report of a run.
@@ -32,7 +26,7 @@ def report_command(output: Path, html_dir: Path, models_dir: Path | None) -> Non
 
     \b
     Example:
-        namelink report output/ --html report/
+        namelink report output/ -o report/
         xdg-open report/index.html
     """
     from pipeline.review.report import write_report

@@ -14,11 +14,16 @@ import click
 
 from pipeline.cli.options import (
     EXIT_USAGE,
+    is_stdout,
+    label_scheme,
     models_option,
     output_argument,
+    output_option,
     raw_option,
     require_run,
+    resolve_labels,
     review_format_option,
+    run_labels,
 )
 
 #: Exit code of an import that rejected some lines (and stored the others).
@@ -34,21 +39,21 @@ def review_group() -> None:
 
     \b
     Example:
-        namelink review export output/ --out review.jsonl --max-score 0.8
+        namelink review export output/ -o review.jsonl --max-score 0.8
         namelink review import review-done.jsonl
     """
 
 
 @review_group.command("export")
 @output_argument()
-@click.option(
-    "--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Task file to write."
-)
+@output_option("out_file", "Task file to write; - for standard output.", dash=True, required=True)
 @review_format_option("prodigy", "Tool.")
 @click.option(
     "--unit", type=click.Choice(["doc", "sentence"]), default="doc", show_default=True, help="One task per ..."
 )
-@click.option("--label", multiple=True, help="Labels to review (repeatable) [default: the person label, PERSON].")
+@click.option(
+    "--label", multiple=True, help="Labels to review, any case (repeatable) [default: the person label, PERSON]."
+)
 @click.option("--all-labels", is_flag=True, help="Review every label, not only --label.")
 @click.option("--max-score", type=float, default=None, help="Only spans linked with at most this score.")
 def export_command(
@@ -65,14 +70,22 @@ def export_command(
 
     \b
     Example:
-        namelink review export output/ --out review.jsonl --unit sentence --max-score 0.8
+        namelink review export output/ -o review.jsonl --unit sentence --max-score 0.8
+        namelink review export output/ -o - | jq .text
         prodigy db-in my_review review.jsonl   # or upload to doccano
     """
     from pipeline.review.export import export_tasks
 
+    labels = resolve_labels(label, label_scheme(), lambda: run_labels(output))
     require_run(output)
-    summary = export_tasks(output, out_file, fmt, unit, None if all_labels else label, max_score)
-    click.echo(f"{summary.tasks} tasks with {summary.spans} spans from {summary.documents} documents -> {out_file}")
+    to_stdout = is_stdout(out_file)
+    target = sys.stdout.buffer if to_stdout else out_file
+    summary = export_tasks(output, target, fmt, unit, None if all_labels else labels, max_score)
+    click.echo(
+        f"{summary.tasks} tasks with {summary.spans} spans from {summary.documents} documents -> "
+        + ("standard output" if to_stdout else str(out_file)),
+        err=to_stdout,
+    )
 
 
 @review_group.command("import")

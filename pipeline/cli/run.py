@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from pipeline.batch.manifest import RunSummary
 from pipeline.batch.model import ModelNotFoundError
 from pipeline.batch.run import OutputError
 from pipeline.batch.workers import WorkerDiedError
@@ -20,22 +21,24 @@ from pipeline.cli.options import (
     EXIT_USAGE,
     language_models_option,
     models_option,
+    output_option,
     parse_model_specs,
 )
 from pipeline.io import DEFAULT_MAX_BYTES
 from pipeline.io.formats import FORMATS, ReadOptions
 
+#: Failed documents the summary names before "and K more" (the manifest and documents.jsonl have all).
+SHOWN_FAILURES = 5
+
 
 @click.command("run")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--out",
-    "-o",
+@output_option(
     "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    "Folder for documents.jsonl, entities.jsonl and manifest.json (made only once every option is checked).",
+    folder=True,
     default=Path("output"),
     show_default=True,
-    help="Folder for documents.jsonl, entities.jsonl and manifest.json.",
 )
 @language_models_option()
 @models_option()
@@ -50,7 +53,7 @@ from pipeline.io.formats import FORMATS, ReadOptions
 @click.option(
     "--full",
     is_flag=True,
-    help="Process every document again, even those unchanged since the last run into OUT.",
+    help="Process every document again, even those unchanged since the last run into the output folder.",
 )
 @click.option(
     "--output-format",
@@ -105,8 +108,8 @@ def run_command(
 ) -> None:
     """Clean, recognise and link every document in PATHS (files or folders; default raw/).
 
-    Writes OUT/documents.jsonl (one line per document), OUT/entities.jsonl
-    (one line per entity) and OUT/manifest.json. PATHS may be HTML, XML/TEI,
+    Writes documents.jsonl (one line per document), entities.jsonl (one
+    line per entity) and manifest.json into the -o folder. PATHS may be HTML, XML/TEI,
     OCR layouts (ALTO, hOCR, PAGE: each mention gets its page and box),
     collections (JSONL, CSV, Parquet: one document per row) or - (standard
     input, one document). A document that cannot be
@@ -114,15 +117,15 @@ def run_command(
     status "error" line and the batch goes on; the exit code is 1 if any
     document failed. Runs are incremental: a document whose bytes,
     model, models/ data and namelink version are unchanged since the last run
-    into OUT keeps its previous line without being processed (--full to redo).
+    into the output folder keeps its previous line without being processed (--full to redo).
 
     \b
     Example:
-        namelink run raw/ --out output/
-        namelink run archive/ --out archive-out/ --jobs 2
+        namelink run raw/ -o output/
+        namelink run archive/ -o archive-out/ --jobs 2
         namelink run letters/1936.txt --model en_core_web_sm
         namelink run archive/ --model fr=fr_core_news_sm
-        namelink run newspapers/ --out hipe-out/ --span-style hipe
+        namelink run newspapers/ -o hipe-out/ --span-style hipe
         namelink run export.csv -o out/ --id-field letter_id --text-field body
         cat letter.html | namelink run - -o out/
     """
@@ -168,17 +171,31 @@ def run_command(
         )
         sys.exit(EXIT_INTERRUPTED)
     if not quiet:
-        click.echo(
-            f"{summary.documents} documents, {summary.mentions} mentions, {summary.entities} entities, "
-            f"{summary.errors} errors, {summary.reused} unchanged since the last run"
-            + (f" ({summary.resumed} resumed from an interrupted run)" if summary.resumed else "")
-            + "; "
-            f"{summary.words} words in {summary.seconds:.1f}s "
-            f"({summary.words_per_second:,.0f} words/s) -> {out_dir}",
-            err=True,
-        )
+        for line in summary_lines(summary, out_dir):
+            click.echo(line, err=True)
     if summary.errors:
         sys.exit(EXIT_DOCUMENT_ERRORS)
+
+
+def summary_lines(summary: RunSummary, out_dir: Path, shown: int = SHOWN_FAILURES) -> list[str]:
+    """The end-of-run summary: counts, then speed over the documents processed this run only (an
+    unchanged re-run has none), then the first ``shown`` failed documents and how many more."""
+    resumed = f", {summary.resumed} resumed from an interrupted run" if summary.resumed else ""
+    speed = (
+        f"{summary.processed_words} words in {summary.seconds:.1f}s ({summary.words_per_second:,.0f} words/s)"
+        if summary.processed
+        else f"nothing to process, {summary.seconds:.1f}s"
+    )
+    lines = [
+        f"{summary.documents} documents ({summary.processed} processed, {summary.reused} unchanged since the "
+        f"last run{resumed}), {summary.mentions} mentions, {summary.entities} entities, {summary.errors} errors; "
+        f"{speed} -> {out_dir}"
+    ]
+    if summary.errors:
+        named = ", ".join(summary.failed[:shown])
+        more = summary.errors - min(shown, len(summary.failed))
+        lines.append(f"failed: {named}" + (f" and {more} more" if more else "") + f" (status \"error\" in {out_dir})")
+    return lines
 
 
 @contextmanager

@@ -13,9 +13,10 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from pipeline.output.files import atomic_writer
 from pipeline.records import DOCUMENTS, dumps, read_records
@@ -47,7 +48,7 @@ class ExportSummary:
 
 def export_tasks(
     output: str | Path,
-    out_file: str | Path,
+    out_file: str | Path | BinaryIO,
     fmt: str = "prodigy",
     unit: str = "doc",
     labels: Iterable[str] | None = PEOPLE,
@@ -56,7 +57,7 @@ def export_tasks(
     """Write review tasks for a run to a JSONL file.
 
     output (str | Path): The run's output folder, or its ``documents.jsonl``.
-    out_file (str | Path): The task file to write (atomically).
+    out_file (str | Path | BinaryIO): The task file to write (atomically), or a binary stream to write to.
     fmt (str): A registered format's name.
     unit (str): ``"doc"`` or ``"sentence"``: one task per document or per sentence.
     labels (Iterable[str] | None): Labels to review; None for every label; empty (the default) for people.
@@ -66,7 +67,8 @@ def export_tasks(
     path = Path(output)
     records = read_records(path / DOCUMENTS if path.is_dir() else path)
     summary = ExportSummary()
-    with atomic_writer(out_file) as handle:
+    target = nullcontext(out_file) if hasattr(out_file, "write") else atomic_writer(out_file)
+    with target as handle:
         for record in records:
             tasks = list(build_tasks(record, fmt, unit, labels, max_score))
             summary.documents += bool(tasks)

@@ -4,6 +4,7 @@
 - ``clean`` (:mod:`.clean`): print a file's clean text;
 - ``evaluate`` (:mod:`.evaluate`): score against gold data;
 - ``inspect`` (:mod:`.inspect`), ``report`` (:mod:`.report`): look at a run;
+- ``export`` (:mod:`.export`): a run as CSV, Parquet, SQLite, CoNLL, HIPE TSV, DocBin, Label Studio, displaCy;
 - ``review export|import`` (:mod:`.review`), ``train`` (:mod:`.train`): the review loop;
 - ``kb list|show|search|patterns|add`` (:mod:`.kb`, :mod:`.kb_add`): the knowledge base: what it holds,
   who a string links to and why, EntityRuler patterns, a person added;
@@ -26,6 +27,7 @@ from pipeline import __version__
 from pipeline.cli.check_models import check_models_command
 from pipeline.cli.clean import clean_command
 from pipeline.cli.evaluate import evaluate_command
+from pipeline.cli.export import export_command
 from pipeline.cli.inspect import inspect_command
 from pipeline.cli.kb import kb_group
 from pipeline.cli.options import EXIT_DOCUMENT_ERRORS, EXIT_USAGE, ModelsCheckedGroup
@@ -53,6 +55,7 @@ for _command in (
     clean_command,
     evaluate_command,
     inspect_command,
+    export_command,
     report_command,
     review_group,
     train_command,

@@ -389,6 +389,12 @@ def test_a_failed_export_leaves_the_previous_file_and_no_temporary_one(run, tmp_
     assert target.read_text() == "the previous export\n" and list(tmp_path.iterdir()) == [target]
 
 
+def test_a_target_that_cannot_be_written_is_a_clear_error(run_dir, tmp_path):
+    (tmp_path / "a-file").write_text("")
+    result = invoke(str(run_dir), "--format", "csv", "-o", str(tmp_path / "a-file" / "mentions.csv"))
+    assert result.exit_code == 2 and "cannot write" in result.output and "Traceback" not in result.output
+
+
 def test_a_binary_format_to_standard_output_is_refused(run_dir):
     result = invoke(str(run_dir), "--format", "parquet", "-o", "-")
     assert result.exit_code == 2 and "binary" in result.output

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.options import RegistryChoice, output_argument, require_run
+from pipeline.cli.options import EXIT_USAGE, RegistryChoice, output_argument
 from pipeline.records import DOCUMENTS, ENTITIES, MANIFEST
 
 
@@ -60,12 +60,14 @@ def export_command(output: Path, fmt: str, target: str, label: tuple[str, ...]) 
         raise click.UsageError(f"--format {fmt} is binary: give a file with -o, not -")
     if target != STDOUT:
         _check_target(output, Path(target))
-    require_run(output)
     try:
         run = ExportRun.load(output, label)
     except (FileNotFoundError, IncompleteOutputError) as err:
         raise click.UsageError(str(err)) from err
-    count = export_run(run, fmt, target)
+    try:
+        count = export_run(run, fmt, target)
+    except OSError as err:
+        raise CannotWrite(f"cannot write {target}: {err.strerror or err}; nothing written") from err
     where = "standard output" if target == STDOUT else target
     documents = sum(1 for _ in run.texts())
     click.echo(f"{count} mentions of {documents} documents -> {where} ({fmt})", err=True)
@@ -78,3 +80,9 @@ def _check_target(output: Path, target: Path) -> None:
     own = {(output / name).resolve() for name in (DOCUMENTS, ENTITIES, MANIFEST)}
     if target.resolve() in own:
         raise click.UsageError(f"-o {target} is a file of the run it exports: name another file")
+
+
+class CannotWrite(click.ClickException):
+    """The export's file could not be written (a folder that cannot be written, a full disk): exit 2."""
+
+    exit_code = EXIT_USAGE

@@ -3,8 +3,9 @@
 Every format is written through the command line and read back with the reader its users
 have: the csv module, pyarrow, sqlite3, spaCy's DocBin and CoNLL converter, displaCy, and
 the HIPE harness's parser of the official TSV (``../shared/hipe/hipe.py``, skipped where
-that folder is absent). The tokenizer that never cuts a mention, the rows of OCR layouts
-(``page``, ``box``) and the refusal of a bad run folder are tested on data of our own.
+that folder is absent). The rows of OCR layouts (``page``, ``box``) on a run over the ALTO
+and hOCR pages of tests/data/inputs; the tokenizer that never cuts a mention and the refusal
+of a bad run folder on data of our own.
 """
 
 from __future__ import annotations
@@ -129,6 +130,24 @@ def test_ocr_rows_carry_page_and_box_in_every_table(tmp_path):
     export_run(run, "sqlite", tmp_path / "m.sqlite")
     stored = sqlite3.connect(tmp_path / "m.sqlite").execute("SELECT page, box FROM mentions ORDER BY id").fetchall()
     assert stored == [(2, "[10.0, 20.5, 80.0, 12.0]"), (None, None)]
+
+
+def test_a_real_alto_page_exports_its_mentions_page_and_box(pipe, tmp_path):
+    from pipeline.batch import run_batch
+
+    inputs = Path(__file__).resolve().parent / "data" / "inputs"
+    out = tmp_path / "run"
+    run_batch([inputs / "alto_page.xml", inputs / "hocr_page.hocr"], out, progress=False, pipeline=pipe)
+    export(out, "csv", tmp_path / "m.csv")
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "m.csv").read_text(encoding="utf-8"))))
+    (sedova,) = [r for r in rows if r["doc_id"] == "alto_page" and r["text"] == "Natalia Sedova"]
+    assert (sedova["entity_id"], sedova["page"], json.loads(sedova["box"])) == (
+        "natalia-sedova",
+        "1",
+        [280, 470, 480, 58],
+    )
+    assert all(r["page"] == "1" and len(json.loads(r["box"])) == 4 for r in rows if r["box"])
+    assert {r["doc_id"] for r in rows if r["box"]} == {"alto_page", "hocr_page"}
 
 
 # -- token formats -----------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 - ``clean`` (:mod:`.clean`): print a file's clean text;
 - ``evaluate`` (:mod:`.evaluate`): score against gold data;
 - ``inspect`` (:mod:`.inspect`), ``report`` (:mod:`.report`): look at a run;
+- ``export`` (:mod:`.export`): a run as CSV, Parquet, SQLite, CoNLL, HIPE TSV, DocBin, Label Studio, displaCy;
 - ``review export|import`` (:mod:`.review`), ``train`` (:mod:`.train`): the review loop;
 - ``kb list|show|search|patterns|add`` (:mod:`.kb`, :mod:`.kb_add`): the knowledge base: what it holds,
   who a string links to and why, EntityRuler patterns, a person added;
@@ -31,6 +32,7 @@ from pipeline.cli.check_models import check_models_command
 from pipeline.cli.clean import clean_command
 from pipeline.cli.defaults import load_defaults
 from pipeline.cli.evaluate import evaluate_command
+from pipeline.cli.export import export_command
 from pipeline.cli.inspect import inspect_command
 from pipeline.cli.kb import kb_group
 from pipeline.cli.logs import LEVELS, configure, level_of
@@ -92,6 +94,7 @@ for _command in (
     clean_command,
     evaluate_command,
     inspect_command,
+    export_command,
     report_command,
     review_group,
     train_command,

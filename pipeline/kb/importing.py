@@ -39,28 +39,12 @@ from typing import Any
 import yaml
 from anyascii import anyascii
 
-from pipeline.kb.append import _replace, appended, entry_text, person_entry, problems_with
+from pipeline.kb.append import PERSON_KEYS, _replace, appended, entry_text, person_entry, problems_with
 from pipeline.kb.validate import KB_PERSONS
 from pipeline.resources import ModelsError, Problem, models_dir
 
-#: The columns of an import CSV, in the order of the knowledge base's schema.
-CSV_FIELDS = (
-    "id",
-    "canonical",
-    "sex",
-    "wikidata",
-    "description",
-    "born",
-    "died",
-    "given",
-    "patronymic",
-    "surname",
-    "diminutives",
-    "aliases",
-    "related",
-    "prominence",
-    "source",
-)
+#: The columns of an import CSV: the knowledge base's keys, in the order of its schema.
+CSV_FIELDS = PERSON_KEYS
 #: Fields that hold several values, ``|`` between them in a CSV cell.
 LIST_FIELDS = ("given", "patronymic", "surname", "diminutives", "aliases")
 LIST_SEPARATOR = "|"

@@ -109,7 +109,7 @@ def ensure_valid(models: str | Path | None = None, complete: bool = False) -> Pa
     return check(models, complete)
 
 
-def rules_path(name: str, models: str | Path | None = None, lang: str | None = None) -> Path:
+def rules_path(name: str, models: str | Path | None = None) -> Path:
     """``rules/<name>.yaml``, the general rule file (:func:`language_rules_path` is a language's addition)."""
     return models_dir(models) / "rules" / f"{name}.yaml"
 

@@ -14,7 +14,8 @@ from click.testing import CliRunner
 
 from pipeline.cli import cli
 from pipeline.kb import KnowledgeBase
-from pipeline.kb.importing import import_people, read_wikidata, slug
+from pipeline.kb.import_formats import read_wikidata, slug
+from pipeline.kb.importing import import_people
 from pipeline.kb.validate import check_models
 from pipeline.resources import DEFAULT_MODELS_DIR, ModelsError
 

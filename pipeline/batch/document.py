@@ -182,13 +182,18 @@ class Pipeline:
 
     # -- languages -----------------------------------------------------------
 
-    def language_of(self, text: str) -> str:
-        """The language a text is read as (:mod:`pipeline.io.language`)."""
+    def _language_identifier(self) -> LanguageIdentifier:
+        """The identifier, loaded on first use (its load counted in the ``language`` stage)."""
         if self._identifier is None:
             with self._timed("language"):
                 self._identifier = LanguageIdentifier(self.languages)
+        return self._identifier
+
+    def language_of(self, text: str) -> str:
+        """The language a text is read as (:mod:`pipeline.io.language`)."""
+        identifier = self._language_identifier()
         with self._timed("language"):
-            return self._identifier.detect(text).language
+            return identifier.detect(text).language
 
     def lane(self, language: str) -> Pipeline:
         """The pipeline that reads documents of ``language`` (loaded on first use): its own model
@@ -217,11 +222,9 @@ class Pipeline:
         """The runs of one language of a text (:meth:`pipeline.io.language.LanguageIdentifier.segments`)."""
         if not self.route:
             return [Segment(0, len(text), self.languages.default)]
-        if self._identifier is None:
-            with self._timed("language"):
-                self._identifier = LanguageIdentifier(self.languages)
+        identifier = self._language_identifier()
         with self._timed("language"):
-            return self._identifier.segments(text)
+            return identifier.segments(text)
 
     def _routed(self, raws: list[RawDocument]) -> Iterator[tuple[int, DocumentRecord]]:
         """(position, record) of each document, each run of one language read by that language's

@@ -75,7 +75,9 @@ class InvertedNames:
         """(start, end) of ``SURNAME Given`` whose given names start at ``given``, if it is one."""
         doc = w.doc
         token = doc[given]
-        if given == 0 or token.is_upper or not self.context.given_evidence_word(token):
+        if given == 0 or not (token.is_title and doc[given - 1].is_upper):  # cheap tests first: every token
+            return None
+        if not self.context.given_evidence_word(token):
             return None
         end = self._given_end(doc, given)
         if end is None or not self._delimited(doc, end, initials_only=False):

@@ -27,5 +27,6 @@ setup(
         # the HTML report's Jinja2 templates, stylesheet and script (pipeline/review/report/)
         "pipeline.review.report": ["templates/*.html", "static/*"],
     },
-    exclude_package_data={"pipeline._models": ["**/__pycache__/*", "**/*.pyc"]},
+    # .index/ is the compiled knowledge base of this checkout (pipeline/kb/compiled.py): built where it runs
+    exclude_package_data={"pipeline._models": ["**/__pycache__/*", "**/*.pyc", ".index/*"]},
 )

@@ -86,11 +86,34 @@ def load_yaml(path: str | Path) -> Any:
     path = Path(path)
     if not path.is_file():
         raise ModelsError([Problem(path, 0, "missing data file")])
+    parsed = _PARSED.pop(_parse_key(path), None)
+    if parsed is not None:
+        return parsed
     try:
         with open(path, encoding="utf-8") as handle:
             return yaml.safe_load(handle)
     except (yaml.YAMLError, UnicodeDecodeError) as err:
         raise ModelsError([yaml_problem(path, err)]) from err
+
+
+#: Large files the checker has just parsed (:func:`remember_parsed`), taken once by :func:`load_yaml`.
+_PARSED: dict[tuple[str, int, int], Any] = {}
+_REMEMBER_BYTES = 1 << 20
+
+
+def _parse_key(path: Path) -> tuple[str, int, int]:
+    stat = path.stat()
+    return str(path.resolve()), stat.st_mtime_ns, stat.st_size
+
+
+def remember_parsed(path: Path, data: Any) -> None:
+    """Keep the data of a large file the checker parsed, for the loader that reads it next
+    (a knowledge base of 100,000 people is then parsed once, not twice); at most two kept."""
+    key = _parse_key(path)
+    if key[2] >= _REMEMBER_BYTES:
+        while len(_PARSED) >= 2:
+            _PARSED.pop(next(iter(_PARSED)))
+        _PARSED[key] = data
 
 
 def yaml_problem(path: Path, err: yaml.YAMLError | UnicodeDecodeError) -> Problem:
@@ -315,6 +338,9 @@ class LinkingRules(_View):
     cue_scores: dict[str, float]
     life_years_tokens: int
     title_relations: tuple[str, ...]
+    fuzzy_two_deletion_letters: int = 6
+    fuzzy_max_block: int = 5000
+    candidate_limit: int = 100
 
 
 @dataclass(frozen=True)

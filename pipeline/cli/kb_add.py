@@ -127,6 +127,6 @@ def _note_shared_names(models_dir: Path | None, entity_id: str) -> None:
     kb = KnowledgeBase.load(models_dir)
     own = {fold(f.text): f.text for f in kb.forms_of(entity_id) if f.kind != SHORT}
     for key, text in sorted(own.items()):
-        others = sorted({f.entity_id for f in kb.forms if f.entity_id != entity_id and fold(f.text) == key})
+        others = sorted({f.entity_id for f in kb.forms_named(key) if f.entity_id != entity_id})
         if others:
             click.echo(f"note: {text!r} names {', '.join(others)} too", err=True)

@@ -14,17 +14,28 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from pipeline.kb.entries import PET, Entity, KnowledgeBaseError, NameForm, entity_from_entry
+from pipeline.kb.compiled import open_compiled, store_meta
+from pipeline.kb.entries import GIVEN_PARTS, PET, Entity, KnowledgeBaseError, NameForm, entity_from_entry
 from pipeline.kb.forms import alias_surnames, other_forms, person_forms, translations
 from pipeline.kb.keys import NameKeys, fold
 from pipeline.kb.learned import Learned, load_learned, surface_key
 from pipeline.kb.lexicon import own_words
 from pipeline.kb.pet_names import pet_forms
 from pipeline.kb.relations import RelationKinds, Relations, build_relations, listed_relations
-from pipeline.resources import LabelRules, LinkingRules, NameRules, ensure_valid, hash_files, load_yaml
+from pipeline.kb.store import EntityTable, KbStore
+from pipeline.resources import (
+    LabelRules,
+    LinkingRules,
+    NameRules,
+    ensure_valid,
+    hash_files,
+    load_yaml,
+    models_fingerprint,
+)
 
 PERSON_FILE = "persons.yaml"
 OTHER_FILES = ("places.yaml", "organisations.yaml")
@@ -34,54 +45,81 @@ Record = tuple[dict[str, Any], bool]
 
 @dataclass
 class KnowledgeBase:
-    """Entries by id and all their name forms.
+    """Entries by id and all their name forms, in a :class:`~pipeline.kb.store.KbStore`.
 
     ``person_label`` is the label of people (``rules/labels.yaml``); ``version``
     a content hash of the files it was loaded from; ``rejected_entities`` and
-    ``rejected_links`` the negative rules of ``models/learned/``; ``relations``
-    what each individual is to others (:mod:`pipeline.kb.relations`).
+    ``rejected_links`` the negative rules of ``models/learned/``. ``entities``
+    reads the store by id; what each individual is to others
+    (:mod:`pipeline.kb.relations`) is :meth:`related`. A loaded knowledge base
+    is compiled once per content (:mod:`pipeline.kb.compiled`); one built from
+    records lives in memory.
     """
 
-    entities: dict[str, Entity]
-    forms: list[NameForm]
+    store: KbStore
     version: str
     person_label: str
     path: Path | None = None
-    _by_entity: dict[str, list[NameForm]] = field(default_factory=dict, repr=False)
     rejected_entities: frozenset[tuple[str, str]] = field(default_factory=frozenset, repr=False)
     rejected_links: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
-    relations: Relations = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def entities(self) -> EntityTable:
+        return EntityTable(self.store)
+
+    @property
+    def forms(self) -> list[NameForm]:
+        """Every name form, in the order generated: reads them all (exports, review), never per document."""
+        return self.store.all_forms()
+
+    @property
+    def relations(self) -> Relations:
+        """Every individual's relations (all of them: for exports and tests; a lookup is :meth:`related`)."""
+        return self.store.all_relations()
 
     @classmethod
     def load(cls, models: str | Path | None = None, learned: bool = True, lang: str | None = None) -> KnowledgeBase:
         """The knowledge base of ``models/kb/``, with ``models/learned/`` merged unless ``learned`` is False;
         its name forms follow the name rules of ``lang`` (``rules/<lang>/names.yaml`` if there is one).
-        Every file of the folder is checked first (:func:`pipeline.kb.validate.ensure_valid`)."""
+        Every file of the folder is checked first (:func:`pipeline.kb.validate.ensure_valid`); the
+        result is compiled once per folder content (:func:`pipeline.kb.compiled.open_compiled`)."""
         folder = ensure_valid(models) / "kb"
         present = [f for f in [folder / PERSON_FILE] + [folder / n for n in OTHER_FILES] if f.is_file()]
         if not present:
             raise KnowledgeBaseError(f"no knowledge base files in {folder}")
+        extra = load_learned(models) if learned else Learned()
+        fingerprint = f"{models_fingerprint(folder.parent)}-{'learned' if learned else 'plain'}"
+
+        def build(target: Path) -> KbStore:
+            return cls._build(models, present, extra, lang, target, store_meta(folder.parent, fingerprint, lang)).store
+
+        store = open_compiled(folder.parent, fingerprint, lang, build)
+        kb = cls(store, hash_files(present + extra.files), LabelRules.load(models, lang).person, folder)
+        kb.rejected_entities, kb.rejected_links = extra.rejected_entities(), extra.rejected_links()
+        return kb
+
+    @classmethod
+    def _build(
+        cls,
+        models: str | Path | None,
+        present: list[Path],
+        extra: Learned,
+        lang: str | None,
+        target: Path,
+        meta: dict[str, str],
+    ) -> KnowledgeBase:
         records: list[Record] = []
         for path in present:
             data = load_yaml(path) or []
             if not isinstance(data, list):
                 raise KnowledgeBaseError(f"{path}: expected a list of entries")
             records.extend((entry, path.name == PERSON_FILE) for entry in data)
-        extra = load_learned(models) if learned else Learned()
         names, labels = NameRules.load(models, lang), LabelRules.load(models, lang)
         words = own_words(models, names.pet_names.english_word_min_count)
         kinds = RelationKinds.of(LinkingRules.load(models, lang))
-        kb = cls.from_records(
-            extra.merge(records),
-            hash_files(present + extra.files),
-            folder,
-            names=names,
-            labels=labels,
-            words=words,
-            relations=kinds,
+        return cls.from_records(
+            extra.merge(records), names=names, labels=labels, words=words, relations=kinds, target=target, meta=meta
         )
-        kb.rejected_entities, kb.rejected_links = extra.rejected_entities(), extra.rejected_links()
-        return kb
 
     @classmethod
     def from_records(
@@ -95,8 +133,10 @@ class KnowledgeBase:
         labels: LabelRules,
         words: Callable[[str], bool] | None = None,
         relations: RelationKinds | None = None,
+        target: Path | None = None,
+        meta: dict[str, str] | None = None,
     ) -> KnowledgeBase:
-        """A knowledge base from entries (as in the YAML files) in memory.
+        """A knowledge base from entries (as in the YAML files), stored in memory (or at ``target``).
 
         ``equivalents``: groups of one given name in several languages (Lev,
         Leo, Leon), by default ``names.given_name_equivalents``; ``names`` and
@@ -129,20 +169,30 @@ class KnowledgeBase:
         )
         forms += [f for f in extra if (f.entity_id, fold(f.text)) not in known]  # a person's own surname is there
         people = [entry for entry, is_person in records if is_person]
-        forms += pet_forms(people, forms, names.pet_names, NameKeys.from_rules(names.skeleton_rules).skeleton, words)
-        kb = cls(entities, forms, version, labels.person, path)
+        skeleton = NameKeys.from_rules(names.skeleton_rules).skeleton
+        forms += pet_forms(people, forms, names.pet_names, skeleton, words)
         person_ids = [e for e, entity in entities.items() if entity.label == labels.person]
-        kb.relations = build_relations(listed, person_ids, kinds)
-        for form in forms:
-            kb._by_entity.setdefault(form.entity_id, []).append(form)
-        return kb
+        store = KbStore.create(
+            target,
+            entities.values(),
+            forms,
+            build_relations(listed, person_ids, kinds),
+            _word_sets(entities, forms, labels.person),
+            last_key=skeleton,
+            meta=meta or {},
+        )
+        return cls(store, version, labels.person, path)
 
     def forms_of(self, entity_id: str) -> list[NameForm]:
-        return self._by_entity.get(entity_id, [])
+        return list(self.store.forms_of(entity_id))
+
+    def forms_named(self, folded: str) -> list[NameForm]:
+        """Every form whose text folds to ``folded`` (:func:`~pipeline.kb.keys.fold`)."""
+        return self.store.forms_named(folded)
 
     def related(self, entity_id: str) -> dict[str, frozenset[str]]:
         """Other id -> the kinds that individual is to ``entity_id`` (``{"natalia-sedova": {"spouse"}}``)."""
-        return self.relations.get(entity_id, {})
+        return self.store.related(entity_id)
 
     def is_person(self, entity_id: str) -> bool:
         return self.entities[entity_id].label == self.person_label
@@ -159,8 +209,28 @@ class KnowledgeBase:
         """Every alphabetic word of every person name form but the generated pet names (a
         guess at a form, not a name the knowledge base knows: the name shapes, the evidence
         test and the cleaner's glued-word splitter read these words)."""
-        words = set()
-        for form in self.forms:
-            if self.is_person(form.entity_id) and form.part != PET:
-                words.update(w for w in form.text.replace("-", " ").split() if w.isalpha())
-        return words
+        return self.store.words(NAME_WORDS)
+
+    def given_words(self) -> set[str]:
+        """Folded given names, diminutives and pet names of every form."""
+        return self.store.words(GIVEN_FORMS)
+
+    def entity_given_names(self) -> set[str]:
+        """Folded given names of every entry."""
+        return self.store.words(ENTITY_GIVEN)
+
+
+NAME_WORDS, GIVEN_FORMS, ENTITY_GIVEN = "name", "given_form", "entity_given"
+
+
+def _word_sets(entities: dict[str, Entity], forms: list[NameForm], person_label: str) -> dict[str, set[str]]:
+    """The word sets of :meth:`KnowledgeBase.name_words`, ``given_words``, ``entity_given_names``."""
+    names: set[str] = set()
+    for form in forms:
+        if entities[form.entity_id].label == person_label and form.part != PET:
+            names.update(w for w in form.text.replace("-", " ").split() if w.isalpha())
+    return {
+        NAME_WORDS: names,
+        GIVEN_FORMS: {fold(f.text) for f in forms if f.part in GIVEN_PARTS},
+        ENTITY_GIVEN: {fold(w) for e in entities.values() for w in e.given},
+    }

@@ -85,7 +85,7 @@ def suggest_ids(kb: KnowledgeBase, wrong: str, limit: int = MAX_SUGGESTIONS) -> 
     those whose id or canonical name contains it; failing both, close spellings of an id (difflib)."""
     ids = sorted(kb.entities)
     key = fold(wrong.replace("-", " ")).strip()
-    named = sorted({f.entity_id for f in kb.forms if fold(f.text) == key})
+    named = sorted({f.entity_id for f in kb.forms_named(key)})
     containing = [i for i in ids if key and (key in fold(i.replace("-", " ")) or key in fold(kb.entities[i].canonical))]
     found = named + containing or difflib.get_close_matches(wrong, ids, n=limit, cutoff=0.6)
     out: list[str] = []

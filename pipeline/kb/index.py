@@ -1,46 +1,139 @@
-"""Name forms indexed by the skeleton keys of their tokens."""
+"""Name forms indexed by the skeleton keys of their tokens, in the knowledge base's store."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+import hashlib
+import sqlite3
 from collections.abc import Callable
+from functools import lru_cache
 
 from pipeline.kb.base import KnowledgeBase
 from pipeline.kb.entries import NameForm
 from pipeline.kb.keys import NameKeys
+from pipeline.kb.store import join_key
+
+#: A bare name shared by more forms than this gives the most prominent ones
+#: (:meth:`AliasIndex.lookup`); :meth:`AliasIndex.count` says how many there are.
+LOOKUP_LIMIT = 100
 
 
 class AliasIndex:
     """Every name form of a knowledge base under the skeleton keys of its tokens.
 
     ``tokenize`` must split text the way the documents are split (the spaCy
-    pipeline's tokenizer), so that a form matches the tokens of a document.
-    ``by_key`` maps a key tuple to its forms; ``first_keys`` holds the keys a
-    name can start with (most tokens of a text start none); ``max_tokens`` is
-    the longest form in tokens.
+    pipeline's tokenizer), so that a form matches the tokens of a document;
+    ``signature`` names that tokenizer's rules (:func:`tokenizer_signature`):
+    the keys are a table of the knowledge base's store, built once per
+    signature and kept with a compiled knowledge base. ``first_keys`` holds
+    the keys a name can start with (most tokens of a text start none);
+    ``max_tokens`` is the longest form in tokens; ``limit`` the most forms
+    one lookup returns.
     """
 
-    def __init__(self, kb: KnowledgeBase, tokenize: Callable[[str], list[str]], keys: NameKeys) -> None:
-        self.kb = kb
-        self.keys = keys
-        self.by_key: dict[tuple[str, ...], list[NameForm]] = defaultdict(list)
-        for form in kb.forms:
-            key = keys.phrase(tokenize(form.text))
-            if key and form not in self.by_key[key]:
-                self.by_key[key].append(form)
-        self.max_tokens = max((len(k) for k in self.by_key), default=1)
-        self.first_keys = {k[0] for k in self.by_key}
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        tokenize: Callable[[str], list[str]],
+        keys: NameKeys,
+        signature: str | None = None,
+        limit: int = LOOKUP_LIMIT,
+    ) -> None:
+        self.kb, self.keys, self.limit = kb, keys, limit
+        self.table = f"keys_{signature or f'local{id(self):x}'}"
+        kb.store.ensure(self.table, lambda connection: self._build(connection, tokenize))
+        store = kb.store
+        self.first_keys = {r[0] for r in store.query(f"SELECT key FROM {self.table}_first")}
+        self.max_tokens = int(store.query_one(f"SELECT value FROM {self.table}_size")[0])
+        self.count = lru_cache(maxsize=100_000)(self._count)
+        self._forms = lru_cache(maxsize=100_000)(self._lookup_key)
+
+    def _build(self, connection: sqlite3.Connection, tokenize: Callable[[str], list[str]]) -> None:
+        """The key of every form's tokens (each space-separated chunk tokenized once), with its
+        entity's prominence, which picks the forms of a crowded key."""
+        chunks: dict[str, list[str]] = {}
+
+        def tokens(text: str) -> list[str]:
+            out: list[str] = []
+            for chunk in text.split():
+                if chunk not in chunks:
+                    chunks[chunk] = tokenize(chunk)
+                out += chunks[chunk]
+            return out
+
+        t = self.table
+        connection.execute(f"CREATE TABLE {t} (key TEXT NOT NULL, prominence REAL NOT NULL, form INTEGER NOT NULL)")
+        connection.execute(f"CREATE TABLE {t}_first (key TEXT PRIMARY KEY) WITHOUT ROWID")
+        connection.execute(f"CREATE TABLE {t}_size (value INTEGER)")
+        sql = (
+            "SELECT f.n, f.entity_id, f.text, f.kind, f.part, json_extract(e.data, '$[5]') "
+            "FROM forms f JOIN entities e ON e.id = f.entity_id ORDER BY f.n"
+        )
+        seen: set[tuple[str, str, str, str, str]] = set()
+        rows, firsts, longest = [], set(), 1
+        for number, entity_id, text, kind, part, prominence in connection.execute(sql).fetchall():
+            key = self.keys.phrase(tokens(text))
+            if not key or (joined := join_key(key), entity_id, text, kind, part) in seen:
+                continue
+            seen.add((joined, entity_id, text, kind, part))
+            rows.append((joined, prominence, number))
+            firsts.add(key[0])
+            longest = max(longest, len(key))
+        connection.executemany(f"INSERT INTO {t} VALUES (?, ?, ?)", rows)
+        connection.executemany(f"INSERT INTO {t}_first VALUES (?)", ((k,) for k in firsts))
+        connection.execute(f"INSERT INTO {t}_size VALUES (?)", (longest,))
+        connection.execute(f"CREATE INDEX {t}_by_key ON {t} (key, prominence DESC, form)")
+
+    def _count(self, key: tuple[str, ...]) -> int:
+        return self.kb.store.query_one(f"SELECT count(*) FROM {self.table} WHERE key = ?", (join_key(key),))[0]
+
+    def _lookup_key(self, key: tuple[str, ...]) -> tuple[NameForm, ...]:
+        """The forms under ``key`` in the knowledge base's order; of a key more than ``limit``
+        forms share, the ``limit`` of the most prominent entries."""
+        if not key or key[0] not in self.first_keys:
+            return ()
+        sql = f"SELECT form FROM {self.table} WHERE key = ? ORDER BY prominence DESC, form LIMIT ?"
+        numbers = sorted(r[0] for r in self.kb.store.query(sql, (join_key(key), self.limit)))
+        found = self.kb.store.forms_by_number(numbers)
+        return tuple(found[n] for n in numbers)
+
+    def forms(self, key: tuple[str, ...]) -> tuple[NameForm, ...]:
+        """The forms under one key (see :meth:`lookup`)."""
+        return self._forms(key)
+
+    def crowded(self, words: list[str] | tuple[str, ...]) -> bool:
+        """Do more forms than ``limit`` share the key of ``words`` (so a lookup gives some of them)?"""
+        return self.count(self.keys.phrase(words)) > self.limit
+
+    def among(self, words: list[str] | tuple[str, ...], entity_ids: set[str]) -> list[NameForm]:
+        """The forms under the words' key of the entries ``entity_ids`` (a crowded key's, read
+        for the individuals a document names)."""
+        if not entity_ids:
+            return []
+        ids = sorted(entity_ids)
+        sql = (
+            f"SELECT f.entity_id, f.text, f.kind, f.part FROM {self.table} k JOIN forms f ON f.n = k.form "
+            f"WHERE k.key = ? AND f.entity_id IN ({','.join('?' * len(ids))}) ORDER BY k.form"
+        )
+        return [NameForm(*r) for r in self.kb.store.query(sql, [join_key(self.keys.phrase(words)), *ids])]
 
     def lookup(self, words: list[str] | tuple[str, ...]) -> list[NameForm]:
-        """The forms under the words' key; for words in Cyrillic, under any of their
-        romanisations' keys too (:meth:`NameKeys.phrases`), in that order."""
-        found = self.by_key.get(self.keys.phrase(words), [])
+        """The forms under the words' key (at most ``limit``: :meth:`crowded` says when there are
+        more); for words in Cyrillic, under any of their romanisations' keys too
+        (:meth:`NameKeys.phrases`), in that order."""
+        found = list(self._forms(self.keys.phrase(words)))
         if not any(_is_cyrillic(w) for w in words):
             return found
-        out = list(found)
         for key in self.keys.phrases(words)[1:]:
-            out += [f for f in self.by_key.get(key, []) if f not in out]
-        return out
+            found += [f for f in self._forms(key) if f not in found]
+        return found
+
+
+def tokenizer_signature(tokenizer: object) -> str:
+    """A hash of a spaCy tokenizer's rules (its vocabulary left out): equal rules, equal keys."""
+    to_bytes = getattr(tokenizer, "to_bytes", None)
+    if to_bytes is None:
+        return ""
+    return hashlib.sha256(to_bytes(exclude=["vocab"])).hexdigest()[:16]
 
 
 def _is_cyrillic(word: str) -> bool:

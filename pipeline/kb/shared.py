@@ -27,7 +27,7 @@ from threading import RLock
 from typing import Any, TypeVar
 
 from pipeline.kb.base import KnowledgeBase
-from pipeline.kb.index import AliasIndex
+from pipeline.kb.index import AliasIndex, tokenizer_signature
 from pipeline.kb.keys import NameKeys, fold
 from pipeline.kb.lexicon import given_names
 from pipeline.resources import (
@@ -100,7 +100,9 @@ class SharedKnowledge:
         return self.once(("index", id(tokenizer)), lambda: _Indexed(tokenizer, self._index(tokenizer))).index
 
     def _index(self, tokenizer: Callable[[str], Any]) -> AliasIndex:
-        return AliasIndex(self.kb, lambda text: [t.text for t in tokenizer(text)], self.keys)
+        signature = tokenizer_signature(tokenizer) or None
+        tokenize = lambda text: [t.text for t in tokenizer(text)]  # noqa: E731
+        return AliasIndex(self.kb, tokenize, self.keys, signature, self.linking.candidate_limit)
 
     def view(self, cls: type[_V]) -> _V:
         """The typed view ``cls`` of this folder's rules: a field when it is one of the known
@@ -129,7 +131,7 @@ class SharedKnowledge:
     @cached_property
     def kb_given_names(self) -> frozenset[str]:
         """Folded common given names and the knowledge base's own."""
-        return self.given_names | {fold(w) for e in self.kb.entities.values() for w in e.given}
+        return self.given_names | self.kb.entity_given_names()
 
 
 @dataclass

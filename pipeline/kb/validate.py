@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import hashlib
 import re
 import typing
 from collections.abc import Iterator
@@ -53,6 +54,7 @@ from pydantic import create_model as _create_model
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from pipeline.clean.config import HardWrapPolicy, TablePolicy, TeaserPolicy
+from pipeline.kb.compiled import validated_mark
 from pipeline.resources import (
     LabelRules,
     LanguageRules,
@@ -65,6 +67,7 @@ from pipeline.resources import (
     merged_rules,
     models_dir,
     models_fingerprint,
+    remember_parsed,
     yaml_problem,
 )
 
@@ -599,6 +602,8 @@ def _check_kb(folder: Path, files: list[_File], problems: list[Problem], complet
             files.append(file)
             if file.ok:
                 _check_entries(file, name == KB_PERSONS, kb, required=True)
+            if file.ok:
+                remember_parsed(base / name, file.data)
 
 
 def _check_entries(file: _File, is_person: bool, into: _Entries, required: bool) -> None:
@@ -730,12 +735,28 @@ def ensure_valid(models: str | Path | None = None, complete: bool = False) -> Pa
     with _LOCK:
         if (*key, True) in _CHECKED or (*key, complete) in _CHECKED:
             return folder
-    problems = check_models(folder, complete)
-    if problems:
-        raise ModelsError(problems)
+    marks = [validated_mark(folder, key[1], c, _CHECKER) for c in {complete, True}]
+    if not any(mark.is_file() for mark in marks):
+        problems = check_models(folder, complete)
+        if problems:
+            raise ModelsError(problems)
+        _mark(marks[0])
     with _LOCK:
         _CHECKED.add((*key, complete))
     return folder
+
+
+def _mark(path: Path) -> None:
+    """Note that a folder content passed (best effort: a folder we cannot write is checked again)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("checked by namelink check-models\n", encoding="utf-8")
+    except OSError:
+        pass
+
+
+#: The checker's own code: a mark of an older checker is not taken.
+_CHECKER = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 
 
 # -- a summary -------------------------------------------------------------------------------------

@@ -26,12 +26,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
-from rapidfuzz import fuzz, process
-
 from pipeline.kb import SHORT, AliasIndex, NameForm
-from pipeline.kb.entries import GIVEN_PARTS, PET
+from pipeline.kb.entries import PET
+from pipeline.kb.fuzzy import FuzzyBlocks, FuzzySettings
 from pipeline.kb.keys import fold
 from pipeline.kb.lexicon import census_given_names
 from pipeline.kb.ocr import OcrConfusions
@@ -90,16 +90,15 @@ class CandidateGenerator:
         self.ocr_similarity = linking.ocr_similarity
         self.feminine_endings = tuple(names.feminine_endings)
         self.joiners = frozenset(names.surname_joiners)
-        entities = index.kb.entities
-        self._fuzzy_forms = [
-            f
-            for f in index.kb.forms
-            if entities[f.entity_id].label == label
-            and len(f.text.replace(" ", "")) >= self.min_letters
-            and f.part != PET
-        ]
-        self._fuzzy_keys = [fold(f.text) for f in self._fuzzy_forms]
-        self._given_words = {fold(f.text) for f in index.kb.forms if f.part in GIVEN_PARTS}
+        self._fuzzy_settings = FuzzySettings(
+            self.min_letters, linking.fuzzy_two_deletion_letters, linking.fuzzy_max_block
+        )
+        self._given_words = index.kb.given_words()
+
+    @cached_property
+    def fuzzy(self) -> FuzzyBlocks:
+        """The blocked fuzzy index of this label's forms (built on first use: places never need it)."""
+        return FuzzyBlocks(self.index.kb.store, self.label, self._fuzzy_settings)
 
     def __call__(self, words: list[str], fuzzy: bool = True) -> list[Candidate]:
         found = self._by_key(words)
@@ -135,14 +134,11 @@ class CandidateGenerator:
 
     def by_last_word(self, word: str, sex: str) -> list[Candidate]:
         """Persons of ``sex`` with a full name ending in ``word`` (Mrs. Trotsky -> Natalia Trotsky)."""
-        key = self.index.keys.skeleton(word)
         entities = self.index.kb.entities
         out = [
             Candidate(f.entity_id, f, "title", 1.0)
-            for f in self.index.kb.forms
-            if f.kind != SHORT
-            and entities[f.entity_id].sex == sex
-            and self.index.keys.skeleton(f.text.split()[-1]) == key
+            for f in self.index.kb.store.forms_ending(self.index.keys.skeleton(word))
+            if f.kind != SHORT and entities[f.entity_id].sex == sex
         ]
         return best_per_entity(out)
 
@@ -172,12 +168,7 @@ class CandidateGenerator:
         for form in self.index.lookup(words):
             if entities[form.entity_id].label != self.label:
                 continue
-            if form.part == PET:
-                method = PET
-            elif fold(form.text) == folded or _same_letters(form.text, folded):
-                method = "exact"
-            else:
-                method = "variant"
+            method = PET if form.part == PET else _exact_or_variant(form, folded)
             out.append(Candidate(form.entity_id, form, method, 1.0))
         return best_per_entity(out)
 
@@ -185,16 +176,29 @@ class CandidateGenerator:
         return name.split()[-1].endswith(self.feminine_endings) if name.split() else False
 
     def _fuzzy(self, words: list[str]) -> list[Candidate]:
+        """Forms close in edit distance, from the blocked index (:mod:`pipeline.kb.fuzzy`)."""
         query = fold(" ".join(words))
-        if len(query.replace(" ", "")) < self.min_letters:
-            return []
-        hits = process.extract(query, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=self.fuzzy_cutoff, limit=5)
         out = []
-        for _, score, i in hits:
-            form = self._fuzzy_forms[i]
-            if self._feminine(query) != self._feminine(self._fuzzy_keys[i]) or len(words) != len(form.text.split()):
+        for form, score in self.fuzzy.search(words, self.fuzzy_cutoff, limit=5):
+            if self._feminine(query) != self._feminine(fold(form.text)) or len(words) != len(form.text.split()):
                 continue
             out.append(Candidate(form.entity_id, form, "fuzzy", score / 100.0))
+        return best_per_entity(out)
+
+    def crowded(self, words: list[str]) -> bool:
+        """Do more forms share the key of ``words`` than a lookup returns (:meth:`AliasIndex.crowded`)?"""
+        return self.index.crowded(words)
+
+    def among(self, words: list[str], entity_ids: set[str]) -> list[Candidate]:
+        """The candidates of ``words`` among the individuals ``entity_ids`` (as ``__call__``'s
+        key matches): for a crowded key, those a document names."""
+        folded = fold(" ".join(words))
+        entities = self.index.kb.entities
+        out = [
+            Candidate(f.entity_id, f, PET if f.part == PET else _exact_or_variant(f, folded), 1.0)
+            for f in self.index.among(words, entity_ids)
+            if entities[f.entity_id].label == self.label
+        ]
         return best_per_entity(out)
 
 
@@ -215,6 +219,10 @@ def person_candidates(shared: Any, tokenizer: Callable[[str], Any], fuzzy_cutoff
         )
 
     return shared.once(("person_candidates", id(tokenizer), fuzzy_cutoff), build)
+
+
+def _exact_or_variant(form: NameForm, folded: str) -> str:
+    return "exact" if fold(form.text) == folded or _same_letters(form.text, folded) else "variant"
 
 
 def _same_letters(form: str, folded: str) -> bool:

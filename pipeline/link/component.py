@@ -112,7 +112,7 @@ class EntityLinker(SharedDataComponent):
         persons = person_candidates(data, self._tokenizer, self.fuzzy_cutoff)
         return (
             MentionBuilder(data.kb, data.keys, persons, data.names, data.linking, data.morphology),
-            PersonDecider(data.kb, data.linking),
+            PersonDecider(data.kb, data.linking, persons),
             OtherLinker(data.kb, index, data.labels, data.linking, data.names, self.fuzzy_cutoff),
             data.labels.person,
         )

@@ -21,8 +21,13 @@ Two passes over a document's mentions, candidates already on them:
    to the candidate most recently linked; failing that, to the candidate with
    the highest prominence among those related (knowledge base ``related``,
    weighed by kind) to the document's cast, the individuals it has linked,
-   or among all candidates when none is; failing that, to a NIL individual
-   of their own. Links decided by a cue or a relation carry a ``reason``; a
+   or among all candidates when none is (when several candidates are that
+   prominent, the link says so: method ``kb-ambiguous``, its score times
+   ``ambiguous_factor``, the count of namesakes in its ``reason``); failing
+   that, to a NIL individual of their own. A name more namesakes share than
+   a lookup returns (``candidate_limit``, linking.yaml) also gets, as
+   candidates, those of its bearers the document names in full. Links
+   decided by a cue or a relation carry a ``reason``; a
    prior link of a Russian word whose case leaves two individuals
    (``Седова``, :attr:`~pipeline.link.mentions.Mention.case_note`) is scored
    lower (``ambiguous_factor``) and says so in its ``reason``.
@@ -39,10 +44,10 @@ from __future__ import annotations
 
 from pipeline.kb import ALIAS, KnowledgeBase
 from pipeline.kb.entries import GIVEN_PARTS, PET
-from pipeline.link.candidates import Candidate
+from pipeline.link.candidates import Candidate, CandidateGenerator, best_per_entity
 from pipeline.link.context import Context, Group, contains_keys, weigh
 from pipeline.link.cues import Cues
-from pipeline.link.mentions import Link, Mention
+from pipeline.link.mentions import Link, Mention, allowed
 from pipeline.records import NIL_PREFIX, nil_id
 from pipeline.resources import LinkingRules
 
@@ -50,15 +55,19 @@ from pipeline.resources import LinkingRules
 class PersonDecider:
     """Links a document's person mentions in place (``Mention.link``)."""
 
-    def __init__(self, kb: KnowledgeBase, scores: LinkingRules) -> None:
+    def __init__(self, kb: KnowledgeBase, scores: LinkingRules, persons: CandidateGenerator | None = None) -> None:
+        """``persons``: the candidate generator, asked again for the document's own individuals
+        among a crowded name's namesakes (None: candidates are never completed)."""
         self.kb = kb
         self.scores = scores
         self.cues = Cues(scores, kb.person_label)
+        self.persons = persons
 
     def __call__(self, people: list[Mention]) -> None:
         for m in people:
             self._link_standalone(m)
         self._merge_nil_parts(people)
+        self._complete_crowded(people)
         context = Context(people)
         # Forms of one candidate first (Lyova), in document order: they link to it whatever the
         # order, and place it for the shared forms (Lev) linked after them.
@@ -99,6 +108,18 @@ class PersonDecider:
         entities = self.kb.entities
         dated = {e for e in ids if years & {entities[e].born, entities[e].died}}
         return dated, ("life years " + ", ".join(str(y) for y in sorted(years)) if dated else "")
+
+    def _complete_crowded(self, people: list[Mention]) -> None:
+        """A name more namesakes share than its candidates hold (``Ivan`` in a register of
+        thousands) gets the candidates of the individuals the document names in full too, so
+        that the context can choose them whatever their prominence."""
+        cast = {m.link.entity_id for m in people if m.anchor and m.link is not None}
+        if self.persons is None or not cast:
+            return
+        for m in people:
+            if m.link is None and m.crowded:
+                found = allowed(self.persons.among(m.words, cast), m.banned)
+                m.candidates = best_per_entity(m.candidates + found)
 
     def _merge_nil_parts(self, people: list[Mention]) -> None:
         """An unknown name inside a longer unknown name of the same document is
@@ -210,7 +231,13 @@ class PersonDecider:
         base = self.scores.prior_scale * self.scores.method_scores[best.method] * best.similarity
         weight = self.scores.prior_share_weight
         score = round(base * ((1 - weight) + weight * share), 3)
-        return self._kb_link(best.entity_id, score, method, related[best.entity_id][1] if related else "")
+        reason = related[best.entity_id][1] if related else ""
+        tied = {c.entity_id for c in pool if entities[c.entity_id].prominence == entities[best.entity_id].prominence}
+        if len(tied) > 1:  # a coin toss among namesakes: said, and scored lower
+            many = f"more than {len(tied) - 1}" if m.crowded and not related else str(len(tied) - 1)
+            reason = "; ".join(r for r in (reason, f"{many} namesakes as prominent") if r)
+            return self._kb_link(best.entity_id, score * self.scores.ambiguous_factor, "kb-ambiguous", reason)
+        return self._kb_link(best.entity_id, score, method, reason)
 
     def _related_to_cast(self, candidate_ids: set[str], context: Context) -> dict[str, tuple[float, str]]:
         """Candidate -> (weight of its closest tie to an individual of the cast, ``"<kind> of <id>"``),

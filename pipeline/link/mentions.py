@@ -78,6 +78,7 @@ class Mention:
     banned: frozenset[str] = frozenset()  # ids review ruled out for this string
     name: str = ""  # the span's text, digits inside words read as letters (Nata1ia -> Natalia)
     case_note: str = ""  # a Russian case ambiguity the candidates keep (Седова: nominative or genitive)
+    crowded: bool = False  # more namesakes share the name than its candidates hold (AliasIndex.crowded)
 
 
 def allowed(candidates: list[Candidate], banned: frozenset[str]) -> list[Candidate]:
@@ -147,7 +148,10 @@ class MentionBuilder:
         if any(r is not None and r.nominatives for r in read):
             candidates, note = self._with_readings(span, words, read, candidates, banned)
         name = "".join((self.ocr.clear(t.text) or nominative(t.text) or t.text) + t.whitespace_ for t in span).strip()
-        return Mention(span, repaired, self._keys(repaired), candidates, banned=banned, name=name, case_note=note)
+        crowded = self.persons.crowded(words) or (repaired != words and self.persons.crowded(repaired))
+        return Mention(
+            span, repaired, self._keys(repaired), candidates, banned=banned, name=name, case_note=note, crowded=crowded
+        )
 
     def _with_readings(
         self,

@@ -118,7 +118,7 @@ class KbMatches:
         if wraps and starts_line(w.doc, i) and ends_line(w.doc, end):
             return []  # two whole lines (a list) are two names
         key = tuple(k for k in keys[i:end] if k)
-        forms = self.index.by_key.get(key)
+        forms = list(self.index.forms(key))
         if forms and wraps:  # only a person's name runs over a line end (places stay as they were)
             forms = [f for f in forms if self.kb.entities[f.entity_id].label == self.person]
         return self._as_written(forms, w.words, key, i, end) if forms else []

@@ -22,10 +22,14 @@ printed beside). Peak memory is the process's maximum RSS.
 
 With ``--kb-size N`` (a comma list) it measures instead the cost of a large
 knowledge base (issue 13): for each size, the real knowledge base plus
-synthetic people up to N (``bench/synthetic_kb.py``, seeded), ``namelink run
---full`` over the seed texts (raw/) and the own set, printing the load time,
-the recognition and linking stage seconds, words/s, peak RSS and the seed and
-own-set accuracy (strict / end-to-end F1) against their gold:
+synthetic people up to N (``bench/synthetic_kb.py``, seeded), compiled from
+cold (``namelink kb compile``: its wall seconds and peak RSS, the check of
+the YAML, the build, the alias keys and the fuzzy index), then ``namelink run
+--full`` over the seed texts (raw/) and the own set, warm, printing the load
+time, the recognition and linking stage seconds, words/s, peak RSS and the
+seed and own-set accuracy (strict / end-to-end F1) against their gold, and the
+peak summed PSS of a ``--jobs 2`` run over the own set (shared pages counted
+once, so a knowledge base the workers share shows once):
 
     python bench/run.py --kb-size 262,10000,100000
 """
@@ -262,11 +266,19 @@ def kb_sizes(sizes: list[int], work: Path, model: str) -> None:
         f"the real knowledge base has {real} people"
     )
     print(
-        f"{'people':>9} {'load s':>7} {'rules s':>8} {'linker s':>9} {'words/s':>8} {'peak RSS':>9}  "
-        f"{'seeds strict/e2e':>17}  {'own strict/e2e':>15}"
+        f"{'people':>9} {'cold s':>7} {'cold MB':>8} {'load s':>7} {'rules s':>8} {'linker s':>9} {'words/s':>8} "
+        f"{'peak RSS':>9} {'2 jobs PSS':>11}  {'seeds strict/e2e':>17}  {'own strict/e2e':>15}"
     )
     for size in sizes:
-        models = DEFAULT_MODELS_DIR if size <= real else models_with_people(size - real, work / f"models-{size}")
+        models = work / f"models-{size}"
+        if size <= real:
+            shutil.rmtree(models, ignore_errors=True)
+            shutil.copytree(DEFAULT_MODELS_DIR, models, ignore=shutil.ignore_patterns("__pycache__", ".index"))
+        else:
+            models = models_with_people(size - real, models)
+        shutil.rmtree(models / ".index", ignore_errors=True)  # a cold start: nothing compiled yet
+        compile_command = [sys.executable, "-m", "pipeline", "kb", "compile", "--model", model, "--models", str(models)]
+        _, cold, cold_rss = measured(compile_command)
         load = rules = linker = seconds = 0.0
         rss, words, scores = 0.0, 0, []
         for name, folder, gold in KB_SETS:
@@ -281,10 +293,48 @@ def kb_sizes(sizes: list[int], work: Path, model: str) -> None:
             rss = max(rss, peak)
             words += corpus_words(folder)[0]
             scores.append(_scores(gold, out / "documents.jsonl", folder, models))
+        jobs_out = work / f"kb-{size}-jobs2"
+        jobs = [sys.executable, "-m", "pipeline", "run", str(KB_SETS[1][1]), "--out", str(jobs_out), "-q", "--full"]
+        pss = tree_peak_pss([*jobs, "--jobs", "2", "--model", model, "--models", str(models)])
         print(
-            f"{size:>9,} {load:7.1f} {rules:8.2f} {linker:9.2f} {words / seconds:8,.0f} {rss:7.0f} MB  "
-            f"{scores[0]:>17}  {scores[1]:>15}"
+            f"{size:>9,} {cold:7.1f} {cold_rss:8.0f} {load:7.1f} {rules:8.2f} {linker:9.2f} {words / seconds:8,.0f} "
+            f"{rss:6.0f} MB {pss:8.0f} MB  {scores[0]:>17}  {scores[1]:>15}",
+            flush=True,
         )
+
+
+def tree_peak_pss(command: list[str]) -> float:
+    """The peak, over the run, of the summed PSS (MB) of a command and its worker processes:
+    pages several processes share (the memory-mapped compiled knowledge base) count once."""
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = 0.0
+    while process.poll() is None:
+        peak = max(peak, sum(_pss_kb(pid) for pid in _tree(process.pid)) / 1024)
+        time.sleep(0.2)
+    return peak
+
+
+def _tree(root: int) -> list[int]:
+    out, frontier = [root], [root]
+    while frontier:
+        pid = frontier.pop()
+        try:
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            continue
+        out += map(int, children)
+        frontier += map(int, children)
+    return out
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def _scores(gold: Path, predicted: Path, raw: Path, models: Path) -> str:

@@ -5,9 +5,11 @@ deterministic: a given name x a patronymic (from a father's given name) x a
 surname (a stem and an ending, in the form of the person's sex: Petrov /
 Petrova, Kamensky / Kamenskaya), with the name's usual diminutive, a birth
 year, and a prominence of 1. Many share given names and surnames, as a
-register of a party or a ministry does; none is named like a person of the
-real knowledge base (its surnames are left out), so the real people's
-mentions meet namesakes only by their given names and patronymics.
+register of a party or a ministry does. A share of them (``namesake_share``,
+2%) bear the surname of a real person of their sex (an Ivan Trotsky, an Olga
+Sedova), so a bare ``Trotsky`` of the seed texts meets namesakes (about six
+per real surname at 100,000 people); the others' surnames are never a real
+person's.
 
 :func:`models_with_people` writes a copy of a models folder whose
 ``kb/persons.yaml`` is the real one followed by the synthetic people.
@@ -183,12 +185,21 @@ SURNAME_STEMS = [
     "Vetr",
     "Lyub",
 ]
+#: Bumped when the people made change (a models folder of an older version is made again).
+VERSION = 2
 SURNAME_ENDINGS = [("ov", "ova"), ("ev", "eva"), ("in", "ina"), ("sky", "skaya"), ("enko", "enko"), ("ovich", "ovich")]
 
 
-def synthetic_people(n: int, seed: int = 13, avoid: frozenset[str] = frozenset()) -> Iterator[dict]:
-    """``n`` person entries of the knowledge base's schema (see the module), ``avoid`` surnames
-    (lower case) never made; the same ``n`` and ``seed`` give the same people."""
+def synthetic_people(
+    n: int,
+    seed: int = 13,
+    avoid: frozenset[str] = frozenset(),
+    real: tuple[list[str], list[str]] = ([], []),
+    namesake_share: float = 0.02,
+) -> Iterator[dict]:
+    """``n`` person entries of the knowledge base's schema (see the module): ``avoid`` surnames
+    (lower case) never made up, ``real`` the (male, female) surnames of real people, which a
+    ``namesake_share`` of them bear; the same arguments give the same people."""
     rng = random.Random(seed)
     surnames = [(stem + m, stem + f) for stem in SURNAME_STEMS for m, f in SURNAME_ENDINGS]
     surnames = [pair for pair in surnames if pair[0].lower() not in avoid and pair[1].lower() not in avoid]
@@ -196,6 +207,9 @@ def synthetic_people(n: int, seed: int = 13, avoid: frozenset[str] = frozenset()
         female = rng.random() < 0.4
         father = rng.choice(MALE_NAMES)
         male_surname, female_surname = rng.choice(surnames)
+        namesakes = real[1 if female else 0]
+        if namesakes and rng.random() < namesake_share:
+            male_surname = female_surname = rng.choice(namesakes)
         if female:
             given, diminutive = rng.choice(FEMALE_NAMES)
             patronymic, surname = _patronymic(father, female=True), female_surname
@@ -236,18 +250,19 @@ def models_with_people(n: int, out: Path, source: Path | None = None, seed: int 
 
     source = source or DEFAULT_MODELS_DIR
     marker = out / ".synthetic"
-    if marker.is_file() and marker.read_text() == f"{n} {seed}":
+    if marker.is_file() and marker.read_text() == f"{n} {seed} {VERSION}":
         return out
     shutil.rmtree(out, ignore_errors=True)
     shutil.copytree(source, out, ignore=shutil.ignore_patterns("__pycache__", "corrections", ".index"))
     persons = out / "kb" / "persons.yaml"
     real = yaml.safe_load(persons.read_text(encoding="utf-8")) or []
     avoid = frozenset(s.lower() for e in real for s in e.get("surname", []))
+    by_sex = tuple(sorted({s for e in real if e.get("sex") == sex for s in e.get("surname", [])}) for sex in "MF")
     with open(persons, "a", encoding="utf-8") as handle:
         handle.write(f"\n# {n} synthetic people (bench/synthetic_kb.py, seed {seed})\n")
-        for entry in synthetic_people(n, seed, avoid):
+        for entry in synthetic_people(n, seed, avoid, by_sex):
             handle.write("\n" + yaml.safe_dump([entry], allow_unicode=True, sort_keys=False, width=1 << 20))
-    marker.write_text(f"{n} {seed}")
+    marker.write_text(f"{n} {seed} {VERSION}")
     return out
 
 

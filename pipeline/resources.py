@@ -339,7 +339,7 @@ class LinkingRules(_View):
     life_years_tokens: int
     title_relations: tuple[str, ...]
     fuzzy_two_deletion_letters: int = 6
-    fuzzy_max_block: int = 5000
+    fuzzy_max_block: int = 1000
     candidate_limit: int = 100
 
 

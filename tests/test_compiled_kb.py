@@ -121,3 +121,19 @@ def test_processes_started_together_build_one_file(models):
     assert outputs[0] == outputs[1] and outputs[0].endswith("Leon Trotsky")
     assert len(compiled_files(models)) == 1
     assert not list((models / INDEX_FOLDER).glob("*.tmp*"))  # no scratch file left behind
+
+
+def test_kb_compile_builds_what_a_run_reads(models):
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    result = CliRunner().invoke(cli, ["kb", "compile", "--models", str(models)])
+    assert result.exit_code == 0, result.output
+    [path] = compiled_files(models)
+    assert str(path) in result.output and f"{len(KnowledgeBase.load(models).entities):,} entities" in result.output
+    tables = {r[0] for r in sqlite3.connect(path).execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert any(t.startswith("keys_") for t in tables) and any(t.startswith("fuzzy_") for t in tables)
+    stamp = path.stat().st_mtime_ns
+    again = CliRunner().invoke(cli, ["kb", "compile", "--models", str(models)])
+    assert again.exit_code == 0 and path.stat().st_mtime_ns == stamp  # current: nothing built again

@@ -98,6 +98,7 @@ def open_compiled(folder: Path, fingerprint: str, lang: str | None, build: Calla
         log.info("compiling the knowledge base of %s into %s", folder, path)
         try:
             build(scratch).close()
+            _remove(path)  # and what was derived from a file of this name
             os.replace(scratch, path)
         finally:
             scratch.unlink(missing_ok=True)
@@ -124,8 +125,15 @@ def _open_if_current(path: Path, key: str) -> KbStore | None:
         log.warning("%s is not the compiled knowledge base it is named for: building it again", path)
     except sqlite3.DatabaseError as err:
         log.warning("%s cannot be read (%s): building it again", path, err)
-    path.unlink(missing_ok=True)
+    _remove(path)
     return None
+
+
+def _remove(path: Path) -> None:
+    """A compiled file and what was derived from it (the key filters of :mod:`pipeline.kb.index`)."""
+    for derived in path.parent.glob(f"{path.name}.*"):
+        derived.unlink(missing_ok=True)
+    path.unlink(missing_ok=True)
 
 
 def _forget_older(where: Path, kept: Path, folder: Path, lang: str | None) -> None:
@@ -140,7 +148,8 @@ def _forget_older(where: Path, kept: Path, folder: Path, lang: str | None) -> No
         except sqlite3.DatabaseError:
             same = False
         if same:
-            other.unlink(missing_ok=True)
+            _remove(other)
+            other.with_suffix(".lock").unlink(missing_ok=True)
 
 
 @contextmanager

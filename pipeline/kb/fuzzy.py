@@ -40,7 +40,7 @@ class FuzzySettings:
 
     min_letters: int
     two_deletion_letters: int = 6
-    max_block: int = 5000
+    max_block: int = 1000
 
 
 def deletions(word: str, most: int) -> set[str]:
@@ -123,11 +123,10 @@ class FuzzyBlocks:
         query = fold(" ".join(words))
         if len(query.replace(" ", "")) < self.settings.min_letters:
             return []
-        numbers = self.block(query.split())
+        numbers = sorted(self.block(query.split()))  # the knowledge base's order, as a scan of every form's
         if not numbers:
             return []
-        forms = self.store.forms_by_number(numbers)
-        numbers = sorted(forms)  # the knowledge base's order, as a scan over every form would meet them
-        keys = [fold(forms[n].text) for n in numbers]
+        keys = self.store.folded_by_number(numbers)
         hits = process.extract(query, keys, scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit)
+        forms = self.store.forms_by_number(numbers[i] for _, _, i in hits)
         return [(forms[numbers[i]], score) for _, score, i in hits]

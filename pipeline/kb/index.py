@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
 
 from pipeline.kb.base import KnowledgeBase
 from pipeline.kb.entries import NameForm
 from pipeline.kb.keys import NameKeys
-from pipeline.kb.store import join_key
+from pipeline.kb.store import KbStore, join_key
 
 #: A bare name shared by more forms than this gives the most prominent ones
 #: (:meth:`AliasIndex.lookup`); :meth:`AliasIndex.count` says how many there are.
@@ -43,6 +47,7 @@ class AliasIndex:
         kb.store.ensure(self.table, lambda connection: self._build(connection, tokenize))
         store = kb.store
         self.first_keys = {r[0] for r in store.query(f"SELECT key FROM {self.table}_first")}
+        self.present = KeyFilter.of(store, self.table)
         self.max_tokens = int(store.query_one(f"SELECT value FROM {self.table}_size")[0])
         self.count = lru_cache(maxsize=100_000)(self._count)
         self._forms = lru_cache(maxsize=100_000)(self._lookup_key)
@@ -65,23 +70,27 @@ class AliasIndex:
         connection.execute(f"CREATE TABLE {t}_first (key TEXT PRIMARY KEY) WITHOUT ROWID")
         connection.execute(f"CREATE TABLE {t}_size (value INTEGER)")
         sql = (
-            "SELECT f.n, f.entity_id, f.text, f.kind, f.part, json_extract(e.data, '$[5]') "
+            "SELECT f.n, f.text, json_extract(e.data, '$[5]') "
             "FROM forms f JOIN entities e ON e.id = f.entity_id ORDER BY f.n"
         )
-        seen: set[tuple[str, str, str, str, str]] = set()
-        rows, firsts, longest = [], set(), 1
-        for number, entity_id, text, kind, part, prominence in connection.execute(sql).fetchall():
-            key = self.keys.phrase(tokens(text))
-            if not key or (joined := join_key(key), entity_id, text, kind, part) in seen:
-                continue
-            seen.add((joined, entity_id, text, kind, part))
-            rows.append((joined, prominence, number))
-            firsts.add(key[0])
-            longest = max(longest, len(key))
-        connection.executemany(f"INSERT INTO {t} VALUES (?, ?, ?)", rows)
+        firsts: set[str] = set()
+        longest = 1
+
+        def rows() -> Iterator[tuple[str, float, int]]:
+            # each form once: the knowledge base keeps one form per (entity, folded text) and kind
+            nonlocal longest
+            for number, text, prominence in connection.execute(sql):
+                key = self.keys.phrase(tokens(text))
+                if key:
+                    firsts.add(key[0])
+                    longest = max(longest, len(key))
+                    yield join_key(key), prominence, number
+
+        connection.executemany(f"INSERT INTO {t} VALUES (?, ?, ?)", list(rows()))
         connection.executemany(f"INSERT INTO {t}_first VALUES (?)", ((k,) for k in firsts))
         connection.execute(f"INSERT INTO {t}_size VALUES (?)", (longest,))
         connection.execute(f"CREATE INDEX {t}_by_key ON {t} (key, prominence DESC, form)")
+        connection.execute(f"CREATE INDEX {t}_by_form ON {t} (form)")
 
     def _count(self, key: tuple[str, ...]) -> int:
         return self.kb.store.query_one(f"SELECT count(*) FROM {self.table} WHERE key = ?", (join_key(key),))[0]
@@ -89,7 +98,7 @@ class AliasIndex:
     def _lookup_key(self, key: tuple[str, ...]) -> tuple[NameForm, ...]:
         """The forms under ``key`` in the knowledge base's order; of a key more than ``limit``
         forms share, the ``limit`` of the most prominent entries."""
-        if not key or key[0] not in self.first_keys:
+        if not key or key[0] not in self.first_keys or join_key(key) not in self.present:
             return ()
         sql = f"SELECT form FROM {self.table} WHERE key = ? ORDER BY prominence DESC, form LIMIT ?"
         numbers = sorted(r[0] for r in self.kb.store.query(sql, (join_key(key), self.limit)))
@@ -111,10 +120,10 @@ class AliasIndex:
             return []
         ids = sorted(entity_ids)
         sql = (
-            f"SELECT f.entity_id, f.text, f.kind, f.part FROM {self.table} k JOIN forms f ON f.n = k.form "
-            f"WHERE k.key = ? AND f.entity_id IN ({','.join('?' * len(ids))}) ORDER BY k.form"
+            f"SELECT f.entity_id, f.text, f.kind, f.part FROM forms f JOIN {self.table} k ON k.form = f.n "
+            f"WHERE f.entity_id IN ({','.join('?' * len(ids))}) AND k.key = ? ORDER BY f.n"
         )
-        return [NameForm(*r) for r in self.kb.store.query(sql, [join_key(self.keys.phrase(words)), *ids])]
+        return [NameForm(*r) for r in self.kb.store.query(sql, [*ids, join_key(self.keys.phrase(words))])]
 
     def lookup(self, words: list[str] | tuple[str, ...]) -> list[NameForm]:
         """The forms under the words' key (at most ``limit``: :meth:`crowded` says when there are
@@ -126,6 +135,40 @@ class AliasIndex:
         for key in self.keys.phrases(words)[1:]:
             found += [f for f in self._forms(key) if f not in found]
         return found
+
+
+class KeyFilter:
+    """Which keys have forms, without asking the database: a sorted array of 64-bit hashes of
+    the keys (a miss, most of a document's word runs, costs a binary search). For a file store
+    the array is a ``.npy`` beside it, memory-mapped, so processes share one copy."""
+
+    def __init__(self, hashes: np.ndarray) -> None:
+        self.hashes = hashes
+
+    @classmethod
+    def of(cls, store: KbStore, table: str) -> KeyFilter:
+        if store.path is None:
+            return cls(_hashes(store, table))
+        path = Path(f"{store.path}.{table}.npy")
+        if not path.is_file():
+            scratch = path.with_suffix(f".tmp{os.getpid()}.npy")
+            np.save(scratch, _hashes(store, table))
+            os.replace(scratch, path)
+        return cls(np.asarray(np.load(path, mmap_mode="r")))  # a plain array over the mapped file
+
+    def __contains__(self, key: str) -> bool:
+        value = np.uint64(_hash(key))  # a Python int would be searched as an object: 300 times slower
+        at = int(self.hashes.searchsorted(value))
+        return at < len(self.hashes) and self.hashes[at] == value
+
+
+def _hash(key: str) -> int:
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little")
+
+
+def _hashes(store: KbStore, table: str) -> np.ndarray:
+    found = {_hash(r[0]) for r in store.query(f"SELECT DISTINCT key FROM {table}")}
+    return np.array(sorted(found), dtype=np.uint64)
 
 
 def tokenizer_signature(tokenizer: object) -> str:

@@ -76,6 +76,7 @@ class KbStore:
         self._lock = RLock()
         self.entity = lru_cache(maxsize=65_536)(self._entity)
         self.forms_of = lru_cache(maxsize=65_536)(self._forms_of)
+        self._related = lru_cache(maxsize=65_536)(self._read_related)
 
     # -- building ---------------------------------------------------------------------------------
 
@@ -216,9 +217,21 @@ class KbStore:
             out.update((r[0], NameForm(*r[1:])) for r in self.query(sql, chunk))
         return out
 
+    def folded_by_number(self, numbers: list[int]) -> list[str]:
+        """The folded texts of the forms ``numbers`` (in that order)."""
+        out: dict[int, str] = {}
+        for start in range(0, len(numbers), 900):
+            chunk = numbers[start : start + 900]
+            sql = f"SELECT n, folded FROM forms WHERE n IN ({','.join('?' * len(chunk))})"
+            out.update(self.query(sql, chunk))
+        return [out[n] for n in numbers]
+
     def related(self, entity_id: str) -> dict[str, frozenset[str]]:
+        return dict(self._related(entity_id))
+
+    def _read_related(self, entity_id: str) -> tuple[tuple[str, frozenset[str]], ...]:
         rows = self.query("SELECT other, kinds FROM relations WHERE entity_id = ?", (entity_id,))
-        return {other: frozenset(json.loads(kinds)) for other, kinds in rows}
+        return tuple((other, frozenset(json.loads(kinds))) for other, kinds in rows)
 
     def all_relations(self) -> dict[str, dict[str, frozenset[str]]]:
         out: dict[str, dict[str, frozenset[str]]] = {}

@@ -117,6 +117,10 @@ class EntityLinker(SharedDataComponent):
             data.labels.person,
         )
 
+    def prepare(self) -> None:
+        """Build now what the first document would (see the recogniser's ``prepare``)."""
+        self._parts[0].persons.fuzzy  # noqa: B018
+
     def __call__(self, doc: Doc) -> Doc:
         build, decide, others, person = self._parts
         people = [build(ent) for ent in doc.ents if ent.label_ == person]

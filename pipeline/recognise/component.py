@@ -208,6 +208,12 @@ class PersonRules(SharedDataComponent):
             self._families = RuleFamilies.build(self.shared.get(), self.tokenizer)
         return self._families
 
+    def prepare(self) -> None:
+        """Build now what the first document would (the knowledge base compiled, its keys for
+        this tokenizer, the fuzzy index): ``namelink kb compile``, before a batch."""
+        self.families.ocr_words.ocr  # noqa: B018  (the families hold the index and candidates)
+        person_candidates(self.shared.get(), self.tokenizer, FUZZY_CUTOFF).fuzzy  # noqa: B018
+
     def __call__(self, doc: Doc) -> Doc:
         families = self.families
         merge_split_words(doc, families.ocr_words.ocr)

@@ -266,8 +266,10 @@ def compile_command(model: str, models_dir: Path | None) -> None:
 
     from pipeline.batch import Pipeline
     from pipeline.batch.model import ModelNotFoundError
+    from pipeline.resources import ensure_valid
 
     start = time.perf_counter()
+    ensure_valid(models_dir, complete=True)  # the check a run makes, done (and marked) once here
     try:
         pipe = Pipeline(model, models_dir)
     except ModelNotFoundError as err:

@@ -13,7 +13,8 @@ evidence first:
 - ``ocr``: equal once OCR confusions are undone (``rn`` for ``m``, ``0`` for ``o``,
   names.yaml; :mod:`pipeline.kb.ocr`): the fewest repairs that match, each one
   lowering the similarity (``ocr_similarity`` per repair, linking.yaml);
-- ``fuzzy``: close in edit distance (rapidfuzz), for other OCR damage
+- ``fuzzy``: close in edit distance (rapidfuzz over the block of forms that
+  share a near word with the mention, :mod:`pipeline.kb.fuzzy`), for other OCR damage
   (``Ratnon del Rio``, ``Dzerhinsky``); only for forms of at least
   ``fuzzy_min_letters`` (linking.yaml), never to a generated pet name, and
   never across grammatical sex (``Sedova`` is not ``Sedov``);

@@ -4,7 +4,8 @@ Two passes over a document's mentions, candidates already on them:
 
 1. **names that stand alone**: a multi-word name or a pseudonym with
    candidates links to the best one (exact, then variant, then fuzzy; ties by
-   the knowledge base's prominence). A multi-word name with no candidate
+   the knowledge base's prominence; when namesakes of equal prominence remain,
+   method ``kb-ambiguous``). A multi-word name with no candidate
    founds a NIL individual ``nil:<slug of the name>``. These are the
    document's *anchors*; an unknown name inside a longer unknown name joins it.
 2. **short forms** (a given name, surname, diminutive or initials) link, when
@@ -97,6 +98,12 @@ class PersonDecider:
         score = self.scores.method_scores[best.method] * best.similarity
         if len({c.entity_id for c in full}) > 1 and len(dated) != 1:
             score *= self.scores.ambiguous_factor
+            entities = self.kb.entities
+            top = entities[best.entity_id].prominence
+            tied = {c.entity_id for c in pool if entities[c.entity_id].prominence == top} - {best.entity_id}
+            if tied and not dated:  # nothing tells these namesakes apart: a coin toss, said
+                many = f"more than {len(tied)}" if m.crowded else str(len(tied))
+                return self._kb_link(best.entity_id, score, "kb-ambiguous", f"{many} namesakes as prominent")
         return self._kb_link(best.entity_id, score, f"kb-{best.method}", reason)
 
     def _namesakes_by_years(self, m: Mention, ids: set[str]) -> tuple[set[str], str]:

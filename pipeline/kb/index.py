@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from functools import lru_cache
@@ -14,7 +15,7 @@ import numpy as np
 from pipeline.kb.base import KnowledgeBase
 from pipeline.kb.entries import NameForm
 from pipeline.kb.keys import NameKeys
-from pipeline.kb.store import KbStore, join_key
+from pipeline.kb.store import SEP, KbStore, join_key
 
 #: A bare name shared by more forms than this gives the most prominent ones
 #: (:meth:`AliasIndex.lookup`); :meth:`AliasIndex.count` says how many there are.
@@ -48,6 +49,7 @@ class AliasIndex:
         store = kb.store
         self.first_keys = {r[0] for r in store.query(f"SELECT key FROM {self.table}_first")}
         self.present = KeyFilter.of(store, self.table)
+        self.prefixes = KeyFilter.of(store, self.table, prefixes=True)
         self.max_tokens = int(store.query_one(f"SELECT value FROM {self.table}_size")[0])
         self.count = lru_cache(maxsize=100_000)(self._count)
         self._forms = lru_cache(maxsize=100_000)(self._lookup_key)
@@ -90,7 +92,7 @@ class AliasIndex:
         connection.executemany(f"INSERT INTO {t}_first VALUES (?)", ((k,) for k in firsts))
         connection.execute(f"INSERT INTO {t}_size VALUES (?)", (longest,))
         connection.execute(f"CREATE INDEX {t}_by_key ON {t} (key, prominence DESC, form)")
-        connection.execute(f"CREATE INDEX {t}_by_form ON {t} (form)")
+        connection.execute(f"CREATE INDEX {t}_by_form ON {t} (form, key)")
 
     def _count(self, key: tuple[str, ...]) -> int:
         return self.kb.store.query_one(f"SELECT count(*) FROM {self.table} WHERE key = ?", (join_key(key),))[0]
@@ -104,6 +106,20 @@ class AliasIndex:
         numbers = sorted(r[0] for r in self.kb.store.query(sql, (join_key(key), self.limit)))
         found = self.kb.store.forms_by_number(numbers)
         return tuple(found[n] for n in numbers)
+
+    def prefix_reach(self, keys: list[str]) -> int:
+        """How many of ``keys`` (a document's token keys from one token on) may lie inside one
+        name form: the run stops at the first key after which no form's key goes on as they do
+        (an empty key, a token that folds to nothing, goes with the run)."""
+        words: list[str] = []
+        reach = 0
+        for n, key in enumerate(keys, 1):
+            if key:
+                words.append(key)
+                if join_key(words) not in self.prefixes:
+                    break
+            reach = n
+        return reach
 
     def forms(self, key: tuple[str, ...]) -> tuple[NameForm, ...]:
         """The forms under one key (see :meth:`lookup`)."""
@@ -120,7 +136,8 @@ class AliasIndex:
             return []
         ids = sorted(entity_ids)
         sql = (
-            f"SELECT f.entity_id, f.text, f.kind, f.part FROM forms f JOIN {self.table} k ON k.form = f.n "
+            # CROSS JOIN: SQLite then walks the few forms of these entries, not every bearer of the key
+            f"SELECT f.entity_id, f.text, f.kind, f.part FROM forms f CROSS JOIN {self.table} k ON k.form = f.n "
             f"WHERE f.entity_id IN ({','.join('?' * len(ids))}) AND k.key = ? ORDER BY f.n"
         )
         return [NameForm(*r) for r in self.kb.store.query(sql, [*ids, join_key(self.keys.phrase(words))])]
@@ -146,13 +163,15 @@ class KeyFilter:
         self.hashes = hashes
 
     @classmethod
-    def of(cls, store: KbStore, table: str) -> KeyFilter:
+    def of(cls, store: KbStore, table: str, prefixes: bool = False) -> KeyFilter:
+        """The filter of the keys of ``table``, or with ``prefixes`` of every run of words a key
+        starts with (``lev``, ``lev|davidovich``, ``lev|davidovich|trotski``)."""
         if store.path is None:
-            return cls(_hashes(store, table))
-        path = Path(f"{store.path}.{table}.npy")
+            return cls(_hashes(store, table, prefixes))
+        path = Path(f"{store.path}.{table}{'.prefixes' if prefixes else ''}.npy")
         if not path.is_file():
             scratch = path.with_suffix(f".tmp{os.getpid()}.npy")
-            np.save(scratch, _hashes(store, table))
+            np.save(scratch, _hashes(store, table, prefixes))
             os.replace(scratch, path)
         return cls(np.asarray(np.load(path, mmap_mode="r")))  # a plain array over the mapped file
 
@@ -166,9 +185,11 @@ def _hash(key: str) -> int:
     return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little")
 
 
-def _hashes(store: KbStore, table: str) -> np.ndarray:
-    found = {_hash(r[0]) for r in store.query(f"SELECT DISTINCT key FROM {table}")}
-    return np.array(sorted(found), dtype=np.uint64)
+def _hashes(store: KbStore, table: str, prefixes: bool) -> np.ndarray:
+    keys = [r[0] for r in store.query(f"SELECT DISTINCT key FROM {table}")]
+    if prefixes:
+        keys = list({SEP.join(words[:n]) for words in (k.split(SEP) for k in keys) for n in range(1, len(words) + 1)})
+    return np.array(sorted({_hash(k) for k in keys}), dtype=np.uint64)
 
 
 def tokenizer_signature(tokenizer: object) -> str:
@@ -179,5 +200,8 @@ def tokenizer_signature(tokenizer: object) -> str:
     return hashlib.sha256(to_bytes(exclude=["vocab"])).hexdigest()[:16]
 
 
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+
+
 def _is_cyrillic(word: str) -> bool:
-    return any("\u0400" <= ch <= "\u04ff" for ch in word)
+    return _CYRILLIC.search(word) is not None

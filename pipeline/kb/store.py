@@ -33,7 +33,7 @@ from pipeline.kb.entries import Entity, NameForm
 SCHEMA_VERSION = "3"
 #: Memory-mapped bytes of a file store (the OS shares mapped pages between processes).
 MMAP_BYTES = 1 << 32
-_SEP = "\x1f"  # joins the words of a key into one column
+SEP = "\x1f"  # joins the words of a key into one column
 _ENTITY_FIELDS = (
     "canonical",
     "label",
@@ -64,7 +64,7 @@ CREATE INDEX relations_entity ON relations (entity_id);
 
 
 def join_key(key: Iterable[str]) -> str:
-    return _SEP.join(key)
+    return SEP.join(key)
 
 
 class KbStore:

@@ -91,6 +91,7 @@ class KbMatches:
         if not words[i][:1].isalpha() or (keys[i] and keys[i] not in self.index.first_keys):
             return None
         last, crossed = self._reach(lines, i, n)
+        last = min(last, i + self.index.prefix_reach(keys[i : last + 1]) - 1)  # no form's key goes further
         for end in range(last + 1, i, -1):
             if words[end - 1][:1].isalpha():
                 forms = self._forms_at(w, keys, lines[0], crossed, i, end)

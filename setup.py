@@ -27,6 +27,5 @@ setup(
         # the HTML report's Jinja2 templates, stylesheet and script (pipeline/review/report/)
         "pipeline.review.report": ["templates/*.html", "static/*"],
     },
-    # .index/ is the compiled knowledge base of this checkout (pipeline/kb/compiled.py): built where it runs
-    exclude_package_data={"pipeline._models": ["**/__pycache__/*", "**/*.pyc", ".index/*"]},
+    exclude_package_data={"pipeline._models": ["**/__pycache__/*", "**/*.pyc"]},
 )

@@ -275,10 +275,12 @@ def kb_sizes(sizes: list[int], work: Path, model: str, repeat: int = 3) -> None:
         models = work / f"models-{size}"
         if size <= real:
             shutil.rmtree(models, ignore_errors=True)
-            shutil.copytree(DEFAULT_MODELS_DIR, models, ignore=shutil.ignore_patterns("__pycache__", ".index"))
+            shutil.copytree(DEFAULT_MODELS_DIR, models, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             models = models_with_people(size - real, models)
-        shutil.rmtree(models / ".index", ignore_errors=True)  # a cold start: nothing compiled yet
+        index = work / f"index-{size}"
+        shutil.rmtree(index, ignore_errors=True)  # a cold start: nothing compiled yet
+        os.environ["NAMELINK_INDEX_DIR"] = str(index)  # read by every command below
         compile_command = [sys.executable, "-m", "pipeline", "kb", "compile", "--model", model, "--models", str(models)]
         _, cold, cold_rss = measured(compile_command)
         load = rules = linker = seconds = 0.0

@@ -253,7 +253,7 @@ def models_with_people(n: int, out: Path, source: Path | None = None, seed: int 
     if marker.is_file() and marker.read_text() == f"{n} {seed} {VERSION}":
         return out
     shutil.rmtree(out, ignore_errors=True)
-    shutil.copytree(source, out, ignore=shutil.ignore_patterns("__pycache__", "corrections", ".index"))
+    shutil.copytree(source, out, ignore=shutil.ignore_patterns("__pycache__", "corrections"))
     persons = out / "kb" / "persons.yaml"
     real = yaml.safe_load(persons.read_text(encoding="utf-8")) or []
     avoid = frozenset(s.lower() for e in real for s in e.get("surname", []))

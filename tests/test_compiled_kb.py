@@ -13,7 +13,7 @@ from conftest import clean_env
 
 from pipeline.kb import KnowledgeBase
 from pipeline.kb import compiled as compiled_module
-from pipeline.kb.compiled import INDEX_FOLDER, index_dir
+from pipeline.kb.compiled import index_dir
 from pipeline.resources import DATA_FOLDERS, DEFAULT_MODELS_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,8 +27,9 @@ NEW_PERSON = """
 
 
 @pytest.fixture
-def models(tmp_path: Path) -> Path:
-    """A copy of the project's models data (no compiled files of its own yet)."""
+def models(tmp_path: Path, monkeypatch) -> Path:
+    """A copy of the project's models data, compiled into a cache folder of this test's own."""
+    monkeypatch.setenv("NAMELINK_INDEX_DIR", str(tmp_path / "index"))
     folder = tmp_path / "models"
     for name in DATA_FOLDERS:
         if (DEFAULT_MODELS_DIR / name).is_dir():
@@ -37,13 +38,19 @@ def models(tmp_path: Path) -> Path:
 
 
 def compiled_files(models: Path) -> list[Path]:
-    return sorted((models / INDEX_FOLDER).glob("kb-*.sqlite"))
+    return sorted(index_dir().glob("kb-*.sqlite"))
 
 
-def test_the_compiled_file_is_kept_beside_the_data_and_reused(models):
+def test_the_default_cache_is_the_users(monkeypatch, tmp_path):
+    monkeypatch.delenv("NAMELINK_INDEX_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert index_dir() == tmp_path / "namelink" / "index"
+
+
+def test_the_compiled_file_is_built_once_and_reused(models):
     first = KnowledgeBase.load(models)
     files = compiled_files(models)
-    assert len(files) == 1 and index_dir(models) == models / INDEX_FOLDER
+    assert len(files) == 1
     stamp = files[0].stat().st_mtime_ns
     again = KnowledgeBase.load(models)
     assert compiled_files(models) == files and files[0].stat().st_mtime_ns == stamp  # opened, not rebuilt
@@ -98,11 +105,13 @@ def test_new_code_never_reads_a_file_built_by_older_code(models, monkeypatch):
     assert compiled_files(models) != old
 
 
-def test_a_chosen_index_folder_takes_the_files(models, tmp_path, monkeypatch):
-    chosen = tmp_path / "cache"
-    monkeypatch.setenv("NAMELINK_INDEX_DIR", str(chosen))
+def test_a_copy_of_the_same_content_reads_the_same_file(models, tmp_path):
     KnowledgeBase.load(models)
-    assert len(list(chosen.glob("kb-*.sqlite"))) == 1 and not compiled_files(models)
+    files = compiled_files(models)
+    copy = shutil.copytree(models, tmp_path / "copy")
+    shutil.rmtree(models)  # the folder it was compiled from is gone: its file still serves the copy
+    assert KnowledgeBase.load(copy).entities["leon-trotsky"].canonical == "Leon Trotsky"
+    assert compiled_files(models) == files
 
 
 def test_processes_started_together_build_one_file(models):
@@ -112,7 +121,11 @@ def test_processes_started_together_build_one_file(models):
     )
     runs = [
         subprocess.Popen(
-            [sys.executable, "-c", script, str(models)], cwd=ROOT, env=clean_env(), stdout=subprocess.PIPE, text=True
+            [sys.executable, "-c", script, str(models)],
+            cwd=ROOT,
+            env=clean_env(NAMELINK_INDEX_DIR=str(index_dir())),
+            stdout=subprocess.PIPE,
+            text=True,
         )
         for _ in range(2)
     ]
@@ -120,7 +133,7 @@ def test_processes_started_together_build_one_file(models):
     assert all(run.returncode == 0 for run in runs)
     assert outputs[0] == outputs[1] and outputs[0].endswith("Leon Trotsky")
     assert len(compiled_files(models)) == 1
-    assert not list((models / INDEX_FOLDER).glob("*.tmp*"))  # no scratch file left behind
+    assert not list(index_dir().glob("*.tmp*"))  # no scratch file left behind
 
 
 def test_kb_compile_builds_what_a_run_reads(models):
@@ -128,6 +141,8 @@ def test_kb_compile_builds_what_a_run_reads(models):
 
     from pipeline.cli import cli
 
+    persons = models / "kb" / "persons.yaml"  # content of its own: no pipeline of this test run has it
+    persons.write_text(persons.read_text(encoding="utf-8") + NEW_PERSON, encoding="utf-8")
     result = CliRunner().invoke(cli, ["kb", "compile", "--models", str(models)])
     assert result.exit_code == 0, result.output
     [path] = compiled_files(models)

@@ -48,8 +48,8 @@ __all__ = ["EXIT_DOCUMENT_ERRORS", "EXIT_USAGE", "cli", "main"]
 #: Every environment variable namelink reads, and what for (``--help`` lists them).
 ENVIRONMENT = {
     "NAMELINK_MODELS": "the models folder when --models (--into for kb add) is not given",
-    "NAMELINK_INDEX_DIR": "where the compiled knowledge base is kept (default: .index/ in the models folder)",
-    "XDG_CACHE_HOME": "the compiled knowledge base of a read-only models folder goes to its namelink/index",
+    "NAMELINK_INDEX_DIR": "where compiled knowledge bases are kept (default: $XDG_CACHE_HOME/namelink/index)",
+    "XDG_CACHE_HOME": "the user's cache (default ~/.cache), home of namelink/index",
 }
 
 _EPILOG = (

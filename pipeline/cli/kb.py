@@ -251,8 +251,8 @@ def compile_command(model: str, models_dir: Path | None) -> None:
     """Compile the knowledge base now, so that the next run starts warm.
 
     A run compiles the knowledge base itself on first use, and again whenever
-    the models folder changes (pipeline/kb/compiled.py: a SQLite file in the
-    folder's .index/, named by the content's hash). With many thousands of
+    the models folder changes (pipeline/kb/compiled.py: a SQLite file in
+    ~/.cache/namelink/index, named by the content's hash). With many thousands of
     people that takes a while: this command does it ahead of a batch, and
     prints the file, how many entities and name forms it holds, and the
     seconds it took, loading the model included.

@@ -14,10 +14,14 @@ sees half a file), under a lock file, so ``--jobs`` workers started together
 build it once and the others wait and open it. Older builds of the same folder
 and language are deleted once a new one is in place.
 
-Where: ``$NAMELINK_INDEX_DIR`` if set, else ``.index/`` inside the models folder
-(beside ``kb/``, outside the data the fingerprint reads) when it is writable,
-else ``$XDG_CACHE_HOME/namelink/index`` (``~/.cache/namelink/index``), for a
-models folder installed read-only.
+Where: ``$NAMELINK_INDEX_DIR`` if set, else ``$XDG_CACHE_HOME/namelink/index``
+(``~/.cache/namelink/index``): one cache for every models folder, since a file
+is named by its content. Not inside the models folder: a folder may be
+read-only (an installed wheel), a temporary copy that a cached pipeline
+outlives (``namelink train`` measures on one), or saved once per component
+inside a spaCy pipeline (``nlp.to_disk``), and the same content should be
+compiled once and stay readable whatever happens to the folder. Files of a
+folder that is gone are deleted a day later.
 
 The same folder keeps the marks of :func:`pipeline.kb.validate.ensure_valid`:
 a folder content checked once is not parsed again by the next process.
@@ -29,6 +33,7 @@ import hashlib
 import logging
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import metadata
@@ -45,7 +50,8 @@ _SOURCES = (
 )  # fmt: skip
 #: Packages whose behaviour the keys follow (folding, romanisation).
 _PACKAGES = ("anyascii", "iuliia", "wordsegment")
-INDEX_FOLDER = ".index"
+#: A compiled file of a folder that no longer exists is deleted after this long.
+_GONE_SECONDS = 24 * 3600
 
 
 def code_fingerprint() -> str:
@@ -62,14 +68,12 @@ def code_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def index_dir(folder: Path) -> Path:
-    """Where the compiled files of the models folder ``folder`` live (see the module)."""
+def index_dir(folder: Path | None = None) -> Path:
+    """Where compiled files live (see the module): one folder for every models folder, since a
+    file is named by its content."""
     chosen = os.environ.get("NAMELINK_INDEX_DIR")
     if chosen:
         return Path(chosen)
-    inside = folder / INDEX_FOLDER
-    if os.access(inside if inside.is_dir() else folder, os.W_OK):
-        return inside
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     return cache / "namelink" / "index"
 
@@ -137,17 +141,20 @@ def _remove(path: Path) -> None:
 
 
 def _forget_older(where: Path, kept: Path, folder: Path, lang: str | None) -> None:
-    """Delete the other compiled files of the same folder and language (an older content)."""
+    """Delete the other compiled files of the same folder and language (an older content), and
+    those of folders that are gone (a temporary copy) once a day has passed."""
     for other in where.glob("kb-*.sqlite"):
         if other == kept:
             continue
         try:
             store = KbStore.open(other)
-            same = store.meta("folder") == str(folder.resolve()) and store.meta("lang") == (lang or "")
+            of = store.meta("folder") or ""
+            same = of == str(folder.resolve()) and store.meta("lang") == (lang or "")
             store.close()
-        except sqlite3.DatabaseError:
-            same = False
-        if same:
+            gone = not Path(of).is_dir() and time.time() - other.stat().st_mtime > _GONE_SECONDS
+        except (sqlite3.DatabaseError, OSError):
+            same = gone = False
+        if same or gone:
             _remove(other)
             other.with_suffix(".lock").unlink(missing_ok=True)
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from pipeline.kb import SHORT, AliasIndex, NameForm
@@ -95,6 +95,7 @@ class CandidateGenerator:
             self.min_letters, linking.fuzzy_two_deletion_letters, linking.fuzzy_max_block
         )
         self._given_words = index.kb.given_words()
+        self._key_matches = lru_cache(maxsize=4096)(self._key_candidates)
 
     @cached_property
     def fuzzy(self) -> FuzzyBlocks:
@@ -163,6 +164,11 @@ class CandidateGenerator:
         return best_per_entity(found)
 
     def _by_key(self, words: list[str]) -> list[Candidate]:
+        """The key matches of ``words`` (a list the caller must not change: one per spelling,
+        cached, since a document names its people again and again)."""
+        return self._key_matches(tuple(words))
+
+    def _key_candidates(self, words: tuple[str, ...]) -> list[Candidate]:
         entities = self.index.kb.entities
         folded = fold(" ".join(words))
         out = []

@@ -30,7 +30,9 @@ def tiny_kb(extra: list[tuple[str, str, list[str], list[str]]] = ()) -> Knowledg
 
 
 def blocks(kb: KnowledgeBase, max_block: int = 5000) -> FuzzyBlocks:
-    return FuzzyBlocks(kb.store, kb.person_label, FuzzySettings(min_letters=6, max_block=max_block))
+    return FuzzyBlocks(
+        kb.store, kb.person_label, FuzzySettings(min_letters=6, two_deletion_letters=6, max_block=max_block)
+    )
 
 
 def test_deletions_are_the_word_with_up_to_n_letters_removed():

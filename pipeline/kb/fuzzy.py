@@ -39,8 +39,8 @@ class FuzzySettings:
     ones at one; ``max_block``: the most forms one word's block may hold."""
 
     min_letters: int
-    two_deletion_letters: int = 6
-    max_block: int = 1000
+    two_deletion_letters: int
+    max_block: int
 
 
 def deletions(word: str, most: int) -> set[str]:
@@ -58,7 +58,7 @@ class FuzzyBlocks:
     def __init__(self, store: KbStore, label: str, settings: FuzzySettings) -> None:
         self.store, self.settings = store, settings
         tag = f"{label}_{settings.min_letters}_{settings.two_deletion_letters}".lower()
-        self.tables = {name: f"fuzzy_{name}_{tag}" for name in ("words", "near", "forms")}
+        self.tables = {name: f"fuzzy_{name}_{tag}" for name in ("near", "forms")}
         store.ensure(self.tables["forms"], lambda connection: self._build(connection, label))
 
     def _most(self, word: str) -> int:
@@ -66,12 +66,10 @@ class FuzzyBlocks:
 
     def _build(self, connection: sqlite3.Connection, label: str) -> None:
         t = self.tables
-        connection.execute(f"CREATE TABLE {t['words']} (id INTEGER PRIMARY KEY, word TEXT UNIQUE, size INTEGER)")
         connection.execute(f"CREATE TABLE {t['near']} (variant TEXT, word_id INTEGER)")
         connection.execute(f"CREATE TABLE {t['forms']} (word_id INTEGER, form INTEGER, words INTEGER)")
         sql = (
-            "SELECT f.n, f.folded FROM forms f JOIN entities e ON e.id = f.entity_id "
-            "WHERE json_extract(e.data, '$[1]') = ? AND f.part != ?"
+            "SELECT f.n, f.folded FROM forms f JOIN entities e ON e.id = f.entity_id WHERE e.label = ? AND f.part != ?"
         )
         word_ids: dict[str, int] = {}
         members: list[tuple[int, int, int]] = []
@@ -81,12 +79,6 @@ class FuzzyBlocks:
             words = folded.split()
             for word in dict.fromkeys(words):
                 members.append((word_ids.setdefault(word, len(word_ids) + 1), number, len(words)))
-        sizes: dict[int, int] = {}
-        for word_id, _, _ in members:
-            sizes[word_id] = sizes.get(word_id, 0) + 1
-        connection.executemany(
-            f"INSERT INTO {t['words']} VALUES (?, ?, ?)", ((i, w, sizes[i]) for w, i in word_ids.items())
-        )
         connection.executemany(
             f"INSERT INTO {t['near']} VALUES (?, ?)",
             ((v, i) for w, i in word_ids.items() for v in deletions(w, self._most(w))),

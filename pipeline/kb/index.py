@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from functools import lru_cache
@@ -14,7 +13,7 @@ import numpy as np
 
 from pipeline.kb.base import KnowledgeBase
 from pipeline.kb.entries import NameForm
-from pipeline.kb.keys import NameKeys
+from pipeline.kb.keys import NameKeys, has_cyrillic
 from pipeline.kb.store import SEP, KbStore, join_key
 
 #: A bare name shared by more forms than this gives the most prominent ones
@@ -71,10 +70,7 @@ class AliasIndex:
         connection.execute(f"CREATE TABLE {t} (key TEXT NOT NULL, prominence REAL NOT NULL, form INTEGER NOT NULL)")
         connection.execute(f"CREATE TABLE {t}_first (key TEXT PRIMARY KEY) WITHOUT ROWID")
         connection.execute(f"CREATE TABLE {t}_size (value INTEGER)")
-        sql = (
-            "SELECT f.n, f.text, json_extract(e.data, '$[5]') "
-            "FROM forms f JOIN entities e ON e.id = f.entity_id ORDER BY f.n"
-        )
+        sql = "SELECT f.n, f.text, e.prominence FROM forms f JOIN entities e ON e.id = f.entity_id ORDER BY f.n"
         firsts: set[str] = set()
         longest = 1
 
@@ -147,7 +143,7 @@ class AliasIndex:
         more); for words in Cyrillic, under any of their romanisations' keys too
         (:meth:`NameKeys.phrases`), in that order."""
         found = list(self._forms(self.keys.phrase(words)))
-        if not any(_is_cyrillic(w) for w in words):
+        if not any(map(has_cyrillic, words)):
             return found
         for key in self.keys.phrases(words)[1:]:
             found += [f for f in self._forms(key) if f not in found]
@@ -198,10 +194,3 @@ def tokenizer_signature(tokenizer: object) -> str:
     if to_bytes is None:
         return ""
     return hashlib.sha256(to_bytes(exclude=["vocab"])).hexdigest()[:16]
-
-
-_CYRILLIC = re.compile("[\u0400-\u04ff]")
-
-
-def _is_cyrillic(word: str) -> bool:
-    return _CYRILLIC.search(word) is not None

@@ -74,7 +74,7 @@ class NameKeys:
         """The keys of ``word``: its skeleton, and for a Cyrillic word the skeletons of its
         romanisations too (distinct, anyascii's first)."""
         key = self.skeleton(word)
-        if not self._translators or not _CYRILLIC.search(word):
+        if not self._translators or not has_cyrillic(word):
             return (key,)
         out = dict.fromkeys([key])
         for scheme in self._translators:
@@ -99,6 +99,11 @@ class NameKeys:
 
 
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+
+
+def has_cyrillic(word: str) -> bool:
+    """Does ``word`` hold a Cyrillic letter?"""
+    return _CYRILLIC.search(word) is not None
 
 
 def _schemes(names: tuple[str, ...]) -> tuple[Any, ...]:

@@ -202,9 +202,7 @@ class SharedDataComponent:
         loaded = self.shared.get()
         source = models_dir(self.shared.models)
         if models_fingerprint(source) != loaded.fingerprint:
-            raise RuntimeError(
-                f"cannot save the knowledge base: {source} is gone or has changed since it was loaded"
-            )
+            raise RuntimeError(f"cannot save the knowledge base: {source} is gone or has changed since it was loaded")
         target = Path(path) / self.DATA_DIR
         shutil.rmtree(target, ignore_errors=True)
         for name in DATA_FOLDERS:

@@ -28,9 +28,10 @@ from threading import RLock
 from typing import Any
 
 from pipeline.kb.entries import Entity, NameForm
+from pipeline.kb.keys import fold
 
 #: Bumped when the tables change: a store of another version is never opened.
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 #: Memory-mapped bytes of a file store (the OS shares mapped pages between processes).
 MMAP_BYTES = 1 << 32
 SEP = "\x1f"  # joins the words of a key into one column
@@ -49,7 +50,8 @@ _ENTITY_FIELDS = (
 
 _TABLES = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE entities (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, data TEXT NOT NULL);
+CREATE TABLE entities (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, label TEXT NOT NULL, prominence REAL NOT NULL,
+                       data TEXT NOT NULL);
 CREATE TABLE forms (n INTEGER PRIMARY KEY, entity_id TEXT NOT NULL, text TEXT NOT NULL, kind TEXT NOT NULL,
                     part TEXT NOT NULL, folded TEXT NOT NULL, last_key TEXT NOT NULL);
 CREATE TABLE relations (entity_id TEXT NOT NULL, other TEXT NOT NULL, kinds TEXT NOT NULL);
@@ -100,7 +102,8 @@ class KbStore:
         connection.executescript(_TABLES)
         connection.execute("BEGIN")
         connection.executemany(
-            "INSERT INTO entities (id, data) VALUES (?, ?)", ((e.id, _entity_data(e)) for e in entities)
+            "INSERT INTO entities (id, label, prominence, data) VALUES (?, ?, ?, ?)",
+            ((e.id, e.label, e.prominence, _entity_data(e)) for e in entities),
         )
         connection.executemany(
             "INSERT INTO forms (entity_id, text, kind, part, folded, last_key) VALUES (?, ?, ?, ?, ?, ?)",
@@ -110,7 +113,7 @@ class KbStore:
                     f.text,
                     f.kind,
                     f.part,
-                    _folded(f.text),
+                    fold(f.text),
                     last_key(f.text.split()[-1]) if f.text.split() else "",
                 )
                 for f in forms
@@ -282,12 +285,6 @@ def _connect(path: Path | None, writable: bool) -> sqlite3.Connection:
         connection.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
     connection.execute("PRAGMA cache_size = -8000")  # 8 MB of SQLite's own page cache per process
     return connection
-
-
-def _folded(text: str) -> str:
-    from pipeline.kb.keys import fold
-
-    return fold(text)
 
 
 def _entity_data(entity: Entity) -> str:

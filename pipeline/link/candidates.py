@@ -46,6 +46,7 @@ FUZZY_CUTOFF = 85.0
 @dataclass(frozen=True)
 class Candidate:
     """One entry a mention may name: the matching form, how it matched, and how closely (1.0 unless ocr or fuzzy)."""
+
     entity_id: str
     form: NameForm
     method: str  # exact, variant, pet, ocr, fuzzy, partial or title
@@ -101,6 +102,10 @@ class CandidateGenerator:
     def fuzzy(self) -> FuzzyBlocks:
         """The blocked fuzzy index of this label's forms (built on first use: places never need it)."""
         return FuzzyBlocks(self.index.kb.store, self.label, self._fuzzy_settings)
+
+    def prepare(self) -> None:
+        """Build the fuzzy index now rather than at the first damaged name."""
+        _ = self.fuzzy
 
     def __call__(self, words: list[str], fuzzy: bool = True) -> list[Candidate]:
         found = self._by_key(words)

@@ -119,7 +119,7 @@ class EntityLinker(SharedDataComponent):
 
     def prepare(self) -> None:
         """Build now what the first document would (see the recogniser's ``prepare``)."""
-        self._parts[0].persons.fuzzy  # noqa: B018
+        self._parts[0].persons.prepare()
 
     def __call__(self, doc: Doc) -> Doc:
         build, decide, others, person = self._parts

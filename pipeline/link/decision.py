@@ -102,8 +102,7 @@ class PersonDecider:
             top = entities[best.entity_id].prominence
             tied = {c.entity_id for c in pool if entities[c.entity_id].prominence == top} - {best.entity_id}
             if tied and not dated:  # nothing tells these namesakes apart: a coin toss, said
-                many = f"more than {len(tied)}" if m.crowded else str(len(tied))
-                return self._kb_link(best.entity_id, score, "kb-ambiguous", f"{many} namesakes as prominent")
+                return self._kb_link(best.entity_id, score, "kb-ambiguous", _tie(len(tied), m.crowded))
         return self._kb_link(best.entity_id, score, f"kb-{best.method}", reason)
 
     def _namesakes_by_years(self, m: Mention, ids: set[str]) -> tuple[set[str], str]:
@@ -241,8 +240,7 @@ class PersonDecider:
         reason = related[best.entity_id][1] if related else ""
         tied = {c.entity_id for c in pool if entities[c.entity_id].prominence == entities[best.entity_id].prominence}
         if len(tied) > 1:  # a coin toss among namesakes: said, and scored lower
-            many = f"more than {len(tied) - 1}" if m.crowded and not related else str(len(tied) - 1)
-            reason = "; ".join(r for r in (reason, f"{many} namesakes as prominent") if r)
+            reason = "; ".join(r for r in (reason, _tie(len(tied) - 1, m.crowded and not related)) if r)
             return self._kb_link(best.entity_id, score * self.scores.ambiguous_factor, "kb-ambiguous", reason)
         return self._kb_link(best.entity_id, score, method, reason)
 
@@ -280,6 +278,12 @@ class PersonDecider:
 
     def _kb_link(self, entity_id: str, score: float, method: str, reason: str = "") -> Link:
         return Link(entity_id, self.kb.entities[entity_id].canonical, round(min(score, 1.0), 3), method, reason)
+
+
+def _tie(others: int, crowded: bool) -> str:
+    """The reason of a ``kb-ambiguous`` link: how many namesakes were as prominent (more than the
+    candidates held, for a crowded name)."""
+    return f"{'more than ' if crowded else ''}{others} namesakes as prominent"
 
 
 def _nil_link(text: str, score: float, method: str) -> Link:

@@ -211,8 +211,8 @@ class PersonRules(SharedDataComponent):
     def prepare(self) -> None:
         """Build now what the first document would (the knowledge base compiled, its keys for
         this tokenizer, the fuzzy index): ``namelink kb compile``, before a batch."""
-        self.families.ocr_words.ocr  # noqa: B018  (the families hold the index and candidates)
-        person_candidates(self.shared.get(), self.tokenizer, FUZZY_CUTOFF).fuzzy  # noqa: B018
+        _ = self.families  # the families build the alias index
+        person_candidates(self.shared.get(), self.tokenizer, FUZZY_CUTOFF).prepare()
 
     def __call__(self, doc: Doc) -> Doc:
         families = self.families

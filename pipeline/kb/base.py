@@ -16,16 +16,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
+from pipeline.kb.build import ENTITY_GIVEN, GIVEN_FORMS, NAME_WORDS, Record, build_store
 from pipeline.kb.compiled import open_compiled, store_meta
-from pipeline.kb.entries import GIVEN_PARTS, PET, Entity, KnowledgeBaseError, NameForm, entity_from_entry
-from pipeline.kb.forms import alias_surnames, other_forms, person_forms, translations
-from pipeline.kb.keys import NameKeys, fold
+from pipeline.kb.entries import KnowledgeBaseError, NameForm
+from pipeline.kb.forms import translations
 from pipeline.kb.learned import Learned, load_learned, surface_key
 from pipeline.kb.lexicon import own_words
-from pipeline.kb.pet_names import pet_forms
-from pipeline.kb.relations import RelationKinds, Relations, build_relations, listed_relations
+from pipeline.kb.relations import RelationKinds, Relations
 from pipeline.kb.store import EntityTable, KbStore
 from pipeline.resources import (
     LabelRules,
@@ -39,8 +37,6 @@ from pipeline.resources import (
 
 PERSON_FILE = "persons.yaml"
 OTHER_FILES = ("places.yaml", "organisations.yaml")
-#: One record of a knowledge-base file: (entry, whether it comes from the persons file).
-Record = tuple[dict[str, Any], bool]
 
 
 @dataclass
@@ -146,39 +142,14 @@ class KnowledgeBase:
         ``relations`` the relation kinds of the persons' ``related`` fields
         (none known by default: a ``related`` field is then an error).
         """
-        kinds = relations or RelationKinds()
-        translated = translations(names.given_name_equivalents if equivalents is None else equivalents)
-        entities: dict[str, Entity] = {}
-        forms: list[NameForm] = []
-        records = list(records)
-        listed: dict[str, list[tuple[str, str]]] = {}
-        for entry, is_person in records:
-            label = labels.person if is_person else entry.get("label", labels.kb_default)
-            entity = entity_from_entry(entry, label, labels.linked)
-            if entity.id in entities:
-                raise KnowledgeBaseError(f"duplicate knowledge base id: {entity.id}")
-            entities[entity.id] = entity
-            if is_person:
-                forms.extend(person_forms(entry, translated))
-                listed[entity.id] = listed_relations(entry, kinds)
-            else:
-                forms.extend(other_forms(entry, label, labels.groups, names.plural_min_letters))
-        known = {(f.entity_id, fold(f.text)) for f in forms}
-        extra = alias_surnames(
-            forms, entities, labels.person, names.patronymic_suffixes, names.alias_surname_min_letters
-        )
-        forms += [f for f in extra if (f.entity_id, fold(f.text)) not in known]  # a person's own surname is there
-        people = [entry for entry, is_person in records if is_person]
-        skeleton = NameKeys.from_rules(names.skeleton_rules).skeleton
-        forms += pet_forms(people, forms, names.pet_names, skeleton, words)
-        person_ids = [e for e, entity in entities.items() if entity.label == labels.person]
-        store = KbStore.create(
-            target,
-            entities.values(),
-            forms,
-            build_relations(listed, person_ids, kinds),
-            _word_sets(entities, forms, labels.person),
-            last_key=skeleton,
+        store = build_store(
+            records,
+            names=names,
+            labels=labels,
+            translated=translations(names.given_name_equivalents if equivalents is None else equivalents),
+            words=words,
+            kinds=relations or RelationKinds(),
+            target=target,
             meta=meta or {},
         )
         return cls(store, version, labels.person, path)
@@ -218,19 +189,3 @@ class KnowledgeBase:
     def entity_given_names(self) -> set[str]:
         """Folded given names of every entry."""
         return self.store.words(ENTITY_GIVEN)
-
-
-NAME_WORDS, GIVEN_FORMS, ENTITY_GIVEN = "name", "given_form", "entity_given"
-
-
-def _word_sets(entities: dict[str, Entity], forms: list[NameForm], person_label: str) -> dict[str, set[str]]:
-    """The word sets of :meth:`KnowledgeBase.name_words`, ``given_words``, ``entity_given_names``."""
-    names: set[str] = set()
-    for form in forms:
-        if entities[form.entity_id].label == person_label and form.part != PET:
-            names.update(w for w in form.text.replace("-", " ").split() if w.isalpha())
-    return {
-        NAME_WORDS: names,
-        GIVEN_FORMS: {fold(f.text) for f in forms if f.part in GIVEN_PARTS},
-        ENTITY_GIVEN: {fold(w) for e in entities.values() for w in e.given},
-    }

@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 
 #: The modules whose code shapes the stored forms, keys and tables.
 _SOURCES = (
-    "base.py", "compiled.py", "entries.py", "forms.py", "fuzzy.py", "index.py", "keys.py",
+    "base.py", "build.py", "compiled.py", "entries.py", "forms.py", "fuzzy.py", "index.py", "keys.py",
     "learned.py", "lexicon.py", "pet_names.py", "relations.py", "store.py",
 )  # fmt: skip
 #: Packages whose behaviour the keys follow (folding, romanisation).

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from pipeline.kb.entries import ALIAS, FULL, SHORT, Entity, NameForm, strings
+from pipeline.kb.entries import ALIAS, FULL, SHORT, NameForm, strings
 from pipeline.kb.keys import fold
 
 _KIND_RANK = {FULL: 0, ALIAS: 1, SHORT: 2}
@@ -83,36 +83,33 @@ def other_forms(
     return unique([NameForm(eid, n, ALIAS) for n in names])
 
 
-def alias_surnames(
-    forms: list[NameForm],
-    entities: dict[str, Entity],
-    person_label: str,
-    patronymic_suffixes: tuple[str, ...],
-    min_letters: int,
-) -> list[NameForm]:
-    """The last word of a multi-word pseudonym as a short form (Mornard of
-    Jacques Mornard), with its initial form (J. Mornard), unless another
-    person bears that word as a surname (Trotsky of Natalia Trotsky), it is a
-    patronymic (Natalia Ivanovna) or shorter than ``min_letters``."""
-    surnames: dict[str, set[str]] = {}
-    for form in forms:
-        if form.part == "surname":
-            surnames.setdefault(fold(form.text), set()).add(form.entity_id)
-    out = []
+def alias_surname_candidates(
+    forms: list[NameForm], patronymic_suffixes: tuple[str, ...], min_letters: int
+) -> list[tuple[NameForm, str]]:
+    """Of the forms of one person, the last word of a multi-word pseudonym as a short form
+    (Mornard of Jacques Mornard), with its initial form (J. Mornard), unless it is a
+    patronymic (Natalia Ivanovna), shorter than ``min_letters`` or a form the person has
+    already; each with the folded word, since it is kept only if no other person bears that
+    word as a surname (Trotsky of Natalia Trotsky): :func:`surname_is_free`."""
+    out: list[NameForm] = []
     for form in forms:
         words = form.text.split()
-        if entities[form.entity_id].label != person_label or form.kind == SHORT or len(words) < 2:
+        if form.kind == SHORT or len(words) < 2:
             continue
         last = words[-1]
-        owners = surnames.get(fold(last), set())
-        if len(last) < min_letters or not last[:1].isupper() or owners - {form.entity_id}:
-            continue
-        if fold(last).endswith(patronymic_suffixes):
+        if len(last) < min_letters or not last[:1].isupper() or fold(last).endswith(patronymic_suffixes):
             continue
         out.append(NameForm(form.entity_id, last, SHORT, "surname"))
         if words[0][:1].isalpha():
             out.append(NameForm(form.entity_id, f"{words[0][0].upper()}. {last}", FULL))
-    return unique(out)
+    known = {fold(f.text) for f in forms}
+    return [(f, fold(f.text.split()[-1])) for f in unique(out) if fold(f.text) not in known]
+
+
+def surname_is_free(form: NameForm, last: str, surnames: dict[str, set[str]]) -> bool:
+    """Does no other person than ``form``'s bear the folded word ``last`` as a surname
+    (``surnames``: folded surname -> the ids of its bearers)?"""
+    return surnames.get(last, set()) <= {form.entity_id}
 
 
 def unique(forms: list[NameForm]) -> list[NameForm]:

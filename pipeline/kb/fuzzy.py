@@ -73,7 +73,7 @@ class FuzzyBlocks:
         )
         word_ids: dict[str, int] = {}
         members: list[tuple[int, int, int]] = []
-        for number, folded in connection.execute(sql, (label, PET)).fetchall():
+        for number, folded in connection.cursor().execute(sql, (label, PET)):
             if len(folded.replace(" ", "")) < self.settings.min_letters:
                 continue
             words = folded.split()

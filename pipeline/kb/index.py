@@ -54,17 +54,21 @@ class AliasIndex:
         self._forms = lru_cache(maxsize=100_000)(self._lookup_key)
 
     def _build(self, connection: sqlite3.Connection, tokenize: Callable[[str], list[str]]) -> None:
-        """The key of every form's tokens (each space-separated chunk tokenized once), with its
-        entity's prominence, which picks the forms of a crowded key."""
+        """The key of every form's tokens, with its entity's prominence, which picks the forms
+        of a crowded key. Each space-separated chunk is tokenized once and each text keyed
+        once while it recurs (thousands of people share a given name and its pet names)."""
         chunks: dict[str, list[str]] = {}
 
-        def tokens(text: str) -> list[str]:
+        @lru_cache(maxsize=200_000)
+        def key_of(text: str) -> tuple[str, str, int]:
+            """The text's key joined, its first word and its length in words."""
             out: list[str] = []
             for chunk in text.split():
                 if chunk not in chunks:
                     chunks[chunk] = tokenize(chunk)
                 out += chunks[chunk]
-            return out
+            key = self.keys.phrase(out)
+            return (join_key(key), key[0], len(key)) if key else ("", "", 0)
 
         t = self.table
         connection.execute(f"CREATE TABLE {t} (key TEXT NOT NULL, prominence REAL NOT NULL, form INTEGER NOT NULL)")
@@ -77,14 +81,14 @@ class AliasIndex:
         def rows() -> Iterator[tuple[str, float, int]]:
             # each form once: the knowledge base keeps one form per (entity, folded text) and kind
             nonlocal longest
-            for number, text, prominence in connection.execute(sql):
-                key = self.keys.phrase(tokens(text))
+            for number, text, prominence in connection.cursor().execute(sql):
+                key, first, length = key_of(text)
                 if key:
-                    firsts.add(key[0])
-                    longest = max(longest, len(key))
-                    yield join_key(key), prominence, number
+                    firsts.add(first)
+                    longest = max(longest, length)
+                    yield key, prominence, number
 
-        connection.executemany(f"INSERT INTO {t} VALUES (?, ?, ?)", list(rows()))
+        connection.executemany(f"INSERT INTO {t} VALUES (?, ?, ?)", rows())
         connection.executemany(f"INSERT INTO {t}_first VALUES (?)", ((k,) for k in firsts))
         connection.execute(f"INSERT INTO {t}_size VALUES (?)", (longest,))
         connection.execute(f"CREATE INDEX {t}_by_key ON {t} (key, prominence DESC, form)")

@@ -3,7 +3,7 @@
 A person whose entry lists a patronymic is named the Russian way, and letters,
 memoirs and translations call them by pet names built on the stem of a given
 name or diminutive: ``Natasha`` -> ``Natash-`` -> ``Natashenka``, ``Lyova`` ->
-``Lyovochka``, ``Lev`` -> ``Levik``. :func:`pet_forms` cuts each stem with the
+``Lyovochka``, ``Lev`` -> ``Levik``. :class:`PetForms` cuts each stem with the
 ordered stem rules of ``names.yaml: pet_names`` and adds every suffix. Each
 result is a SHORT form of part :data:`PET`, weaker evidence than a listed
 form (the linker's ``pet`` method score), and is dropped when it is a word of
@@ -55,28 +55,40 @@ class PetNames:
         return list(out)
 
 
-def pet_forms(
-    entries: Iterable[dict[str, Any]],
-    listed: Iterable[NameForm],
-    rules: PetNameRules,
-    key: Callable[[str], str],
-    is_word: Callable[[str], bool] | None = None,
-) -> list[NameForm]:
-    """The pet forms of the person ``entries`` that list a patronymic, from their given
-    names and diminutives; none whose name key (``key`` of the one word) is that of a
-    one-word ``listed`` form of any entry, and none that ``is_word`` says is a word of its own."""
-    taken = {key(f.text) for f in listed if len(f.text.split()) == 1}
-    pets = PetNames(rules)
-    out: list[NameForm] = []
-    seen: set[tuple[str, str]] = set()
-    for entry in entries:
+class PetForms:
+    """The pet forms of person entries (:meth:`of`) under one set of rules.
+
+    ``taken`` the name keys (``key`` of the one word) of every one-word listed form of any
+    entry: a pet form with one of them is none; ``is_word`` says which strings are words of
+    their own (None: no such test). Stems and tests are worked out once per name, since
+    thousands of people share a given name.
+    """
+
+    def __init__(
+        self,
+        rules: PetNameRules,
+        taken: frozenset[str],
+        key: Callable[[str], str],
+        is_word: Callable[[str], bool] | None = None,
+    ) -> None:
+        self.pets, self.taken, self.key, self.is_word = PetNames(rules), taken, key, is_word
+        self._of_names: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    def of(self, entry: dict[str, Any]) -> list[NameForm]:
+        """The pet forms of a person ``entry`` that lists a patronymic, from its given names and diminutives."""
         if not strings(entry.get("patronymic")):
-            continue
-        names = strings(entry.get("given")) + strings(entry.get("diminutives"))
-        for text in pets.of_names(names):
-            if key(text) in taken or (is_word is not None and is_word(text)):
-                continue
-            if (entry["id"], fold(text)) not in seen:
-                seen.add((entry["id"], fold(text)))
-                out.append(NameForm(str(entry["id"]), text, SHORT, PET))
-    return out
+            return []
+        names = tuple(strings(entry.get("given")) + strings(entry.get("diminutives")))
+        if names not in self._of_names:
+            self._of_names[names] = tuple(dict.fromkeys(t for t in self.pets.of_names(names) if self._allowed(t)))
+        pid = str(entry["id"])
+        seen: set[str] = set()
+        out = []
+        for text in self._of_names[names]:
+            if fold(text) not in seen:
+                seen.add(fold(text))
+                out.append(NameForm(pid, text, SHORT, PET))
+        return out
+
+    def _allowed(self, text: str) -> bool:
+        return self.key(text) not in self.taken and (self.is_word is None or not self.is_word(text))

@@ -83,57 +83,6 @@ class KbStore:
     # -- building ---------------------------------------------------------------------------------
 
     @classmethod
-    def create(
-        cls,
-        target: Path | None,
-        entities: Iterable[Entity],
-        forms: Iterable[NameForm],
-        relations: Mapping[str, Mapping[str, frozenset[str]]],
-        words: Mapping[str, Iterable[str]],
-        last_key: Callable[[str], str],
-        meta: Mapping[str, str] = {},
-    ) -> KbStore:
-        """A new store at ``target`` (None: in memory); ``last_key`` keys a form's last word
-        (:meth:`forms_ending`), ``words`` the word sets by kind, ``meta`` what the file is of."""
-        connection = _connect(target, writable=True)
-        # a new file, renamed into place only once complete: no journal, no syncing row by row
-        connection.execute("PRAGMA journal_mode = OFF")
-        connection.execute("PRAGMA synchronous = OFF")
-        connection.executescript(_TABLES)
-        connection.execute("BEGIN")
-        connection.executemany(
-            "INSERT INTO entities (id, label, prominence, data) VALUES (?, ?, ?, ?)",
-            ((e.id, e.label, e.prominence, _entity_data(e)) for e in entities),
-        )
-        connection.executemany(
-            "INSERT INTO forms (entity_id, text, kind, part, folded, last_key) VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                (
-                    f.entity_id,
-                    f.text,
-                    f.kind,
-                    f.part,
-                    fold(f.text),
-                    last_key(f.text.split()[-1]) if f.text.split() else "",
-                )
-                for f in forms
-            ),
-        )
-        connection.executemany(
-            "INSERT INTO relations VALUES (?, ?, ?)",
-            ((e, other, json.dumps(sorted(kinds))) for e, ties in relations.items() for other, kinds in ties.items()),
-        )
-        connection.executemany(
-            "INSERT OR IGNORE INTO words VALUES (?, ?)", ((kind, w) for kind, ws in words.items() for w in ws)
-        )
-        connection.executemany("INSERT INTO meta VALUES (?, ?)", {**meta, "schema": SCHEMA_VERSION}.items())
-        for statement in _INDEXES.strip().splitlines():
-            connection.execute(statement)
-        connection.execute("COMMIT")
-        connection.execute("PRAGMA journal_mode = DELETE")
-        return cls(connection, target)
-
-    @classmethod
     def open(cls, path: Path) -> KbStore:
         """The store of a file :meth:`create` wrote (:class:`sqlite3.DatabaseError` if it is none)."""
         connection = _connect(path, writable=True)
@@ -248,6 +197,76 @@ class KbStore:
     def close(self) -> None:
         with self._lock:
             self.connection.close()
+
+
+class StoreWriter:
+    """Writes a new store row by row (a knowledge base's build streams its forms, never holding
+    them all): entities and forms in the order added, then :meth:`finish` adds the relations,
+    word sets and meta, indexes the tables and returns the :class:`KbStore`.
+
+    ``target`` the new file (None: in memory); ``last_key`` keys a form's last word
+    (:meth:`KbStore.forms_ending`).
+    """
+
+    BATCH = 20_000
+
+    def __init__(self, target: Path | None, last_key: Callable[[str], str]) -> None:
+        self.target, self.last_key = target, last_key
+        self.connection = _connect(target, writable=True)
+        # a new file, renamed into place only once complete: no journal, no syncing row by row
+        self.connection.execute("PRAGMA journal_mode = OFF")
+        self.connection.execute("PRAGMA synchronous = OFF")
+        self.connection.executescript(_TABLES)
+        self.connection.execute("BEGIN")
+        self._entities: list[tuple[str, str, float, str]] = []
+        self._forms: list[tuple[str, str, str, str, str, str]] = []
+
+    def add_entity(self, entity: Entity) -> None:
+        self._entities.append((entity.id, entity.label, entity.prominence, _entity_data(entity)))
+        if len(self._entities) >= self.BATCH:
+            self._flush()
+
+    def add_forms(self, forms: Iterable[NameForm]) -> None:
+        for f in forms:
+            words = f.text.split()
+            self._forms.append(
+                (f.entity_id, f.text, f.kind, f.part, fold(f.text), self.last_key(words[-1]) if words else "")
+            )
+        if len(self._forms) >= self.BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        self.connection.executemany(
+            "INSERT INTO entities (id, label, prominence, data) VALUES (?, ?, ?, ?)", self._entities
+        )
+        self.connection.executemany(
+            "INSERT INTO forms (entity_id, text, kind, part, folded, last_key) VALUES (?, ?, ?, ?, ?, ?)", self._forms
+        )
+        self._entities, self._forms = [], []
+
+    def finish(
+        self,
+        relations: Mapping[str, Mapping[str, frozenset[str]]],
+        words: Mapping[str, Iterable[str]],
+        meta: Mapping[str, str] = {},
+    ) -> KbStore:
+        """The store, with ``relations`` (id -> other id -> kinds), ``words`` (the word sets by
+        kind) and ``meta`` (what the file is of)."""
+        self._flush()
+        connection = self.connection
+        connection.executemany(
+            "INSERT INTO relations VALUES (?, ?, ?)",
+            ((e, other, json.dumps(sorted(kinds))) for e, ties in relations.items() for other, kinds in ties.items()),
+        )
+        connection.executemany(
+            "INSERT OR IGNORE INTO words VALUES (?, ?)", ((kind, w) for kind, ws in words.items() for w in ws)
+        )
+        connection.executemany("INSERT INTO meta VALUES (?, ?)", {**meta, "schema": SCHEMA_VERSION}.items())
+        for statement in _INDEXES.strip().splitlines():
+            connection.execute(statement)
+        connection.execute("COMMIT")
+        connection.execute("PRAGMA journal_mode = DELETE")
+        return KbStore(connection, self.target)
 
 
 class EntityTable(Mapping[str, Entity]):

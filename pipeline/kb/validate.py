@@ -31,7 +31,6 @@ import difflib
 import hashlib
 import re
 import typing
-from collections.abc import Iterator
 from pathlib import Path
 from threading import Lock
 from typing import Annotated, Any, Literal
@@ -51,10 +50,12 @@ from pydantic import (
     ValidationError,
 )
 from pydantic import create_model as _create_model
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import Node, SequenceNode
 
 from pipeline.clean.config import HardWrapPolicy, TablePolicy, TeaserPolicy
 from pipeline.kb.compiled import validated_mark
+from pipeline.kb.yaml_files import YamlFile as _File
+from pipeline.kb.yaml_files import node_at, read_list, read_yaml
 from pipeline.resources import (
     LabelRules,
     LanguageRules,
@@ -68,7 +69,6 @@ from pipeline.resources import (
     models_dir,
     models_fingerprint,
     remember_parsed,
-    yaml_problem,
 )
 
 KB_PERSONS, KB_OTHERS = "persons.yaml", ("places.yaml", "organisations.yaml")
@@ -78,7 +78,7 @@ REQUIRED_LISTS, OPTIONAL_LISTS = (
     ("given_names.txt",),
     ("given_names_census.txt", "surnames_census.txt", "word_case.txt"),
 )
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # for summary()
 
 
 # -- value types ---------------------------------------------------------------------------------
@@ -305,80 +305,6 @@ def language_schema(name: str) -> type[BaseModel]:
     return _PARTIAL[name]
 
 
-# -- reading files with their lines ----------------------------------------------------------------
-
-
-@dataclasses.dataclass
-class _File:
-    """One YAML file: its data, its node tree (for lines) and the problems found in it."""
-
-    path: Path
-    data: Any = None
-    node: Node | None = None
-    problems: list[Problem] = dataclasses.field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    def problem(self, node: Node | None, message: str) -> None:
-        self.problems.append(Problem(self.path, node.start_mark.line + 1 if node is not None else 1, message))
-
-
-def read_yaml(path: Path) -> _File:
-    """Parse ``path`` once into data and nodes; a syntax error or a key written twice is a problem."""
-    found = _File(path)
-    try:
-        loader = _Loader(path.read_text(encoding="utf-8"))
-        try:
-            found.node = loader.get_single_node()
-            found.data = loader.construct_document(found.node) if found.node is not None else None
-        finally:
-            loader.dispose()
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
-        found.problems.append(yaml_problem(path, err))
-        return found
-    for node in _mappings(found.node):
-        seen: dict[str, Node] = {}
-        for key, _ in node.value:
-            if isinstance(key, ScalarNode) and key.value in seen:
-                first = seen[key.value].start_mark.line + 1
-                found.problem(
-                    key,
-                    f"key {key.value!r} written twice in one mapping (also on line {first}): YAML keeps only the last",
-                )
-            seen.setdefault(key.value, key)
-    return found
-
-
-def _mappings(node: Node | None) -> Iterator[MappingNode]:
-    stack = [node] if node is not None else []
-    while stack:
-        current = stack.pop()
-        if isinstance(current, MappingNode):
-            yield current
-            stack += [n for pair in current.value for n in pair]
-        elif isinstance(current, SequenceNode):
-            stack += current.value
-
-
-def node_at(node: Node | None, loc: tuple[Any, ...], key: bool = False) -> Node | None:
-    """The deepest node along ``loc`` (mapping keys, list indices; ``[key]``: the key itself);
-    with ``key``, the key of the last mapping value reached (``teasers:`` rather than its first line)."""
-    found_key = None
-    for part in loc:
-        if isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-            node, found_key = node.value[part], None
-        elif isinstance(node, MappingNode):
-            pair = next((p for p in node.value if isinstance(p[0], ScalarNode) and p[0].value == str(part)), None)
-            if pair is None:
-                break
-            node, found_key = (pair[0] if part == "[key]" else pair[1]), pair[0]
-        else:
-            break
-    return found_key if key and found_key is not None else node
-
-
 # -- messages --------------------------------------------------------------------------------------
 
 
@@ -479,9 +405,9 @@ def validate(file: _File, schema: Any, data: Any, node: Node | None, prefix: str
 
 @dataclasses.dataclass
 class _Entries:
-    """Entries of knowledge-base files: (file, node, entry, whether a person) of each mapping."""
+    """Entries of knowledge-base files: (file, index in the file, entry, whether a person) of each mapping."""
 
-    items: list[tuple[_File, Node, dict[str, Any], bool]] = dataclasses.field(default_factory=list)
+    items: list[tuple[_File, int, dict[str, Any], bool]] = dataclasses.field(default_factory=list)
 
     def ids(self, persons_only: bool = False) -> set[str]:
         return {e["id"] for _, _, e, is_person in self.items if (is_person or not persons_only) and _has_id(e)}
@@ -598,30 +524,43 @@ def _check_kb(folder: Path, files: list[_File], problems: list[Problem], complet
         problems.append(Problem(base / KB_PERSONS, 0, "missing: the knowledge base has no persons file"))
     for name in known:
         if (base / name).is_file():
-            file = read_yaml(base / name)
+            is_person = name == KB_PERSONS
+            file = read_list(base / name, _check_person if is_person else _check_other)
             files.append(file)
-            if file.ok:
-                _check_entries(file, name == KB_PERSONS, kb, required=True)
+            if not file.unreadable:
+                _keep_entries(file, is_person, kb, required=True)
             if file.ok:
                 remember_parsed(base / name, file.data)
 
 
-def _check_entries(file: _File, is_person: bool, into: _Entries, required: bool) -> None:
-    """A list of entries: each checked against its schema and kept (with its node) for the cross checks."""
+def _check_person(file: _File, index: int, entry: Any, node: Node) -> None:
+    """One entry of a persons file against its schema (run by :func:`read_list`, maybe in a worker)."""
+    _check_entry(file, index, entry, node, PersonEntry)
+
+
+def _check_other(file: _File, index: int, entry: Any, node: Node) -> None:
+    """One entry of a places or organisations file against its schema."""
+    _check_entry(file, index, entry, node, OtherEntry)
+
+
+def _check_entry(file: _File, index: int, entry: Any, node: Node, schema: type[BaseModel]) -> None:
+    prefix = f"{entry['id']}: " if _has_id(entry) else f"entry {index + 1}: "
+    validate(file, schema, entry, node, prefix)
+
+
+def _keep_entries(file: _File, is_person: bool, into: _Entries, required: bool) -> None:
+    """A list of entries (each checked by :func:`read_list`), kept for the cross checks."""
     if file.data is None or file.data == []:
         if required:
             what = "every person would be NIL" if is_person else "delete the file if there are none"
             file.problem(file.node, f"no entries ({what})")
         return
-    if not isinstance(file.data, list) or not isinstance(file.node, SequenceNode):
+    if not isinstance(file.data, list) or not (file.chunks or isinstance(file.node, SequenceNode)):
         file.problem(file.node, f"expected a list of entries (`- id: ...`), got {describe(file.data)}")
         return
-    schema = PersonEntry if is_person else OtherEntry
-    for number, (entry, node) in enumerate(zip(file.data, file.node.value, strict=True), 1):
-        prefix = f"{entry['id']}: " if _has_id(entry) else f"entry {number}: "
-        validate(file, schema, entry, node, prefix)
-        if isinstance(entry, dict):
-            into.items.append((file, node, entry, is_person))
+    into.items.extend(
+        (file, index, entry, is_person) for index, entry in enumerate(file.data) if isinstance(entry, dict)
+    )
 
 
 def _check_learned(folder: Path, files: list[_File], learned: _Entries) -> None:
@@ -629,12 +568,12 @@ def _check_learned(folder: Path, files: list[_File], learned: _Entries) -> None:
     for name, schema in zip(LEARNED_FILES, (LearnedAliases, None, NegativeRules), strict=True):
         if not (base / name).is_file():
             continue
-        file = read_yaml(base / name)
+        file = read_list(base / name, _check_person) if schema is None else read_yaml(base / name)
         files.append(file)
         if not file.ok:
             continue
         if schema is None:
-            _check_entries(file, True, learned, required=False)
+            _keep_entries(file, True, learned, required=False)
         elif file.data is not None:
             validate(file, schema, file.data, file.node)
 
@@ -642,15 +581,17 @@ def _check_learned(folder: Path, files: list[_File], learned: _Entries) -> None:
 def _check_ids(kb: _Entries, learned: _Entries) -> None:
     """An id is one entry's across the knowledge-base files, and one entry's among the learned persons."""
     for entries in (kb, learned):
-        first: dict[str, tuple[_File, Node]] = {}
-        for file, node, entry, _ in entries.items:
+        first: dict[str, tuple[_File, int]] = {}
+        for file, index, entry, _ in entries.items:
             if not _has_id(entry):
                 continue
             if entry["id"] in first:
-                other, where = first[entry["id"]]
-                file.problem(node, f"duplicate id {entry['id']!r} (first at {other.path}:{where.start_mark.line + 1})")
+                other, at = first[entry["id"]]
+                where = other.item_node(at)
+                line = where.start_mark.line + 1 if where is not None else 1
+                file.problem(file.item_node(index), f"duplicate id {entry['id']!r} (first at {other.path}:{line})")
             else:
-                first[entry["id"]] = (file, node)
+                first[entry["id"]] = (file, index)
 
 
 def _check_labels(kb: _Entries, labels: tuple[_File, Any] | None) -> None:
@@ -662,11 +603,12 @@ def _check_labels(kb: _Entries, labels: tuple[_File, Any] | None) -> None:
         labels_file.problem(
             node_at(labels_file.node, ("person",)), f"person: {rules.person!r} is not one of linked, so no person links"
         )
-    for file, node, entry, is_person in kb.items:
+    for file, index, entry, is_person in kb.items:
         label = entry.get("label", rules.kb_default)
         if is_person or not isinstance(label, str):
             continue
         if label not in rules.linked or label == rules.person:
+            node = file.item_node(index)
             allowed = ", ".join(x for x in rules.linked if x != rules.person)
             where = node_at(node, ("label",)) if "label" in entry else node
             name = entry["id"] if _has_id(entry) else "entry"
@@ -677,26 +619,30 @@ def _check_relations(kb: _Entries, learned: _Entries, linking: Any) -> None:
     """Every ``related`` kind is one of linking.yaml's ``relation_inverses``, every id another person's."""
     persons = kb.ids(persons_only=True) | learned.ids(persons_only=True)
     kinds = set(linking.relation_inverses) if linking is not None else None
-    for file, node, entry, _ in kb.items + learned.items:
+    for file, number, entry, _ in kb.items + learned.items:
         related = entry.get("related")
         if not isinstance(related, dict):
             continue
         name = entry["id"] if _has_id(entry) else "entry"
+
+        def problem(loc: tuple[Any, ...], message: str) -> None:
+            file.problem(node_at(file.item_node(number), loc), message)  # noqa: B023 - called at once
+
         for kind, ids in related.items():
             if kinds is not None and kind not in kinds:
                 known = ", ".join(sorted(kinds))
-                file.problem(
-                    node_at(node, ("related", kind, "[key]")),
+                problem(
+                    ("related", kind, "[key]"),
                     f"{name}: unknown relation kind {kind!r} (rules/linking.yaml relation_inverses: {known})",
                 )
             for index, other in enumerate([ids] if isinstance(ids, str) else ids if isinstance(ids, list) else []):
                 if not isinstance(other, str):
                     continue
-                where = node_at(node, ("related", kind) if isinstance(ids, str) else ("related", kind, index))
+                where = ("related", kind) if isinstance(ids, str) else ("related", kind, index)
                 if other == entry.get("id"):
-                    file.problem(where, f"{name}: related.{kind} names the entry itself")
+                    problem(where, f"{name}: related.{kind} names the entry itself")
                 elif other not in persons:
-                    file.problem(where, f"{name}: related.{kind}: {other!r} is not a person of the knowledge base")
+                    problem(where, f"{name}: related.{kind}: {other!r} is not a person of the knowledge base")
 
 
 def _check_word_lists(folder: Path, problems: list[Problem], complete: bool) -> None:
@@ -756,7 +702,9 @@ def _mark(path: Path) -> None:
 
 
 #: The checker's own code: a mark of an older checker is not taken.
-_CHECKER = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+_CHECKER = hashlib.sha256(
+    b"".join((Path(__file__).parent / name).read_bytes() for name in ("validate.py", "yaml_files.py"))
+).hexdigest()[:16]
 
 
 # -- a summary -------------------------------------------------------------------------------------

@@ -13,6 +13,8 @@ a quoted string whose lines start with ``- ``, a second document).
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -75,7 +77,9 @@ def test_a_file_the_cut_would_change_is_read_whole(tmp_path, tiny_chunks, text):
 
 
 def test_check_models_finds_every_problem_of_a_chunked_file(tmp_path, monkeypatch):
-    models = Path(shutil.copytree(DEFAULT_MODELS_DIR, tmp_path / "models", ignore=shutil.ignore_patterns("corrections")))
+    models = Path(
+        shutil.copytree(DEFAULT_MODELS_DIR, tmp_path / "models", ignore=shutil.ignore_patterns("corrections"))
+    )
     persons = models / "kb" / "persons.yaml"
     text = persons.read_text(encoding="utf-8")
     text = text.replace("- id: natalia-sedova\n", "- id: natalia-sedova\n  alliases: [Natasha]\n", 1)
@@ -93,3 +97,27 @@ def test_check_models_finds_every_problem_of_a_chunked_file(tmp_path, monkeypatc
     assert "key 'canonical' written twice" in messages
     assert "'nobody-known' is not a person" in messages
     assert chunked == whole
+
+
+def test_a_script_without_a_main_guard_loads_a_long_file_once(tmp_path):
+    """Workers are forked, never spawned: a spawned worker would run the script's top level again."""
+    path = tmp_path / "persons.yaml"
+    path.write_text(_people(60), encoding="utf-8")
+    script = tmp_path / "script.py"
+    script.write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(Path(__file__).resolve().parent.parent)!r})\n"
+        "from pipeline.kb import yaml_files\n"
+        "from pipeline.resources import load_yaml\n"
+        "yaml_files.CHUNK_BYTES = 300\n"
+        "import pipeline.resources as r\n"
+        "r._REMEMBER_BYTES = yaml_files.CHUNKED_BYTES = 1\n"
+        f"data = load_yaml({str(path)!r})\n"
+        "print('loaded', len(data), len(yaml_files._chunks(__import__('pathlib').Path(" + repr(str(path)) + "))))\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.split("\n")
+    assert lines[0].startswith("loaded 60 ") and int(lines[0].split()[2]) > 5
+    assert result.stdout.count("loaded") == 1

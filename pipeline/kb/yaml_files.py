@@ -6,14 +6,16 @@ in one mapping is a problem of the file.
 
 :func:`read_list` reads a long list of entries (a ``kb/persons.yaml`` of
 100,000 people) in chunks cut at its top-level items (lines that start with
-``- ``), parsed and checked by worker processes, one core each, and joined in
-order. Each chunk is parsed after as many blank lines as precede it in the
-file, so its nodes and errors carry the file's own line numbers. Only the data
-comes back: a problem found later (a duplicate id) asks :meth:`YamlFile.item_node`,
-which parses that one chunk again. A file the cut cannot read the same way as
-a whole (a second document, a mapping at the top, an anchor used in a later
-chunk, a quoted string over lines that start with ``- ``) fails in some chunk
-and is read whole instead, so its problems are those of :func:`read_yaml`.
+``- ``), parsed and checked by worker processes forked for it, one per core,
+and joined in order (in a process that runs threads, one chunk after another
+in the process itself). Each chunk is parsed after as many blank lines as
+precede it in the file, so its nodes and errors carry the file's own line
+numbers. Only the data comes back: a problem found later (a duplicate id) asks
+:meth:`YamlFile.item_node`, which parses that one chunk again. A file the cut
+cannot read the same way as a whole (a second document, a mapping at the top,
+an anchor used in a later chunk, a quoted string over lines that start with
+``- ``) fails in some chunk and is read whole instead, so its problems are
+those of :func:`read_yaml`.
 """
 
 from __future__ import annotations
@@ -21,17 +23,18 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import threading
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
+from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from pipeline.resources import Problem, yaml_problem
+from pipeline.resources import ModelsError, Problem, yaml_problem
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 #: A list file at least this long is read in chunks (:func:`read_list`).
@@ -121,12 +124,24 @@ def read_list(path: Path, check: ItemCheck, workers: int | None = None) -> YamlF
     return found
 
 
+def load_long(path: Path) -> Any:
+    """The data of a long file, as PyYAML's loader gives it (a syntax error is a
+    :class:`~pipeline.resources.ModelsError`): a list in chunks on every core (:func:`read_list`)."""
+    found = read_list(path, _unchecked)
+    if found.unreadable:
+        raise ModelsError(found.problems)
+    return found.data
+
+
+def _unchecked(file: YamlFile, index: int, item: Any, node: Node) -> None:
+    """No check of an item (the folder was checked before)."""
+
+
 def _read_chunked(path: Path, chunks: list[Chunk], check: ItemCheck, workers: int) -> YamlFile | None:
     """The file from its chunks, or None when one of them is not read as it would be in the whole."""
     jobs = [(path, chunk, check) for chunk in chunks]
-    if workers > 1 and len(chunks) > 1:
-        context = get_context("spawn")  # never fork a process that may hold threads (a loaded pipeline)
-        with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=context) as pool:
+    if workers > 1 and len(chunks) > 1 and _can_fork():
+        with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=get_context("fork")) as pool:
             results = list(pool.map(_read_chunk, jobs))
     else:
         results = [_read_chunk(job) for job in jobs]
@@ -137,6 +152,13 @@ def _read_chunked(path: Path, chunks: list[Chunk], check: ItemCheck, workers: in
         found.data += data
         found.problems += problems
     return found
+
+
+def _can_fork() -> bool:
+    """Workers are forked, and only from a process with no other thread (a thread's locks would
+    be copied held). Not spawned: a spawned worker imports the caller's main module again, which
+    runs a script that loads a knowledge base at its top level once more in every worker."""
+    return "fork" in get_all_start_methods() and threading.active_count() == 1
 
 
 def _read_chunk(job: tuple[Path, Chunk, ItemCheck]) -> tuple[list[Any], list[Problem]] | None:

@@ -97,8 +97,9 @@ def open_compiled(folder: Path, fingerprint: str, lang: str | None, build: Calla
         found = _open_if_current(path, key)
         if found is not None:
             return found
+        for orphan in where.glob(f"{path.stem}.tmp*"):  # left by a build that was killed: never renamed
+            orphan.unlink(missing_ok=True)
         scratch = path.with_suffix(f".tmp{os.getpid()}")
-        scratch.unlink(missing_ok=True)
         log.info("compiling the knowledge base of %s into %s", folder, path)
         try:
             build(scratch).close()

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.kb.entries import GIVEN_PARTS, PET, KnowledgeBaseError, NameForm, entity_from_entry, strings
+from pipeline.kb.entries import GIVEN_PARTS, PET, KnowledgeBaseError, NameForm, entity_from_entry
 from pipeline.kb.forms import alias_surname_candidates, other_forms, person_forms, surname_is_free
 from pipeline.kb.keys import NameKeys, fold
 from pipeline.kb.pet_names import PetForms
@@ -115,8 +115,8 @@ def build_store(
     sides.note(extra, True, skeleton)
     pets = PetForms(names.pet_names, frozenset(sides.one_word_keys), skeleton, words)
     for entry, is_person in records:  # pass 3
-        if is_person and strings(entry.get("patronymic")):
+        if is_person:
             found = pets.of(entry)
             writer.add_forms(found)
-            sides.note(found, True, skeleton)
+            sides.words[GIVEN_FORMS].update(fold(f.text) for f in found)  # of the word sets, pets join this one
     return writer.finish(build_relations(listed, person_ids, kinds), sides.words, meta)

@@ -80,15 +80,13 @@ class PetForms:
             return []
         names = tuple(strings(entry.get("given")) + strings(entry.get("diminutives")))
         if names not in self._of_names:
-            self._of_names[names] = tuple(dict.fromkeys(t for t in self.pets.of_names(names) if self._allowed(t)))
+            texts: dict[str, str] = {}  # folded -> the first text that folds to it
+            for text in self.pets.of_names(names):
+                if self._allowed(text):
+                    texts.setdefault(fold(text), text)
+            self._of_names[names] = tuple(texts.values())
         pid = str(entry["id"])
-        seen: set[str] = set()
-        out = []
-        for text in self._of_names[names]:
-            if fold(text) not in seen:
-                seen.add(fold(text))
-                out.append(NameForm(pid, text, SHORT, PET))
-        return out
+        return [NameForm(pid, text, SHORT, PET) for text in self._of_names[names]]
 
     def _allowed(self, text: str) -> bool:
         return self.key(text) not in self.taken and (self.is_word is None or not self.is_word(text))

@@ -84,7 +84,7 @@ class KbStore:
 
     @classmethod
     def open(cls, path: Path) -> KbStore:
-        """The store of a file :meth:`create` wrote (:class:`sqlite3.DatabaseError` if it is none)."""
+        """The store of a file :class:`StoreWriter` wrote (:class:`sqlite3.DatabaseError` if it is none)."""
         connection = _connect(path, writable=True)
         store = cls(connection, path)
         if store.meta("schema") != SCHEMA_VERSION:

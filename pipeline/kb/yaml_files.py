@@ -126,18 +126,19 @@ def read_list(path: Path, check: ItemCheck, workers: int | None = None) -> YamlF
 
 def load_long(path: Path) -> Any:
     """The data of a long file, as PyYAML's loader gives it (a syntax error is a
-    :class:`~pipeline.resources.ModelsError`): a list in chunks on every core (:func:`read_list`)."""
-    found = read_list(path, _unchecked)
-    if found.unreadable:
-        raise ModelsError(found.problems)
-    return found.data
+    :class:`~pipeline.resources.ModelsError`): a list in chunks on every core, with no node
+    kept and nothing checked (the folder was checked before)."""
+    chunks = _chunks(path) if path.stat().st_size >= CHUNKED_BYTES else None
+    found = _read_chunked(path, chunks, None, os.cpu_count() or 1) if chunks else None
+    if found is not None:
+        return found.data
+    try:
+        return _compose(path.read_text(encoding="utf-8"))[1]
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        raise ModelsError([yaml_problem(path, err)]) from err
 
 
-def _unchecked(file: YamlFile, index: int, item: Any, node: Node) -> None:
-    """No check of an item (the folder was checked before)."""
-
-
-def _read_chunked(path: Path, chunks: list[Chunk], check: ItemCheck, workers: int) -> YamlFile | None:
+def _read_chunked(path: Path, chunks: list[Chunk], check: ItemCheck | None, workers: int) -> YamlFile | None:
     """The file from its chunks, or None when one of them is not read as it would be in the whole."""
     jobs = [(path, chunk, check) for chunk in chunks]
     if workers > 1 and len(chunks) > 1 and _can_fork():
@@ -161,8 +162,9 @@ def _can_fork() -> bool:
     return "fork" in get_all_start_methods() and threading.active_count() == 1
 
 
-def _read_chunk(job: tuple[Path, Chunk, ItemCheck]) -> tuple[list[Any], list[Problem]] | None:
-    """A chunk's items and problems; None when it does not parse to its items on its own."""
+def _read_chunk(job: tuple[Path, Chunk, ItemCheck | None]) -> tuple[list[Any], list[Problem]] | None:
+    """A chunk's items and problems (none looked for without ``check``); None when it does not
+    parse to its items on its own."""
     path, chunk, check = job
     try:
         node, data = _compose(_chunk_text(path, chunk))
@@ -171,6 +173,8 @@ def _read_chunk(job: tuple[Path, Chunk, ItemCheck]) -> tuple[list[Any], list[Pro
     if not isinstance(node, SequenceNode) or not isinstance(data, list) or len(data) != chunk.count:
         return None
     part = YamlFile(path, node=node)
+    if check is None:
+        return data, []
     _check_keys(part, node)
     for offset, (item, item_node) in enumerate(zip(data, node.value, strict=True)):
         check(part, chunk.first + offset, item, item_node)

@@ -29,7 +29,8 @@ class RunSummary:
     processed_words: int = 0
     reused: int = 0
     resumed: int = 0  # of the reused: from the checkpoint of an interrupted run
-    jobs: int = 1
+    jobs: int = 1  # worker processes (of the local cluster, with engine dask)
+    engine: str = "local"
     seconds: float = 0.0
     load_seconds: float = 0.0
     stage_seconds: dict[str, float] = field(default_factory=dict)
@@ -78,6 +79,7 @@ def manifest(
         },
         "incremental": {"reused": summary.reused, "processed": summary.documents - summary.reused},
         "timings": {
+            "engine": summary.engine,
             "jobs": summary.jobs,
             "load_seconds": round(summary.load_seconds, 3),
             "run_seconds": round(summary.seconds, 3),

@@ -10,6 +10,7 @@ to the output through an :class:`~pipeline.output.OutputWriter`.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import re
 import sys
@@ -17,12 +18,15 @@ import threading
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import orjson
 
 from pipeline.batch.chunking import groups_by_size
+from pipeline.batch.cluster import ClusterError, WorkerSettings
 from pipeline.batch.document import BATCH_CHARS, Pipeline, language_pipelines
 from pipeline.batch.incremental import PreviousRun, run_fingerprint
 from pipeline.batch.journal import Journal
@@ -35,12 +39,24 @@ from pipeline.kb import KnowledgeBase
 from pipeline.kb.shared import load_shared
 from pipeline.output import OutputWriter, writer_for
 from pipeline.records import DocumentRecord, dumps
-from pipeline.resources import LanguageRules, ensure_valid
+from pipeline.resources import LanguageRules, ensure_valid, models_dir
 
 log = logging.getLogger(__name__)
 _WORDS = re.compile(r"\S+")
 #: A batch of input files and, per file, the previous run's line (None: process it).
 _Planned = tuple[list[InputFile], list[bytes | None]]
+#: Where documents may be processed: this machine (one process or ``jobs``), or a Dask cluster.
+ENGINES = ("local", "dask")
+
+
+@dataclass(frozen=True)
+class _ClusterPlan:
+    """The Dask cluster a run is to use, started (or connected to) once a document needs it."""
+
+    settings: WorkerSettings
+    scheduler: str | None
+    workers: int
+    announce: bool
 
 
 def file_batches(files: Iterable[InputFile], limit: int = BATCH_CHARS) -> Iterator[list[InputFile]]:
@@ -66,6 +82,9 @@ def run_batch(
     max_bytes: int = DEFAULT_MAX_BYTES,
     language_models: Mapping[str, str] | None = None,
     read_options: ReadOptions | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    workers: int = 1,
 ) -> RunSummary:
     """Process every input file and write the run's output to ``out_dir``.
 
@@ -88,11 +107,20 @@ def run_batch(
 
     Every document's line is checkpointed as it is finished (:mod:`pipeline.batch.journal`): a
     run killed part way is resumed by the next run into ``out_dir`` (``resumed`` in the summary),
-    whose output is byte for byte an uninterrupted run's. RAISES (OutputError): the output
-    could not be written; the previous output is as it was.
+    whose output is byte for byte an uninterrupted run's.
+
+    ``engine`` ``dask`` sends the documents to a Dask cluster instead (:mod:`pipeline.batch.cluster`):
+    the one at ``scheduler``, or a ``LocalCluster`` of ``workers`` processes; the output is a local
+    run's, byte for byte (``jobs`` is then unused, and ``pipeline`` cannot be given: each worker
+    loads its own). RAISES (OutputError): the output could not be written; the previous output is
+    as it was. (ClusterError): the cluster cannot be reached or its workers differ from this client.
     """
     from tqdm import tqdm
 
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}: one of {', '.join(ENGINES)}")
+    if engine == "dask" and pipeline is not None:
+        raise ValueError("engine 'dask' loads the pipeline on each worker: give model and models, not a pipeline")
     ensure_valid(pipeline.models if pipeline else models, complete=True)
     read_options = read_options or ReadOptions()
     files = input_files(paths, exclude=[out_dir], options=read_options, max_bytes=max_bytes)
@@ -109,7 +137,22 @@ def run_batch(
     fingerprint = run_fingerprint(model, models, span_style, languages, max_bytes, read_options.fingerprint())
     out_dir = Path(out_dir)
     runner = _Runner(model, models, pipeline, jobs, span_style, max_bytes, languages)
-    summary = RunSummary(jobs=jobs)
+    if engine == "dask":
+        runner.cluster = _ClusterPlan(
+            WorkerSettings(
+                model,
+                str(models_dir(models).resolve()),
+                span_style,
+                dict(languages),
+                max_bytes,
+                read_options.fingerprint(),
+                fingerprint,
+            ),
+            scheduler,
+            workers,
+            progress,
+        )
+    summary = RunSummary(jobs=workers if engine == "dask" else jobs, engine=engine)
     writer: OutputWriter = writer_for(output_format)(out_dir, runner.kb)
     started = time.perf_counter()
     created = not out_dir.exists()
@@ -136,14 +179,15 @@ def run_batch(
                 _count(summary, record, reused)
                 bar.update(size)
             summary.resumed = reuse.resumed
+            summary.jobs = runner.worker_count() or summary.jobs
             summary.seconds = time.perf_counter() - started
             summary.stage_seconds, summary.load_seconds = dict(runner.stage_seconds), runner.load_seconds
             summary.entities = writer.finish()
-            pipe_names = runner.pipeline.nlp.pipe_names if runner.pipeline else reuse.previous.pipe_names
+            pipe_names = runner.pipe_names() or reuse.previous.pipe_names
             inputs = list(dict.fromkeys(f.path for f in files))  # a collection's rows share theirs
             writer.write_manifest(manifest(model, runner.kb(), summary, inputs, started_at, fingerprint, pipe_names))
         failed = False
-    except ModelNotFoundError:  # a usage error (a pipeline that does not load): leave no folder behind
+    except (ModelNotFoundError, ClusterError):  # a usage error (no pipeline, no cluster): leave no folder behind
         if created and reuse is not None:
             reuse.journal.remove()
             with contextlib.suppress(OSError):
@@ -236,6 +280,8 @@ class _Runner:
         self.load_seconds = 0.0
         self.stage_seconds: dict[str, float] = defaultdict(float)
         self._pool: WorkerPool | None = None
+        self.cluster: _ClusterPlan | None = None
+        self._engine: Any = None  # the DaskEngine, once started
         self._stopping = threading.Event()
         self._kb: KnowledgeBase | None = None
 
@@ -245,6 +291,30 @@ class _Runner:
         if self._kb is None:
             self._kb = load_shared(self.models).kb
         return self._kb
+
+    def pipe_names(self) -> list[str] | None:
+        """The components that processed this run's documents (None: nothing was loaded)."""
+        if self._engine is not None:
+            return self._engine.pipe_names
+        return self.pipeline.nlp.pipe_names if self.pipeline is not None else None
+
+    def worker_count(self) -> int | None:
+        """The Dask cluster's worker threads, once it ran (None: no cluster, or none started)."""
+        return self._engine.threads if self._engine is not None else None
+
+    def _dask(self) -> Any:
+        """The run's Dask engine, started on first use (a run with nothing to process starts none)."""
+        if self._engine is None:
+            from tqdm import tqdm
+
+            from pipeline.batch.cluster import DaskEngine
+
+            plan = self.cluster
+            started = time.perf_counter()
+            announce = (lambda line: tqdm.write(line, file=sys.stderr)) if plan.announce else None
+            self._engine = DaskEngine(plan.settings, plan.scheduler, plan.workers, announce)
+            self.load_seconds = time.perf_counter() - started
+        return self._engine
 
     def _pipe(self) -> Pipeline:
         if self.pipeline is None:
@@ -259,10 +329,9 @@ class _Runner:
     ) -> Iterator[tuple[bytes, DocumentRecord, bool]]:
         """(line, record, reused) per file, in input order."""
         # Several batches per worker and round, so that no worker idles long at the end.
-        limit = BATCH_CHARS if self.jobs == 1 else BATCH_CHARS // (4 * self.jobs)
-        planned = (
-            (batch, [reusable(f) for f in batch]) for batch in file_batches(files, limit)
-        )
+        workers = self.cluster.workers if self.cluster is not None and self.cluster.scheduler is None else self.jobs
+        limit = BATCH_CHARS if workers == 1 and self.cluster is None else BATCH_CHARS // (4 * workers)
+        planned = ((batch, [reusable(f) for f in batch]) for batch in file_batches(files, limit))
         for (_, kept), records in self._process(planned):
             fresh = iter(records)
             for line in kept:
@@ -274,6 +343,9 @@ class _Runner:
 
     def _process(self, planned: Iterator[_Planned]) -> Iterator[tuple[_Planned, list[DocumentRecord]]]:
         """Each planned batch with the records of its files that were not reused, in order."""
+        if self.cluster is not None:
+            yield from self._on_cluster(planned)
+            return
         if self.jobs == 1:
             for item in planned:
                 yield item, self._in_process(_todo(item))
@@ -301,6 +373,17 @@ class _Runner:
                 self.stage_seconds[k] += v
             yield item, records
 
+    def _on_cluster(self, planned: Iterator[_Planned]) -> Iterator[tuple[_Planned, list[DocumentRecord]]]:
+        for item in planned:  # the cluster starts at the first batch with a document to process
+            if not _todo(item):
+                yield item, []
+                continue
+            for done, (records, spent) in self._dask().imap(itertools.chain([item], planned), _todo):
+                for k, v in spent.items():
+                    self.stage_seconds[k] += v
+                yield done, records
+            return
+
     def _in_process(self, todo: list[InputFile]) -> list[DocumentRecord]:
         if not todo:
             return []
@@ -317,6 +400,9 @@ class _Runner:
             self._stopping.set()
             self._pool.close(abort)
             self._pool = None
+        if self._engine is not None:
+            self._engine.close(abort)
+            self._engine = None
 
 
 def _todo(item: _Planned) -> list[InputFile]:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from pipeline.batch.cluster import ClusterError
 from pipeline.batch.manifest import RunSummary
 from pipeline.batch.model import ModelNotFoundError
 from pipeline.batch.run import OutputError
@@ -51,6 +52,25 @@ SHOWN_FAILURES = 5
     help="Worker processes; the output is identical for any number.",
 )
 @click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"], case_sensitive=False),
+    default="local",
+    show_default=True,
+    help="Where documents are processed: this machine (--jobs), or a Dask cluster (docs/cluster.md; "
+    "pip install 'namelink[dask]'). The output is the same.",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="With --engine dask: the running cluster's scheduler (tcp://HOST:8786); default a local cluster.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="With --engine dask and no --scheduler: worker processes of the local cluster [--jobs, or 1].",
+)
+@click.option(
     "--full",
     is_flag=True,
     help="Process every document again, even those unchanged since the last run into the output folder.",
@@ -87,8 +107,11 @@ SHOWN_FAILURES = 5
     help="How inputs are read; auto: by extension (.html/.htm, .hocr, .xml/.tei: TEI, ALTO or PAGE by "
     "the root element, .jsonl, .csv/.tsv, .parquet; anything else is plain text).",
 )
-@click.option("--id-field", help="Collections (JSONL, CSV, Parquet): the field naming each row (doc_id FILE/ID); "
-              "default the line or row number.")
+@click.option(
+    "--id-field",
+    help="Collections (JSONL, CSV, Parquet): the field naming each row (doc_id FILE/ID); "
+    "default the line or row number.",
+)
 @click.option("--text-field", default="text", show_default=True, help="Collections: the field holding the text.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
 def run_command(
@@ -97,6 +120,9 @@ def run_command(
     model_specs: tuple[str, ...],
     models_dir: Path | None,
     jobs: int,
+    engine: str,
+    scheduler: str | None,
+    workers: int | None,
     full: bool,
     output_format: str,
     span_style: str,
@@ -123,6 +149,8 @@ def run_command(
     Example:
         namelink run raw/ -o output/
         namelink run archive/ -o archive-out/ --jobs 2
+        namelink run archive/ -o archive-out/ --engine dask --workers 2
+        namelink run archive/ -o archive-out/ --engine dask --scheduler tcp://10.0.0.5:8786
         namelink run letters/1936.txt --model en_core_web_sm
         namelink run archive/ --model fr=fr_core_news_sm
         namelink run newspapers/ -o hipe-out/ --span-style hipe
@@ -138,6 +166,11 @@ def run_command(
     missing = [str(p) for p in inputs if not (p.exists() or p.is_symlink() or str(p) == "-")]
     if missing:
         raise click.UsageError(f"no such file or folder: {', '.join(missing)}")
+    engine = engine.lower()
+    if engine == "local" and (scheduler or workers):
+        raise click.UsageError("--scheduler and --workers go with --engine dask (on this machine: --jobs)")
+    if scheduler and workers:
+        raise click.UsageError("--workers starts a local cluster; a cluster at --scheduler has its own workers")
     try:
         writer_for(output_format)
     except ValueError as err:
@@ -157,10 +190,13 @@ def run_command(
                 span_style=span_style,
                 max_bytes=max_bytes,
                 read_options=ReadOptions(input_format.lower(), id_field, text_field),
+                engine=engine,
+                scheduler=scheduler,
+                workers=workers or jobs,
             )
     except ModelNotFoundError as err:
         raise click.UsageError(str(err)) from err
-    except (OutputError, WorkerDiedError) as err:
+    except (OutputError, WorkerDiedError, ClusterError) as err:
         click.echo(f"Error: {err}", err=True)
         sys.exit(EXIT_USAGE)
     except KeyboardInterrupt:
@@ -194,7 +230,7 @@ def summary_lines(summary: RunSummary, out_dir: Path, shown: int = SHOWN_FAILURE
     if summary.errors:
         named = ", ".join(summary.failed[:shown])
         more = summary.errors - min(shown, len(summary.failed))
-        lines.append(f"failed: {named}" + (f" and {more} more" if more else "") + f" (status \"error\" in {out_dir})")
+        lines.append(f"failed: {named}" + (f" and {more} more" if more else "") + f' (status "error" in {out_dir})')
     return lines
 
 

@@ -31,7 +31,7 @@ from pipeline.io.events import html_events, xml_events
 from pipeline.io.extract import Extracted, html_text, xml_text
 from pipeline.io.ids import InputFile
 from pipeline.io.layout import alto_text, hocr_text, page_text
-from pipeline.io.read import DEFAULT_MAX_BYTES, InputError, RawDocument, decode, read_bytes
+from pipeline.io.read import DEFAULT_MAX_BYTES, Fetched, InputError, RawDocument, decode, read_bytes
 
 #: Every ``--format`` value.
 FORMATS = ("auto", "text", "html", "hocr", "xml", "tei", "alto", "page", "jsonl", "csv", "parquet")
@@ -131,7 +131,8 @@ def document_from_bytes(data: bytes, source: str, doc_id: str, fmt: str, sniffin
 
 def read_input(file: InputFile, max_bytes: int = DEFAULT_MAX_BYTES) -> RawDocument:
     """The document of one input: the one given already (a row, standard input), or its file read
-    (at most ``max_bytes``, only a regular file) by its format's reader.
+    (at most ``max_bytes``, only a regular file; or its bytes :class:`~pipeline.io.read.Fetched`
+    already) by its format's reader.
     RAISES (InputError): why it cannot be read, with the sha256 of its bytes where known."""
     if isinstance(file.given, RawDocument):
         return file.given
@@ -139,4 +140,5 @@ def read_input(file: InputFile, max_bytes: int = DEFAULT_MAX_BYTES) -> RawDocume
         err = InputError(file.given.error)
         err.sha256 = file.given.sha256
         raise err
-    return document_from_bytes(read_bytes(file.path, max_bytes), str(file.path), file.doc_id, file.format)
+    data = file.given.data if isinstance(file.given, Fetched) else read_bytes(file.path, max_bytes)
+    return document_from_bytes(data, str(file.path), file.doc_id, file.format)

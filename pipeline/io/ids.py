@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, NamedTuple
 if TYPE_CHECKING:
     from pipeline.io.collections import Unreadable
     from pipeline.io.formats import ReadOptions
-    from pipeline.io.read import RawDocument
+    from pipeline.io.read import Fetched, RawDocument
 
 #: The doc_id of a document read from standard input (``namelink run -``).
 STDIN_ID = "stdin"
@@ -86,14 +86,15 @@ class InputFile(NamedTuple):
     path (Path): The file (a collection's rows share it; standard input is ``-``).
     doc_id (str): Its unique id.
     format (str): The reader (:mod:`pipeline.io.formats`): ``text``, ``html``, ``xml``, ...
-    given (RawDocument | Unreadable | None): A document read already (a collection's row, standard
-        input) or why it cannot be (a bad row); None: read ``path`` when processed.
+    given (RawDocument | Unreadable | Fetched | None): A document read already (a collection's row,
+        standard input), why it cannot be (a bad row), or the file's bytes read ahead (shipped to a
+        cluster's worker); None: read ``path`` when processed.
     """
 
     path: Path
     doc_id: str
     format: str = "text"
-    given: RawDocument | Unreadable | None = None
+    given: RawDocument | Unreadable | Fetched | None = None
 
     @property
     def source(self) -> str:
@@ -104,7 +105,7 @@ class InputFile(NamedTuple):
     def size(self) -> int:
         """About how many bytes it is (to make batches of like size)."""
         if self.given is not None:
-            return len(getattr(self.given, "text", ""))
+            return len(getattr(self.given, "data", None) or getattr(self.given, "text", ""))
         try:
             return self.path.stat().st_size
         except OSError:

@@ -60,6 +60,15 @@ class InputError(ValueError):
 
 
 @dataclass(frozen=True)
+class Fetched:
+    """A file's bytes read ahead of its processing, by a process that can see the file (a cluster's
+    client ships them to workers that cannot): the document is made from them as from the file."""
+
+    source: str
+    data: bytes
+
+
+@dataclass(frozen=True)
 class RawDocument:
     """One input document, decoded (and, for markup, its text extracted).
 

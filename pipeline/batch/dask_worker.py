@@ -1,0 +1,124 @@
+"""The worker side of ``namelink run --engine dask``: one pipeline per worker process, checked first.
+
+A Dask worker runs namelink from its own installation: its namelink code, its
+spaCy pipelines, its models folder (``$NAMELINK_MODELS`` in the worker's
+environment, else the folder the client reads if the worker has it at the same
+path, else its installation's ``models/``). :class:`NamelinkPlugin`, registered
+by the client on every worker (and on any worker that joins later), loads the
+:class:`~pipeline.batch.document.Pipeline` once per process, in a thread so
+the worker keeps answering its scheduler, after comparing the worker's run
+fingerprint (:func:`~pipeline.batch.incremental.run_fingerprint`: code, model
+versions, the models folder's hash) with the client's. :func:`worker_status`
+tells the client the outcome before any document is sent;
+:func:`process_batch`, the task, refuses to work on a worker whose fingerprint
+differs (:class:`ClusterMismatchError`), so a worker that joins later with
+other data never writes a line either.
+
+Everything a worker keeps lives in this module's :data:`_LOADED` of that
+process, keyed by the run's settings, never on an object the client holds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from distributed.diagnostics.plugin import WorkerPlugin
+
+from pipeline.batch.cluster import ClusterMismatchError, WorkerSettings
+from pipeline.batch.document import Pipeline
+from pipeline.batch.incremental import run_fingerprint
+from pipeline.io import InputFile
+from pipeline.records import DocumentRecord
+from pipeline.resources import models_dir
+
+
+@dataclass
+class Loaded:
+    """One worker process's pipeline for a run (``problem``: why it has none)."""
+
+    pipeline: Pipeline | None
+    problem: str | None
+    pipe_names: list[str]
+    load_seconds: float
+    lock: threading.Lock = field(default_factory=threading.Lock)  # one batch at a time per pipeline
+
+
+#: Settings key -> what this worker process loaded for them.
+_LOADED: dict[str, Loaded] = {}
+_LOADING = threading.Lock()
+
+
+def worker_models(settings: WorkerSettings) -> Path:
+    """The models folder this worker reads (see the module)."""
+    if os.environ.get("NAMELINK_MODELS"):
+        return models_dir(None)
+    if Path(settings.models).is_dir():
+        return Path(settings.models)
+    return models_dir(None)
+
+
+def load(settings: WorkerSettings) -> Loaded:
+    """This process's pipeline for ``settings``, loaded on first call (never raises: a failure is
+    the :attr:`Loaded.problem`)."""
+    with _LOADING:
+        if settings.key not in _LOADED:
+            _LOADED[settings.key] = _load(settings)
+        return _LOADED[settings.key]
+
+
+def _load(settings: WorkerSettings) -> Loaded:
+    started = time.perf_counter()
+    where = f"worker {socket.gethostname()} (pid {os.getpid()})"
+    models = worker_models(settings)
+    try:
+        own = run_fingerprint(
+            settings.model, models, settings.span_style, settings.languages, settings.max_bytes, settings.reading
+        )
+    except Exception as err:  # a model the worker does not have, a models folder it cannot read
+        return Loaded(None, f"{where}: {err}", [], 0.0)
+    differ = sorted(k for k in own.keys() | settings.fingerprint.keys() if own.get(k) != settings.fingerprint.get(k))
+    if differ:
+        parts = "; ".join(f"{k}: {own.get(k)!r} here, {settings.fingerprint.get(k)!r} on the client" for k in differ)
+        return Loaded(None, f"{where} reads {models} and differs from the client in {parts}", [], 0.0)
+    try:
+        pipe = Pipeline(settings.model, models, settings.span_style, settings.languages)
+        names = list(pipe.nlp.pipe_names)
+    except Exception as err:
+        return Loaded(None, f"{where}: cannot load the pipeline: {err}", [], 0.0)
+    return Loaded(pipe, None, names, time.perf_counter() - started)
+
+
+class NamelinkPlugin(WorkerPlugin):
+    """Loads the run's pipeline on a worker as it starts (or as the plugin is registered)."""
+
+    def __init__(self, settings: WorkerSettings) -> None:
+        self.settings = settings
+        self.name = f"namelink-{settings.key}"
+
+    async def setup(self, worker: object) -> None:
+        await asyncio.to_thread(load, self.settings)  # minutes for a large knowledge base's first build
+
+
+def worker_status(settings: WorkerSettings) -> dict[str, object]:
+    """What the client checks before sending work: the problem, pipe names and load seconds."""
+    loaded = load(settings)
+    return {"problem": loaded.problem, "pipe_names": loaded.pipe_names, "load_seconds": loaded.load_seconds}
+
+
+def process_batch(files: list[InputFile], settings: WorkerSettings) -> tuple[list[DocumentRecord], dict[str, float]]:
+    """The task: records of a batch of shipped files, and the seconds spent per stage on them.
+    RAISES (ClusterMismatchError): this worker's installation is not the client's."""
+    loaded = load(settings)
+    if loaded.pipeline is None:
+        raise ClusterMismatchError(loaded.problem)
+    with loaded.lock:  # a worker started with several threads still runs one batch per pipeline
+        pipe = loaded.pipeline
+        before = dict(pipe.stage_seconds)
+        records = pipe.process_inputs(files, settings.max_bytes)
+        return records, {k: v - before.get(k, 0.0) for k, v in pipe.stage_seconds.items()}

@@ -1,0 +1,243 @@
+"""``namelink run --engine dask``: a real LocalCluster of worker processes gives a local run's bytes,
+survives a killed worker, turns a document that kills every worker into an error record, and
+refuses workers whose models differ from the client's (issue 14)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import OWN_FILES, RAW_FILES, read_jsonl
+
+from pipeline.batch import run_batch
+from pipeline.batch.cluster import ClusterMismatchError, in_order, ship
+from pipeline.batch.journal import JOURNAL_NAME
+from pipeline.cli import cli
+from pipeline.io import InputError, InputFile
+from pipeline.io.collections import Unreadable
+from pipeline.io.formats import read_input
+from pipeline.io.read import Fetched
+from pipeline.resources import DEFAULT_MODELS_DIR
+
+distributed = pytest.importorskip("distributed")
+OUTPUTS = ("documents.jsonl", "entities.jsonl")
+KILL_MARK = "KILL-THIS-WORKER"
+
+
+# -- mechanisms, no cluster --------------------------------------------------------------------
+
+
+def test_a_shipped_file_reads_as_the_file_itself(tmp_path):
+    path = tmp_path / "letter.html"
+    path.write_text("<p>Dear <i>Lev</i> Davidovich,</p>", encoding="utf-8")
+    file = InputFile(path, "letter", "html")
+    expected = read_input(file)
+    shipped = ship(file, 1_000)
+    path.unlink()  # a worker need not see the file: its bytes travel with the task
+    assert isinstance(shipped.given, Fetched) and shipped.source == str(path)
+    assert shipped.size == len(shipped.given.data) == len(expected.text.encode()) + 14
+    assert read_input(shipped) == expected
+
+
+def test_a_file_that_cannot_be_read_ships_as_its_local_error(tmp_path):
+    path = tmp_path / "big.txt"
+    path.write_text("x" * 50, encoding="utf-8")
+    shipped = ship(InputFile(path, "big"), 10)
+    assert isinstance(shipped.given, Unreadable) and shipped.source == str(path)
+    with pytest.raises(InputError) as local:
+        read_input(InputFile(path, "big"), 10)
+    with pytest.raises(InputError) as remote:
+        read_input(shipped, 10)
+    assert str(remote.value) == str(local.value) and "larger than" in str(local.value)
+
+
+class _Future:
+    def __init__(self, log: list[str], name: str) -> None:
+        self.log, self.name, self.finished = log, name, False
+
+    def done(self) -> bool:
+        return self.finished
+
+
+def test_in_order_keeps_at_most_the_limit_in_flight_and_the_input_order():
+    log: list[str] = []
+    started: list[_Future] = []
+
+    def start(item: str) -> _Future:
+        log.append(f"start {item}")
+        future = _Future(log, item)
+        started.append(future)
+        if item in ("b", "c"):  # finished early, out of order
+            future.finished = True
+        return future
+
+    def finish(future: _Future):
+        log.append(f"finish {future.name}")
+        return [future.name], {}
+
+    out = [item for item, _ in in_order("abcdefg", start, finish, lambda f: f.done(), limit=3)]
+    assert out == list("abcdefg")
+    in_flight = peak = 0
+    for entry in log:
+        in_flight += 1 if entry.startswith("start") else -1
+        peak = max(peak, in_flight)
+    assert peak == 3  # never more than the limit started and not finished
+    assert log[:4] == ["start a", "start b", "start c", "finish a"]  # a window full: the oldest waited for
+
+
+# -- a real cluster ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    """Seed and own texts, a dangling link (an error line) and a collection with a bad row."""
+    folder = tmp_path_factory.mktemp("cluster_corpus")
+    for path in RAW_FILES + OWN_FILES:
+        shutil.copyfile(path, folder / path.name)
+    (folder / "gone.txt").symlink_to(folder / "nowhere.txt")
+    rows = [{"id": "a", "text": "Natalia Sedova wrote to Lev Sedov."}, {"id": "b", "body": "no text field"}]
+    (folder / "letters.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def local_out(pipe, corpus, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("cluster_local")
+    run_batch([corpus], out, progress=False, pipeline=pipe)
+    return out
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as running:
+        yield running
+
+
+def _same_output(a: Path, b: Path) -> None:
+    for name in OUTPUTS:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+def test_the_cli_on_a_local_dask_cluster_writes_a_local_run_s_bytes(corpus, local_out, tmp_path):
+    out = tmp_path / "dask"
+    args = ["run", str(corpus), "-o", str(out), "--engine", "dask", "--workers", "2"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1, result.output  # the dangling link and the bad row are error lines
+    assert "Dask: a local cluster of 2 worker processes; dashboard http" in result.output
+    assert "15 documents (15 processed" in result.output
+    _same_output(out, local_out)
+    timings = json.loads((out / "manifest.json").read_text())["timings"]
+    assert timings["engine"] == "dask" and timings["jobs"] == 2
+    assert {"ner", "namelink_linker"} <= timings["stage_seconds"].keys()  # the workers' seconds, summed
+
+    again = CliRunner().invoke(cli, args)  # incremental: only the two error lines are made again
+    assert "15 documents (2 processed, 13 unchanged since the last run)" in again.output
+    _same_output(out, local_out)
+
+
+def test_a_killed_worker_s_batches_are_retried_and_the_run_completes(cluster, corpus, local_out, tmp_path):
+    from distributed import Client
+
+    out = tmp_path / "killed"
+    with Client(cluster) as client:
+        before = client.run(os.getpid)
+        outcome: dict[str, object] = {}
+
+        def run() -> None:
+            try:
+                outcome["summary"] = run_batch(
+                    [corpus], out, progress=False, engine="dask", scheduler=cluster.scheduler_address
+                )
+            except BaseException as err:  # reported below
+                outcome["error"] = err
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        journal = out / JOURNAL_NAME
+        deadline = time.monotonic() + 300
+        while thread.is_alive() and time.monotonic() < deadline:
+            if journal.is_file() and journal.read_bytes().count(b"\n") >= 3:  # header and two documents
+                break
+            time.sleep(0.05)
+        assert thread.is_alive(), "the run ended before a worker could be killed"
+        victim = max(before.values())
+        os.kill(victim, signal.SIGKILL)
+        thread.join(600)
+        assert "error" not in outcome, outcome.get("error")
+        after = client.run(os.getpid)
+    assert victim not in after.values() and len(after) == 2  # the nanny started a new worker
+    assert outcome["summary"].documents == 15
+    _same_output(out, local_out)
+
+
+class _Killer(distributed.WorkerPlugin):
+    """In every worker (and every restarted one): a document holding KILL_MARK ends the process."""
+
+    def setup(self, worker) -> None:
+        import pipeline.batch.document as document
+
+        reader = document.read_input
+
+        def read_or_die(file, max_bytes):
+            if isinstance(file.given, Fetched) and KILL_MARK.encode() in file.given.data:
+                os._exit(1)
+            return reader(file, max_bytes)
+
+        document.read_input = read_or_die
+
+
+def test_a_document_that_kills_every_worker_becomes_an_error_record(pipe, tmp_path):
+    import cloudpickle
+    import dask
+    import test_cluster
+    from distributed import Client, LocalCluster
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for path in OWN_FILES[:3]:
+        shutil.copyfile(path, folder / path.name)
+    (folder / "poison.txt").write_text(f"Leon Trotsky. {KILL_MARK}\n" + "Lev Sedov wrote.\n" * 3_000, encoding="utf-8")
+    local = tmp_path / "local"
+    run_batch([folder], local, progress=False, pipeline=pipe)
+    cloudpickle.register_pickle_by_value(test_cluster)  # the workers cannot import this test module
+    out = tmp_path / "dask"
+    with (
+        dask.config.set({"distributed.scheduler.allowed-failures": 1}),
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as running,
+        Client(running) as client,
+    ):
+        client.register_plugin(_Killer())
+        summary = run_batch([folder], out, progress=False, engine="dask", scheduler=running.scheduler_address)
+    assert summary.documents == 4 and summary.errors == 1
+    got, expected = read_jsonl(out / "documents.jsonl"), read_jsonl(local / "documents.jsonl")
+    poison = next(r for r in got if r["doc_id"] == "poison")
+    assert poison["status"] == "error" and "stopped every Dask worker" in poison["error"]
+    assert poison["sha256"] == next(r for r in expected if r["doc_id"] == "poison")["sha256"]
+    assert [r for r in got if r["doc_id"] != "poison"] == [r for r in expected if r["doc_id"] != "poison"]
+
+
+def test_workers_with_other_models_are_refused_before_any_work(corpus, tmp_path, monkeypatch):
+    from distributed import LocalCluster
+
+    theirs = tmp_path / "their-models"
+    shutil.copytree(DEFAULT_MODELS_DIR, theirs, ignore=shutil.ignore_patterns("__pycache__"))
+    names = theirs / "rules" / "names.yaml"
+    names.write_text(names.read_text(encoding="utf-8") + "\n# edited on the workers only\n", encoding="utf-8")
+    monkeypatch.setenv("NAMELINK_MODELS", str(theirs))  # the workers' environment, not the client's
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as running:
+        monkeypatch.delenv("NAMELINK_MODELS")
+        out = tmp_path / "out"
+        with pytest.raises(ClusterMismatchError) as refused:
+            run_batch([corpus], out, progress=False, engine="dask", scheduler=running.scheduler_address)
+    message = str(refused.value)
+    assert "models:" in message and str(theirs) in message and message.count("differs from the client") == 2
+    assert not out.exists()  # nothing written, not even a folder

@@ -33,6 +33,16 @@ once, so a knowledge base the workers share shows once). Each warm run is
 made ``--repeat`` times (3) and the fastest reported:
 
     python bench/run.py --kb-size 262,10000,100000
+
+With ``--engine dask`` it measures instead the Dask engine (issue 14) on the
+first corpus size: ``--jobs 1`` and ``--jobs 2`` on this machine, then
+``--engine dask --workers 1`` and ``--workers 2`` (a LocalCluster each run
+starts: its start and the workers' loading are in the wall clock, not in the
+throughput), whether each output is byte-identical to ``--jobs 1``, and the
+client's own peak RSS (VmHWM of the ``namelink`` process alone, its workers
+not counted) at every corpus size:
+
+    python bench/run.py --engine dask --sizes 5,50 --long-mb 0
 """
 
 from __future__ import annotations
@@ -79,7 +89,13 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=None, help="folder for corpora and outputs [a temp folder]")
     parser.add_argument("--kb-size", default=None, help="knowledge-base sizes to measure, comma-separated (issue 13)")
     parser.add_argument("--repeat", type=int, default=3, help="with --kb-size: runs of each set, the fastest reported")
+    parser.add_argument("--engine", choices=["local", "dask"], default="local", help="dask: the cluster figures")
     args = parser.parse_args()
+    if args.engine == "dask":
+        work = args.work or Path(tempfile.mkdtemp(prefix="namelink-bench-dask-"))
+        work.mkdir(parents=True, exist_ok=True)
+        dask_engine([float(s) for s in args.sizes.split(",")], work, args.model)
+        return
     if args.kb_size:
         work = args.work or Path(tempfile.mkdtemp(prefix="namelink-bench-kb-"))
         kb_sizes([int(n) for n in args.kb_size.split(",")], work, args.model, args.repeat)
@@ -150,6 +166,45 @@ def compare(corpus: Path, words: int, docs: int, work: Path, args: argparse.Name
     return one
 
 
+def dask_engine(sizes: list[float], work: Path, model: str) -> None:
+    """The Dask engine against local runs (see the module)."""
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; work folder {work}")
+    client_rss = {}
+    for number, size in enumerate(sizes):
+        corpus = build_corpus(work / f"corpus-{size:g}mb", size)
+        words, docs = corpus_words(corpus)
+        print(f"\n== corpus {size:g} MB: {docs} documents, {words:,} words ==", flush=True)
+        runs = [("local", 1), ("local", 2), ("dask", 1), ("dask", 2)] if number == 0 else [("dask", 2)]
+        results = {}
+        for engine, workers in runs:
+            out = work / f"out-{size:g}mb-{engine}-{workers}"
+            results[engine, workers] = result = namelink(corpus, out, model, workers, full=True, engine=engine)
+            name = f"namelink --jobs {workers}" if engine == "local" else f"namelink --engine dask --workers {workers}"
+            print(f"{row(name, words, docs, result)}  client peak RSS {result['own_rss_mb']:.0f} MB", flush=True)
+        client_rss[size] = results["dask", 2]["own_rss_mb"]
+        if number:
+            continue
+        speed = {key: words / r["seconds"] for key, r in results.items()}
+        print(f"\ndask --workers 2 / dask --workers 1:  {speed['dask', 2] / speed['dask', 1]:.2f}x  (target >= 1.7)")
+        print(f"dask --workers 2 / --jobs 2:          {speed['dask', 2] / speed['local', 2]:.2f}x  (target >= 0.95)")
+        print(f"--jobs 2 / --jobs 1:                  {speed['local', 2] / speed['local', 1]:.2f}x")
+        reference = work / f"out-{size:g}mb-local-1"
+        for engine, workers in runs[1:]:
+            out = work / f"out-{size:g}mb-{engine}-{workers}"
+            same = all(
+                (out / name).read_bytes() == (reference / name).read_bytes()
+                for name in ("documents.jsonl", "entities.jsonl")
+            )
+            print(f"{engine} {workers}: output byte-identical to --jobs 1: {same}")
+    if len(sizes) > 1:
+        small, large = sizes[0], sizes[-1]
+        print(
+            f"\nclient peak RSS, --engine dask --workers 2: {client_rss[small]:.0f} MB at {small:g} MB, "
+            f"{client_rss[large]:.0f} MB at {large:g} MB ({client_rss[large] / client_rss[small] - 1:+.0%}; "
+            "target within 25%)"
+        )
+
+
 def row(name: str, words: int, docs: int, result: dict) -> str:
     seconds = result["seconds"]
     return (
@@ -181,19 +236,38 @@ def corpus_words(folder: Path) -> tuple[int, int]:
     return sum(len(p.read_text(encoding="utf-8").split()) for p in files), len(files)
 
 
-def measured(command: list[str]) -> tuple[str, float, float]:
-    """(stdout, wall seconds, peak RSS in MB) of a command run to completion."""
+def measured(command: list[str], own_peak: bool = False) -> tuple:
+    """(stdout, wall seconds, peak RSS in MB) of a command run to completion: the RSS of the
+    largest of it and the processes it waited for (Linux's rusage). With ``own_peak``, also the
+    peak RSS of the command's process alone (its VmHWM, read every 0.2 s until it exits)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         process = subprocess.Popen(command, stdout=out, stderr=err, cwd=ROOT)
-        _, status, usage = os.wait4(process.pid, 0)  # the child's own rusage: its peak RSS
+        own = 0.0
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG if own_peak else 0)
+            if pid:
+                break
+            own = max(own, _own_peak_mb(process.pid))
+            time.sleep(0.2)
         wall = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         if process.returncode not in (0, 1):
             raise SystemExit(f"{' '.join(command)} failed:\n{err.read().decode()[-2000:]}")
-        return out.read().decode(), wall, usage.ru_maxrss / 1024
+        found = out.read().decode(), wall, usage.ru_maxrss / 1024
+        return (*found, own) if own_peak else found
+
+
+def _own_peak_mb(pid: int) -> float:
+    """The peak resident memory of one process so far (VmHWM), 0 once it is gone."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    line = next((x for x in status.splitlines() if x.startswith("VmHWM:")), "VmHWM: 0 kB")
+    return int(line.split()[1]) / 1024
 
 
 def plain_spacy(corpus: Path, model: str, exclude: list[str]) -> dict:
@@ -205,10 +279,11 @@ def plain_spacy(corpus: Path, model: str, exclude: list[str]) -> dict:
     return {**result, "wall": wall, "rss_mb": rss}
 
 
-def namelink(corpus: Path, out_dir: Path, model: str, jobs: int, full: bool) -> dict:
+def namelink(corpus: Path, out_dir: Path, model: str, jobs: int, full: bool, engine: str = "local") -> dict:
     command = [sys.executable, "-m", "pipeline", "run", str(corpus), "--out", str(out_dir), "-q", "--model", model]
-    command += ["--jobs", str(jobs)] + (["--full"] if full else [])
-    _, wall, rss = measured(command)
+    command += ["--jobs", str(jobs)] if engine == "local" else ["--engine", engine, "--workers", str(jobs)]
+    command += ["--full"] if full else []
+    _, wall, rss, own = measured(command, own_peak=True)
     manifest = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
     timings = manifest["timings"]
     return {
@@ -216,6 +291,7 @@ def namelink(corpus: Path, out_dir: Path, model: str, jobs: int, full: bool) -> 
         "load": timings["load_seconds"],
         "wall": wall,
         "rss_mb": rss,
+        "own_rss_mb": own,
         "stages": timings["stage_seconds"],
     }
 

@@ -21,8 +21,11 @@ process, keyed by the run's settings, never on an object the client holds.
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import ctypes.util
 import os
 import socket
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -49,6 +52,11 @@ class Loaded:
     lock: threading.Lock = field(default_factory=threading.Lock)  # one batch at a time per pipeline
 
 
+#: glibc's mallopt(3) parameters, and the thresholds a worker gets back (glibc's dynamic maximum
+#: for the mmap threshold on 64-bit, and twice that for trimming).
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+_MMAP_THRESHOLD_BYTES, _TRIM_THRESHOLD_BYTES = 32 << 20, 64 << 20
+
 #: Settings key -> what this worker process loaded for them.
 _LOADED: dict[str, Loaded] = {}
 _LOADING = threading.Lock()
@@ -72,7 +80,23 @@ def load(settings: WorkerSettings) -> Loaded:
         return _LOADED[settings.key]
 
 
+def _untrimmed_malloc() -> None:
+    """Undo the ``MALLOC_TRIM_THRESHOLD_`` a Dask nanny starts its workers with (65,536 bytes, to
+    give memory back to the system): set, it also freezes glibc's mmap threshold at 128 KB, so
+    every larger array the model allocates is mapped and unmapped again. Measured on this machine:
+    29% more seconds per document in a worker (22.5 s of stages without it, 29.0 s with it)."""
+    if not (os.environ.get("MALLOC_TRIM_THRESHOLD_") and sys.platform.startswith("linux")):
+        return
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD_BYTES)
+        libc.mallopt(_M_TRIM_THRESHOLD, _TRIM_THRESHOLD_BYTES)
+    except (OSError, AttributeError):  # another C library: nothing to undo
+        pass
+
+
 def _load(settings: WorkerSettings) -> Loaded:
+    _untrimmed_malloc()
     started = time.perf_counter()
     where = f"worker {socket.gethostname()} (pid {os.getpid()})"
     models = worker_models(settings)

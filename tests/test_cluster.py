@@ -241,3 +241,30 @@ def test_workers_with_other_models_are_refused_before_any_work(corpus, tmp_path,
     message = str(refused.value)
     assert "models:" in message and str(theirs) in message and message.count("differs from the client") == 2
     assert not out.exists()  # nothing written, not even a folder
+
+
+def test_cluster_options_without_the_engine_are_usage_errors(tmp_path):
+    (tmp_path / "a.txt").write_text("Leon Trotsky.", encoding="utf-8")
+    for extra in (["--workers", "2"], ["--scheduler", "tcp://127.0.0.1:8786"]):
+        result = CliRunner().invoke(cli, ["run", str(tmp_path / "a.txt"), "-o", str(tmp_path / "out"), *extra])
+        assert result.exit_code == 2 and "go with --engine dask" in result.output
+    both = ["--engine", "dask", "--workers", "2", "--scheduler", "tcp://127.0.0.1:8786"]
+    result = CliRunner().invoke(cli, ["run", str(tmp_path / "a.txt"), "-o", str(tmp_path / "out"), *both])
+    assert result.exit_code == 2 and "has its own workers" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_scheduler_that_does_not_answer_is_a_clear_error(tmp_path, monkeypatch):
+    import socket
+
+    from pipeline.batch import cluster
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setattr(cluster, "CONNECT_TIMEOUT", "2s")
+    (tmp_path / "a.txt").write_text("Leon Trotsky.", encoding="utf-8")
+    args = ["run", str(tmp_path / "a.txt"), "-o", str(tmp_path / "out"), "--engine", "dask"]
+    result = CliRunner().invoke(cli, [*args, "--scheduler", f"tcp://127.0.0.1:{port}"])
+    assert result.exit_code == 2 and f"cannot reach the Dask scheduler at tcp://127.0.0.1:{port}" in result.output
+    assert not (tmp_path / "out").exists()

@@ -6,6 +6,8 @@
 - :mod:`~pipeline.batch.chunking`: documents longer than the model takes, in pieces;
 - :mod:`~pipeline.batch.run`: :func:`run_batch`, files to an output folder;
 - :mod:`~pipeline.batch.workers`: worker processes for ``--jobs``;
+- :mod:`~pipeline.batch.cluster`, :mod:`~pipeline.batch.dask_worker`: ``--engine dask``, the client and
+  the worker side;
 - :mod:`~pipeline.batch.incremental`: lines reused from the previous run;
 - :mod:`~pipeline.batch.manifest`: ``manifest.json`` and :class:`RunSummary`.
 

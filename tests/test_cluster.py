@@ -168,8 +168,9 @@ def test_a_killed_worker_s_batches_are_retried_and_the_run_completes(cluster, co
             if journal.is_file() and journal.read_bytes().count(b"\n") >= 3:  # header and two documents
                 break
             time.sleep(0.05)
-        assert thread.is_alive(), "the run ended before a worker could be killed"
-        victim = max(before.values())
+        busy = [address for address, keys in client.processing().items() if keys]
+        assert thread.is_alive() and busy, "the run ended before a worker could be killed"
+        victim = before[busy[0]]  # a worker with a batch of ours running
         os.kill(victim, signal.SIGKILL)
         thread.join(600)
         assert "error" not in outcome, outcome.get("error")
@@ -205,24 +206,26 @@ def test_a_document_that_kills_every_worker_becomes_an_error_record(pipe, tmp_pa
     folder.mkdir()
     for path in OWN_FILES[:3]:
         shutil.copyfile(path, folder / path.name)
-    (folder / "poison.txt").write_text(f"Leon Trotsky. {KILL_MARK}\n" + "Lev Sedov wrote.\n" * 3_000, encoding="utf-8")
+    # in the middle of one batch with its neighbours, on the one worker they all share
+    (folder / "own_02_poison.txt").write_text(f"Leon Trotsky. {KILL_MARK}\n", encoding="utf-8")
     local = tmp_path / "local"
     run_batch([folder], local, progress=False, pipeline=pipe)
     cloudpickle.register_pickle_by_value(test_cluster)  # the workers cannot import this test module
     out = tmp_path / "dask"
     with (
         dask.config.set({"distributed.scheduler.allowed-failures": 1}),
-        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as running,
+        LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0") as running,
         Client(running) as client,
     ):
         client.register_plugin(_Killer())
         summary = run_batch([folder], out, progress=False, engine="dask", scheduler=running.scheduler_address)
     assert summary.documents == 4 and summary.errors == 1
     got, expected = read_jsonl(out / "documents.jsonl"), read_jsonl(local / "documents.jsonl")
-    poison = next(r for r in got if r["doc_id"] == "poison")
+    assert [r["doc_id"] for r in got] == [r["doc_id"] for r in expected]
+    poison = next(r for r in got if r["doc_id"] == "own_02_poison")
     assert poison["status"] == "error" and "stopped every Dask worker" in poison["error"]
-    assert poison["sha256"] == next(r for r in expected if r["doc_id"] == "poison")["sha256"]
-    assert [r for r in got if r["doc_id"] != "poison"] == [r for r in expected if r["doc_id"] != "poison"]
+    assert poison["sha256"] is None  # so the next run tries it again
+    assert [r for r in got if r is not poison] == [r for r in expected if r["doc_id"] != "own_02_poison"]
 
 
 def test_workers_with_other_models_are_refused_before_any_work(corpus, tmp_path, monkeypatch):
@@ -245,12 +248,13 @@ def test_workers_with_other_models_are_refused_before_any_work(corpus, tmp_path,
 
 def test_cluster_options_without_the_engine_are_usage_errors(tmp_path):
     (tmp_path / "a.txt").write_text("Leon Trotsky.", encoding="utf-8")
-    for extra in (["--workers", "2"], ["--scheduler", "tcp://127.0.0.1:8786"]):
+    for extra in (["--workers", "2"], ["--scheduler", "tcp://127.0.0.1:8786"]):  # without --engine dask
         result = CliRunner().invoke(cli, ["run", str(tmp_path / "a.txt"), "-o", str(tmp_path / "out"), *extra])
         assert result.exit_code == 2 and "go with --engine dask" in result.output
-    both = ["--engine", "dask", "--workers", "2", "--scheduler", "tcp://127.0.0.1:8786"]
-    result = CliRunner().invoke(cli, ["run", str(tmp_path / "a.txt"), "-o", str(tmp_path / "out"), *both])
-    assert result.exit_code == 2 and "has its own workers" in result.output
+    for sized in (["--workers", "2"], ["--jobs", "2"]):
+        both = ["--engine", "dask", *sized, "--scheduler", "tcp://127.0.0.1:8786"]
+        result = CliRunner().invoke(cli, ["run", str(tmp_path / "a.txt"), "-o", str(tmp_path / "out"), *both])
+        assert result.exit_code == 2 and "has its own workers" in result.output
     assert not (tmp_path / "out").exists()
 
 

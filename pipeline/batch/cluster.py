@@ -5,7 +5,7 @@ starts a ``LocalCluster`` of ``workers`` processes of one thread each,
 registers :class:`~pipeline.batch.dask_worker.NamelinkPlugin` (each worker
 loads the pipeline once, from its own installation) and refuses to go on
 unless every worker's run fingerprint is the client's
-(:class:`~pipeline.batch.dask_worker.ClusterMismatchError`).
+(:class:`ClusterMismatchError`).
 
 :meth:`DaskEngine.imap` then works as a local pool does for
 :func:`~pipeline.batch.run.run_batch`: the client reads each file's bytes
@@ -15,11 +15,14 @@ waits for (backpressure: the client holds a few batches, never the corpus or
 all results), and yields the results in input order, so the output, the
 checkpoint journal and the incremental reuse are a local run's.
 
-Failures: Dask retries a task whose worker died on another worker (the
-scheduler's ``allowed-failures``, 3 by default) and a task that raised
-(:data:`RETRIES`). A batch that still fails is sent again one document per
-task, so that only the document that kills workers, or breaks its batch
-every time, gets an error record; the run goes on.
+Failures: Dask retries a task whose worker died on another worker (until it
+was on ``allowed-failures`` + 1 dying workers, 3 + 1 by default) and a task that
+raised (:data:`RETRIES`). A batch that still fails is sent again one document
+per task, one task at a time, so that only the document that kills workers
+(or breaks every time) gets an error record, and the run goes on; that record
+names no sha256, so the next run tries the document again. Losing the
+scheduler, or a worker that joins with other data, stops the run with a
+:class:`ClusterError` (the finished documents are checkpointed).
 """
 
 from __future__ import annotations
@@ -64,10 +67,15 @@ Result = tuple[list[DocumentRecord], dict[str, float]]
 
 
 class ClusterError(RuntimeError):
-    """The cluster cannot run the batch: no scheduler there, no workers, or workers that differ."""
+    """The cluster cannot run the batch, or stopped running it (the scheduler lost, workers that differ)."""
 
 
-class ClusterMismatchError(ClusterError):
+class ClusterStartError(ClusterError):
+    """The cluster could not start the run: no scheduler there, no workers, workers that differ.
+    Nothing was processed."""
+
+
+class ClusterMismatchError(ClusterStartError):
     """A worker's namelink, models or spaCy pipelines are not the client's (or do not load there)."""
 
 
@@ -89,6 +97,7 @@ class WorkerSettings:
 
     @property
     def key(self) -> str:
+        """Names these settings (a worker keeps one pipeline per key)."""
         return hashlib.sha256(json.dumps(asdict(self), sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -120,43 +129,59 @@ class DaskEngine:
 
             from pipeline.batch import dask_worker
         except ImportError as err:
-            raise ClusterError("--engine dask needs Dask: pip install 'namelink[dask]'") from err
+            raise ClusterStartError("--engine dask needs Dask: pip install 'namelink[dask]'") from err
         self._worker = dask_worker
         self.settings = settings
         self.cluster: Any = None
+        self.client: Any = None
+        self._plugin = dask_worker.NamelinkPlugin(settings)
         try:
             if scheduler is None:
-                with dask.config.set(LEAN_LOCAL_CLUSTER):  # the nannies hand it to their workers
-                    self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True)
+                try:
+                    with dask.config.set(LEAN_LOCAL_CLUSTER):  # the nannies hand it to their workers
+                        self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True)
+                except Exception as err:
+                    raise ClusterStartError(f"cannot start a local Dask cluster: {err}") from err
                 self.client = Client(self.cluster)
             else:
-                self.client = Client(scheduler, timeout=CONNECT_TIMEOUT)
-        except OSError as err:
-            self.close()
-            raise ClusterError(f"cannot reach the Dask scheduler at {scheduler}: {err}") from err
-        where = scheduler or f"a local cluster of {workers} worker processes"
-        if announce is not None:
-            announce(f"Dask: {where}; dashboard {self.client.dashboard_link}")
-        log.info("Dask: %s; dashboard %s", where, self.client.dashboard_link)
-        try:
+                try:
+                    self.client = Client(scheduler, timeout=CONNECT_TIMEOUT)
+                except (OSError, ValueError) as err:  # nobody there; an address Dask cannot read
+                    raise ClusterStartError(f"cannot reach the Dask scheduler at {scheduler}: {err}") from err
+            where = scheduler or f"a local cluster of {workers} worker processes"
+            line = f"Dask: {where}; dashboard {self._dashboard()}"
+            if announce is not None:
+                announce(line)
+            log.info("%s", line)
             self._check_workers()
         except BaseException:
             self.close()
             raise
 
+    def _dashboard(self) -> str:
+        try:
+            return self.client.dashboard_link
+        except Exception:  # a scheduler started without one
+            return "none (the scheduler serves no dashboard)"
+
     def _check_workers(self) -> None:
         """Load the pipeline on every worker and compare fingerprints before any work is sent."""
-        self.client.register_plugin(self._worker.NamelinkPlugin(self.settings))
-        statuses: dict[str, dict[str, Any]] = self.client.run(self._worker.worker_status, self.settings)
+        try:
+            self.client.register_plugin(self._plugin)
+            statuses: dict[str, dict[str, Any]] = self.client.run(self._worker.worker_status, self.settings)
+        except (ImportError, AttributeError, TypeError) as err:  # a worker without this namelink
+            raise ClusterMismatchError(
+                f"a Dask worker cannot load namelink's worker side ({type(err).__name__}: {err}): "
+                "install the client's namelink on every worker"
+            ) from err
         if not statuses:
-            raise ClusterError("the Dask cluster has no workers")
+            raise ClusterStartError("the Dask cluster has no workers")
         problems = [f"{address}: {s['problem']}" for address, s in sorted(statuses.items()) if s["problem"]]
         if problems:
             raise ClusterMismatchError(
                 "the Dask workers cannot run this batch as the client would:\n  " + "\n  ".join(problems)
             )
         self.pipe_names: list[str] = next(iter(statuses.values()))["pipe_names"]
-        self.load_seconds = max(float(s["load_seconds"]) for s in statuses.values())
         self.threads = sum(self.client.nthreads().values())
         self.in_flight = IN_FLIGHT_PER_THREAD * self.threads
 
@@ -175,32 +200,43 @@ class DaskEngine:
         return in_order(items, start, finish, _ready, self.in_flight)
 
     def _submit(self, files: list[InputFile]) -> Any:
+        """A task for ``files`` (Dask retries it :data:`RETRIES` times if it raises)."""
         return self.client.submit(self._worker.process_batch, files, self.settings, retries=RETRIES, pure=False)
 
-    def _result(self, files: list[InputFile], future: Any) -> Result:
-        """The batch's result; a batch that failed, document by document (see the module)."""
+    def _result(self, files: list[InputFile], future: Any, alone: bool = False) -> Result:
+        """The batch's result; a batch that failed, document by document (see the module).
+        ``alone``: the task was one document sent after its batch failed (a second failure is its own)."""
         try:
             return future.result()
-        except ClusterMismatchError:
-            raise
         except Exception as err:
-            if len(files) == 1:
+            if not _failed_in_task(err):
+                raise _stopped(err) from err
+            if alone:
                 return [_failed(files[0], err)], {}
-            log.warning("a batch of %d documents failed (%s); sending them one by one", len(files), err)
+            log.warning("%d document(s) failed on Dask (%s); sending them one at a time", len(files), err)
         records: list[DocumentRecord] = []
         spent: dict[str, float] = {}
-        singles = [self._submit([f]) for f in files]
-        for file, single in zip(files, singles, strict=True):
-            found, seconds = self._result([file], single)
+        for file in files:  # one at a time: a worker that dies then was running only this one
+            try:
+                single = self._submit([file])
+            except Exception as err:
+                raise _stopped(err) from err
+            found, seconds = self._result([file], single, alone=True)
             records += found
             for k, v in seconds.items():
                 spent[k] = spent.get(k, 0.0) + v
         return records, spent
 
     def close(self, abort: bool = False) -> None:
-        """Let go of the client and, if this engine started it, the local cluster."""
-        client, cluster = getattr(self, "client", None), self.cluster
-        self.cluster = None
+        """Let go of the client (its tasks are released: ``abort`` changes nothing more), the
+        workers' pipelines of this run and, if this engine started it, the local cluster."""
+        client, cluster = self.client, self.cluster
+        self.client = self.cluster = None
+        if client is not None and cluster is None:  # a cluster that outlives the run: unload the pipeline
+            try:
+                client.unregister_worker_plugin(self._plugin.name)
+            except Exception as err:  # never registered, or the scheduler gone
+                log.debug("unregistering %s: %s", self._plugin.name, err)
         for part in (client, cluster):
             if part is not None:
                 try:
@@ -235,17 +271,38 @@ def _ready(started: tuple[list[InputFile], Any]) -> bool:
     return future is None or future.done()
 
 
+def _failed_in_task(err: BaseException) -> bool:
+    """Did the task itself fail (its workers died, or it raised), rather than the client's
+    connection to the cluster (a cancelled future, a closed client, a lost scheduler)?"""
+    from concurrent.futures import CancelledError
+
+    from distributed import KilledWorker
+    from distributed.client import ClosedClientError
+
+    if isinstance(err, ClusterMismatchError):
+        return False
+    if isinstance(err, KilledWorker):
+        return True
+    return not isinstance(err, (CancelledError, ClosedClientError, OSError, TimeoutError))
+
+
+def _stopped(err: BaseException) -> ClusterError:
+    """The error that stops a run the cluster cannot go on with."""
+    if isinstance(err, ClusterMismatchError):
+        return ClusterError(f"{err}\nthe documents finished so far are checkpointed: run again once the workers match")
+    return ClusterError(
+        f"lost the Dask cluster ({type(err).__name__}: {err}); the documents finished so far are "
+        "checkpointed: run the same command again to go on"
+    )
+
+
 def _failed(file: InputFile, err: BaseException) -> DocumentRecord:
-    """The error record of a document whose task failed every time (killed its workers)."""
+    """The error record of a document whose task failed every time (killed its workers). It names
+    no sha256, so that the next run tries it again (a worker's death may be the cluster's doing)."""
     from distributed import KilledWorker
 
     if isinstance(err, KilledWorker):
         why = "it stopped every Dask worker that processed it (killed, or out of memory)"
     else:
         why = f"{type(err).__name__}: {err}"
-    record = document_record(None, doc_id=file.doc_id, source=file.source, error=f"{file.source}: {why}")
-    given = file.given
-    data = given.data if isinstance(given, Fetched) else None
-    if data is not None:
-        record["sha256"] = hashlib.sha256(data).hexdigest()
-    return record
+    return document_record(None, doc_id=file.doc_id, source=file.source, error=f"{file.source}: {why}")

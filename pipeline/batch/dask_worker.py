@@ -35,10 +35,10 @@ from distributed.diagnostics.plugin import WorkerPlugin
 
 from pipeline.batch.cluster import ClusterMismatchError, WorkerSettings
 from pipeline.batch.document import Pipeline
-from pipeline.batch.incremental import run_fingerprint
+from pipeline.batch.incremental import PACKAGE_DIR, run_fingerprint
 from pipeline.io import InputFile
 from pipeline.records import DocumentRecord
-from pipeline.resources import models_dir
+from pipeline.resources import hash_tree, models_dir
 
 
 @dataclass
@@ -56,6 +56,10 @@ class Loaded:
 #: for the mmap threshold on 64-bit, and twice that for trimming).
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
 _MMAP_THRESHOLD_BYTES, _TRIM_THRESHOLD_BYTES = 32 << 20, 64 << 20
+
+#: The hash of namelink's code as this process imported it (a checkout updated under a running
+#: worker would otherwise show the new code's hash while the old code runs).
+_IMPORTED_CODE = hash_tree(PACKAGE_DIR, "*.py")
 
 #: Settings key -> what this worker process loaded for them.
 _LOADED: dict[str, Loaded] = {}
@@ -106,6 +110,7 @@ def _load(settings: WorkerSettings) -> Loaded:
         )
     except Exception as err:  # a model the worker does not have, a models folder it cannot read
         return Loaded(None, f"{where}: {err}", [], 0.0)
+    own["code"] = _IMPORTED_CODE
     differ = sorted(k for k in own.keys() | settings.fingerprint.keys() if own.get(k) != settings.fingerprint.get(k))
     if differ:
         parts = "; ".join(f"{k}: {own.get(k)!r} here, {settings.fingerprint.get(k)!r} on the client" for k in differ)
@@ -128,10 +133,16 @@ class NamelinkPlugin(WorkerPlugin):
     async def setup(self, worker: object) -> None:
         await asyncio.to_thread(load, self.settings)  # minutes for a large knowledge base's first build
 
+    def teardown(self, worker: object) -> None:
+        """The run is over (the client unregistered the plugin): let the pipeline go."""
+        with _LOADING:
+            _LOADED.pop(self.settings.key, None)
 
-def worker_status(settings: WorkerSettings) -> dict[str, object]:
-    """What the client checks before sending work: the problem, pipe names and load seconds."""
-    loaded = load(settings)
+
+async def worker_status(settings: WorkerSettings) -> dict[str, object]:
+    """What the client checks before sending work: the problem, pipe names and load seconds (in a
+    thread: a load still under way must not stop the worker's event loop)."""
+    loaded = await asyncio.to_thread(load, settings)
     return {"problem": loaded.problem, "pipe_names": loaded.pipe_names, "load_seconds": loaded.load_seconds}
 
 

@@ -21,12 +21,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
 
 import orjson
 
 from pipeline.batch.chunking import groups_by_size
-from pipeline.batch.cluster import ClusterError, WorkerSettings
+from pipeline.batch.cluster import ClusterStartError, DaskEngine, WorkerSettings
 from pipeline.batch.document import BATCH_CHARS, Pipeline, language_pipelines
 from pipeline.batch.incremental import PreviousRun, run_fingerprint
 from pipeline.batch.journal import Journal
@@ -187,7 +186,7 @@ def run_batch(
             inputs = list(dict.fromkeys(f.path for f in files))  # a collection's rows share theirs
             writer.write_manifest(manifest(model, runner.kb(), summary, inputs, started_at, fingerprint, pipe_names))
         failed = False
-    except (ModelNotFoundError, ClusterError):  # a usage error (no pipeline, no cluster): leave no folder behind
+    except (ModelNotFoundError, ClusterStartError):  # a usage error (no pipeline, no cluster): leave no folder behind
         if created and reuse is not None:
             reuse.journal.remove()
             with contextlib.suppress(OSError):
@@ -281,7 +280,7 @@ class _Runner:
         self.stage_seconds: dict[str, float] = defaultdict(float)
         self._pool: WorkerPool | None = None
         self.cluster: _ClusterPlan | None = None
-        self._engine: Any = None  # the DaskEngine, once started
+        self._engine: DaskEngine | None = None  # once started
         self._stopping = threading.Event()
         self._kb: KnowledgeBase | None = None
 
@@ -302,14 +301,13 @@ class _Runner:
         """The Dask cluster's worker threads, once it ran (None: no cluster, or none started)."""
         return self._engine.threads if self._engine is not None else None
 
-    def _dask(self) -> Any:
-        """The run's Dask engine, started on first use (a run with nothing to process starts none)."""
+    def _dask(self) -> DaskEngine:
+        """The run's Dask engine, started on first use (a local cluster only when a document needs it)."""
         if self._engine is None:
             from tqdm import tqdm
 
-            from pipeline.batch.cluster import DaskEngine
-
             plan = self.cluster
+            assert plan is not None, "no cluster planned for this run"
             started = time.perf_counter()
             announce = (lambda line: tqdm.write(line, file=sys.stderr)) if plan.announce else None
             self._engine = DaskEngine(plan.settings, plan.scheduler, plan.workers, announce)
@@ -329,7 +327,10 @@ class _Runner:
     ) -> Iterator[tuple[bytes, DocumentRecord, bool]]:
         """(line, record, reused) per file, in input order."""
         # Several batches per worker and round, so that no worker idles long at the end.
-        workers = self.cluster.workers if self.cluster is not None and self.cluster.scheduler is None else self.jobs
+        if self.cluster is not None and self.cluster.scheduler is not None:
+            workers = self._dask().threads  # a running cluster's size is known once connected
+        else:
+            workers = self.cluster.workers if self.cluster is not None else self.jobs
         limit = BATCH_CHARS if workers == 1 and self.cluster is None else BATCH_CHARS // (4 * workers)
         planned = ((batch, [reusable(f) for f in batch]) for batch in file_batches(files, limit))
         for (_, kept), records in self._process(planned):
@@ -374,6 +375,7 @@ class _Runner:
             yield item, records
 
     def _on_cluster(self, planned: Iterator[_Planned]) -> Iterator[tuple[_Planned, list[DocumentRecord]]]:
+        """As :meth:`_process`, on the Dask cluster."""
         for item in planned:  # the cluster starts at the first batch with a document to process
             if not _todo(item):
                 yield item, []

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from pipeline.batch.cluster import ClusterError
 from pipeline.batch.manifest import RunSummary
@@ -169,7 +170,8 @@ def run_command(
     engine = engine.lower()
     if engine == "local" and (scheduler or workers):
         raise click.UsageError("--scheduler and --workers go with --engine dask (on this machine: --jobs)")
-    if scheduler and workers:
+    jobs_given = click.get_current_context().get_parameter_source("jobs") is ParameterSource.COMMANDLINE
+    if scheduler and (workers or jobs_given):
         raise click.UsageError("--workers starts a local cluster; a cluster at --scheduler has its own workers")
     try:
         writer_for(output_format)

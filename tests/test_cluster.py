@@ -175,9 +175,15 @@ def test_a_killed_worker_s_batches_are_retried_and_the_run_completes(cluster, co
         thread.join(600)
         assert "error" not in outcome, outcome.get("error")
         after = client.run(os.getpid)
+        held = client.run(_pipelines_held)
     assert victim not in after.values() and len(after) == 2  # the nanny started a new worker
+    assert set(held.values()) == {0}  # the run over, its plugin unregistered: no pipeline kept on the cluster
     assert outcome["summary"].documents == 15
     _same_output(out, local_out)
+
+
+#: On a worker: how many pipelines it keeps (a lambda, which cloudpickle sends by value).
+_pipelines_held = lambda: len(__import__("pipeline.batch.dask_worker", fromlist=["_LOADED"])._LOADED)  # noqa: E731
 
 
 class _Killer(distributed.WorkerPlugin):

@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -47,6 +48,11 @@ log = logging.getLogger(__name__)
 RETRIES = 2
 #: Batches in flight per worker thread: enough that no worker waits for the client.
 IN_FLIGHT_PER_THREAD = 4
+#: Seconds a run waits while the cluster has no worker at all (a nanny that cannot start its worker
+#: again, a cluster scaled to nothing) before it stops with its checkpoint, rather than wait for ever.
+NO_WORKERS_SECONDS = 300
+#: Seconds between two looks at the cluster while a batch is awaited.
+_POLL_SECONDS = 5
 #: Seconds to wait for a scheduler to answer.
 CONNECT_TIMEOUT = "20s"
 #: Dask settings of the local cluster namelink starts (docs/cluster.md gives them for other clusters):
@@ -207,8 +213,10 @@ class DaskEngine:
         """The batch's result; a batch that failed, document by document (see the module).
         ``alone``: the task was one document sent after its batch failed (a second failure is its own)."""
         try:
-            return future.result()
+            return self._wait(future)
         except Exception as err:
+            if isinstance(err, ClusterError) and not isinstance(err, ClusterMismatchError):
+                raise  # no worker left: the message says so already
             if not _failed_in_task(err):
                 raise _stopped(err) from err
             if alone:
@@ -226,6 +234,26 @@ class DaskEngine:
             for k, v in seconds.items():
                 spent[k] = spent.get(k, 0.0) + v
         return records, spent
+
+    def _wait(self, future: Any) -> Result:
+        """The future's result; RAISES (ClusterError) once the cluster has had no worker for
+        :data:`NO_WORKERS_SECONDS`."""
+        alone_since: float | None = None
+        while True:
+            try:
+                return future.result(timeout=_POLL_SECONDS)
+            except TimeoutError:
+                if future.done():  # the task's own TimeoutError
+                    raise
+            if self.client.nthreads():
+                alone_since = None
+            elif alone_since is None:
+                alone_since = time.monotonic()
+            elif time.monotonic() - alone_since > NO_WORKERS_SECONDS:
+                raise ClusterError(
+                    f"the Dask cluster has had no worker for {NO_WORKERS_SECONDS} s; the documents finished so "
+                    "far are checkpointed: run the same command again once it has workers"
+                )
 
     def close(self, abort: bool = False) -> None:
         """Let go of the client (its tasks are released: ``abort`` changes nothing more), the
@@ -279,7 +307,7 @@ def _failed_in_task(err: BaseException) -> bool:
     from distributed import KilledWorker
     from distributed.client import ClosedClientError
 
-    if isinstance(err, ClusterMismatchError):
+    if isinstance(err, ClusterError):  # a worker with other data; no worker left
         return False
     if isinstance(err, KilledWorker):
         return True

@@ -50,6 +50,7 @@ ENVIRONMENT = {
     "NAMELINK_MODELS": "the models folder when --models (--into for kb add) is not given",
     "NAMELINK_INDEX_DIR": "where compiled knowledge bases are kept (default: $XDG_CACHE_HOME/namelink/index)",
     "XDG_CACHE_HOME": "the user's cache (default ~/.cache), home of namelink/index",
+    "MALLOC_TRIM_THRESHOLD_": "set by a Dask nanny: a --engine dask worker sets glibc's thresholds back up",
 }
 
 _EPILOG = (

@@ -92,6 +92,20 @@ def test_in_order_keeps_at_most_the_limit_in_flight_and_the_input_order():
     assert log[:4] == ["start a", "start b", "start c", "finish a"]  # a window full: the oldest waited for
 
 
+def test_only_what_the_task_did_becomes_an_error_line_never_a_lost_connection():
+    from distributed import KilledWorker
+    from distributed.client import ClosedClientError, FutureCancelledError
+
+    from pipeline.batch.cluster import ClusterError, _failed_in_task, _stopped
+
+    assert _failed_in_task(KilledWorker("k", "tcp://w", 3)) and _failed_in_task(ValueError("broke"))
+    for lost in (FutureCancelledError("k", "scheduler-connection-lost"), ClosedClientError(), OSError("reset")):
+        assert not _failed_in_task(lost)
+        stopped = _stopped(lost)
+        assert isinstance(stopped, ClusterError) and "checkpointed" in str(stopped)
+    assert not _failed_in_task(ClusterMismatchError("worker x differs"))
+
+
 # -- a real cluster ----------------------------------------------------------------------------
 
 

@@ -27,7 +27,6 @@ import os
 import socket
 import sys
 import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,7 +47,6 @@ class Loaded:
     pipeline: Pipeline | None
     problem: str | None
     pipe_names: list[str]
-    load_seconds: float
     lock: threading.Lock = field(default_factory=threading.Lock)  # one batch at a time per pipeline
 
 
@@ -68,11 +66,9 @@ _LOADING = threading.Lock()
 
 def worker_models(settings: WorkerSettings) -> Path:
     """The models folder this worker reads (see the module)."""
-    if os.environ.get("NAMELINK_MODELS"):
-        return models_dir(None)
-    if Path(settings.models).is_dir():
+    if not os.environ.get("NAMELINK_MODELS") and Path(settings.models).is_dir():
         return Path(settings.models)
-    return models_dir(None)
+    return models_dir(None)  # $NAMELINK_MODELS, else the installation's
 
 
 def load(settings: WorkerSettings) -> Loaded:
@@ -101,7 +97,6 @@ def _untrimmed_malloc() -> None:
 
 def _load(settings: WorkerSettings) -> Loaded:
     _untrimmed_malloc()
-    started = time.perf_counter()
     where = f"worker {socket.gethostname()} (pid {os.getpid()})"
     models = worker_models(settings)
     try:
@@ -109,18 +104,18 @@ def _load(settings: WorkerSettings) -> Loaded:
             settings.model, models, settings.span_style, settings.languages, settings.max_bytes, settings.reading
         )
     except Exception as err:  # a model the worker does not have, a models folder it cannot read
-        return Loaded(None, f"{where}: {err}", [], 0.0)
+        return Loaded(None, f"{where}: {err}", [])
     own["code"] = _IMPORTED_CODE
     differ = sorted(k for k in own.keys() | settings.fingerprint.keys() if own.get(k) != settings.fingerprint.get(k))
     if differ:
         parts = "; ".join(f"{k}: {own.get(k)!r} here, {settings.fingerprint.get(k)!r} on the client" for k in differ)
-        return Loaded(None, f"{where} reads {models} and differs from the client in {parts}", [], 0.0)
+        return Loaded(None, f"{where} reads {models} and differs from the client in {parts}", [])
     try:
         pipe = Pipeline(settings.model, models, settings.span_style, settings.languages)
         names = list(pipe.nlp.pipe_names)
     except Exception as err:
-        return Loaded(None, f"{where}: cannot load the pipeline: {err}", [], 0.0)
-    return Loaded(pipe, None, names, time.perf_counter() - started)
+        return Loaded(None, f"{where}: cannot load the pipeline: {err}", [])
+    return Loaded(pipe, None, names)
 
 
 class NamelinkPlugin(WorkerPlugin):
@@ -140,10 +135,10 @@ class NamelinkPlugin(WorkerPlugin):
 
 
 async def worker_status(settings: WorkerSettings) -> dict[str, object]:
-    """What the client checks before sending work: the problem, pipe names and load seconds (in a
-    thread: a load still under way must not stop the worker's event loop)."""
+    """What the client checks before sending work: the problem and the pipe names (in a thread: a
+    load still under way must not stop the worker's event loop)."""
     loaded = await asyncio.to_thread(load, settings)
-    return {"problem": loaded.problem, "pipe_names": loaded.pipe_names, "load_seconds": loaded.load_seconds}
+    return {"problem": loaded.problem, "pipe_names": loaded.pipe_names}
 
 
 def process_batch(files: list[InputFile], settings: WorkerSettings) -> tuple[list[DocumentRecord], dict[str, float]]:
@@ -153,7 +148,4 @@ def process_batch(files: list[InputFile], settings: WorkerSettings) -> tuple[lis
     if loaded.pipeline is None:
         raise ClusterMismatchError(loaded.problem)
     with loaded.lock:  # a worker started with several threads still runs one batch per pipeline
-        pipe = loaded.pipeline
-        before = dict(pipe.stage_seconds)
-        records = pipe.process_inputs(files, settings.max_bytes)
-        return records, {k: v - before.get(k, 0.0) for k, v in pipe.stage_seconds.items()}
+        return loaded.pipeline.process_inputs_timed(files, settings.max_bytes)

@@ -268,6 +268,15 @@ class Pipeline:
         files = [InputFile(Path(path), doc_id, format_of(path)) for path, doc_id in zip(paths, ids, strict=True)]
         return self.process_inputs(files, max_bytes)
 
+    def process_inputs_timed(
+        self, files: list[InputFile], max_bytes: int = DEFAULT_MAX_BYTES
+    ) -> tuple[list[DocumentRecord], dict[str, float]]:
+        """:meth:`process_inputs`, with the seconds spent per stage on these files (what a worker
+        reports back for the run's totals)."""
+        before = dict(self.stage_seconds)
+        records = self.process_inputs(files, max_bytes)
+        return records, {k: v - before.get(k, 0.0) for k, v in self.stage_seconds.items()}
+
     def process_inputs(self, files: list[InputFile], max_bytes: int = DEFAULT_MAX_BYTES) -> list[DocumentRecord]:
         """Records of a batch of inputs (:func:`pipeline.io.input_files`), in order; an input that
         cannot be read (a bad file, a bad row of a collection) gives an error record."""

@@ -389,11 +389,9 @@ class _Runner:
     def _in_process(self, todo: list[InputFile]) -> list[DocumentRecord]:
         if not todo:
             return []
-        pipe = self._pipe()
-        before = dict(pipe.stage_seconds)
-        records = pipe.process_inputs(todo, self.max_bytes)
-        for k, v in pipe.stage_seconds.items():
-            self.stage_seconds[k] += v - before.get(k, 0.0)
+        records, spent = self._pipe().process_inputs_timed(todo, self.max_bytes)
+        for k, v in spent.items():
+            self.stage_seconds[k] += v
         return records
 
     def close(self, abort: bool = False) -> None:

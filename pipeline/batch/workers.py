@@ -66,10 +66,7 @@ def _work(task: tuple[list[InputFile], int]) -> tuple[list[DocumentRecord], dict
     files, max_bytes = task
     if not files:
         return [], {}
-    pipe = _IN_WORKER["pipeline"]
-    before = dict(pipe.stage_seconds)
-    records = pipe.process_inputs(files, max_bytes)
-    return records, {k: v - before.get(k, 0.0) for k, v in pipe.stage_seconds.items()}
+    return _IN_WORKER["pipeline"].process_inputs_timed(files, max_bytes)
 
 
 class WorkerPool:

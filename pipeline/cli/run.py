@@ -15,7 +15,7 @@ from click.core import ParameterSource
 from pipeline.batch.cluster import ClusterError
 from pipeline.batch.manifest import RunSummary
 from pipeline.batch.model import ModelNotFoundError
-from pipeline.batch.run import OutputError
+from pipeline.batch.run import ENGINES, OutputError
 from pipeline.batch.workers import WorkerDiedError
 from pipeline.cli.options import (
     EXIT_DOCUMENT_ERRORS,
@@ -54,7 +54,7 @@ SHOWN_FAILURES = 5
 )
 @click.option(
     "--engine",
-    type=click.Choice(["local", "dask"], case_sensitive=False),
+    type=click.Choice(ENGINES, case_sensitive=False),
     default="local",
     show_default=True,
     help="Where documents are processed: this machine (--jobs), or a Dask cluster (docs/cluster.md; "

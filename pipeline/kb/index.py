@@ -55,11 +55,11 @@ class AliasIndex:
 
     def _build(self, connection: sqlite3.Connection, tokenize: Callable[[str], list[str]]) -> None:
         """The key of every form's tokens, with its entity's prominence, which picks the forms
-        of a crowded key. Each space-separated chunk is tokenized once and each text keyed
-        once while it recurs (thousands of people share a given name and its pet names)."""
+        of a crowded key. Each distinct text is keyed once in Python (thousands of people share
+        a given name and its pet names: 351,615 texts of 3.2 million forms at 100,000 people)
+        and SQLite gives each form the key of its text; each space-separated chunk is tokenized once."""
         chunks: dict[str, list[str]] = {}
 
-        @lru_cache(maxsize=200_000)
         def key_of(text: str) -> tuple[str, str, int]:
             """The text's key joined, its first word and its length in words."""
             out: list[str] = []
@@ -74,21 +74,25 @@ class AliasIndex:
         connection.execute(f"CREATE TABLE {t} (key TEXT NOT NULL, prominence REAL NOT NULL, form INTEGER NOT NULL)")
         connection.execute(f"CREATE TABLE {t}_first (key TEXT PRIMARY KEY) WITHOUT ROWID")
         connection.execute(f"CREATE TABLE {t}_size (value INTEGER)")
-        sql = "SELECT f.n, f.text, e.prominence FROM forms f JOIN entities e ON e.id = f.entity_id ORDER BY f.n"
+        connection.execute(f"CREATE TEMP TABLE {t}_texts (text TEXT PRIMARY KEY, key TEXT NOT NULL) WITHOUT ROWID")
         firsts: set[str] = set()
         longest = 1
 
-        def rows() -> Iterator[tuple[str, float, int]]:
-            # each form once: the knowledge base keeps one form per (entity, folded text) and kind
+        def keyed() -> Iterator[tuple[str, str]]:
             nonlocal longest
-            for number, text, prominence in connection.cursor().execute(sql):
+            for (text,) in connection.cursor().execute("SELECT text FROM texts"):
                 key, first, length = key_of(text)
                 if key:
                     firsts.add(first)
                     longest = max(longest, length)
-                    yield key, prominence, number
+                    yield text, key
 
-        connection.executemany(f"INSERT INTO {t} VALUES (?, ?, ?)", rows())
+        connection.executemany(f"INSERT INTO temp.{t}_texts VALUES (?, ?)", keyed())
+        connection.execute(  # each form once: the knowledge base keeps one form per (entity, folded text) and kind
+            f"INSERT INTO {t} SELECT k.key, e.prominence, f.n FROM forms f JOIN entities e ON e.id = f.entity_id "
+            f"JOIN temp.{t}_texts k ON k.text = f.text ORDER BY f.n"
+        )
+        connection.execute(f"DROP TABLE temp.{t}_texts")
         connection.executemany(f"INSERT INTO {t}_first VALUES (?)", ((k,) for k in firsts))
         connection.execute(f"INSERT INTO {t}_size VALUES (?)", (longest,))
         connection.execute(f"CREATE INDEX {t}_by_key ON {t} (key, prominence DESC, form)")

@@ -61,7 +61,8 @@ class PetForms:
     ``taken`` the name keys (``key`` of the one word) of every one-word listed form of any
     entry: a pet form with one of them is none; ``is_word`` says which strings are words of
     their own (None: no such test). Stems and tests are worked out once per name, since
-    thousands of people share a given name.
+    thousands of people share a given name: the people of one name share one group of pet
+    texts (:meth:`group`), which the store writes once and joins to each of them.
     """
 
     def __init__(
@@ -72,21 +73,26 @@ class PetForms:
         is_word: Callable[[str], bool] | None = None,
     ) -> None:
         self.pets, self.taken, self.key, self.is_word = PetNames(rules), taken, key, is_word
-        self._of_names: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._groups: dict[tuple[str, ...], tuple[int, tuple[str, ...]]] = {}
 
-    def of(self, entry: dict[str, Any]) -> list[NameForm]:
-        """The pet forms of a person ``entry`` that lists a patronymic, from its given names and diminutives."""
+    def group(self, entry: dict[str, Any]) -> tuple[int, tuple[str, ...]]:
+        """The group of a person ``entry``'s pet forms: a number the same for every entry of the
+        same given names and diminutives, and the texts (none for an entry without a patronymic)."""
         if not strings(entry.get("patronymic")):
-            return []
+            return 0, ()
         names = tuple(strings(entry.get("given")) + strings(entry.get("diminutives")))
-        if names not in self._of_names:
+        if names not in self._groups:
             texts: dict[str, str] = {}  # folded -> the first text that folds to it
             for text in self.pets.of_names(names):
                 if self._allowed(text):
                     texts.setdefault(fold(text), text)
-            self._of_names[names] = tuple(texts.values())
+            self._groups[names] = (len(self._groups) + 1, tuple(texts.values()))
+        return self._groups[names]
+
+    def of(self, entry: dict[str, Any]) -> list[NameForm]:
+        """The pet forms of a person ``entry`` that lists a patronymic, from its given names and diminutives."""
         pid = str(entry["id"])
-        return [NameForm(pid, text, SHORT, PET) for text in self._of_names[names]]
+        return [NameForm(pid, text, SHORT, PET) for text in self.group(entry)[1]]
 
     def _allowed(self, text: str) -> bool:
         return self.key(text) not in self.taken and (self.is_word is None or not self.is_word(text))

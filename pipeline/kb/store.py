@@ -4,9 +4,10 @@
 knowledge base generated them), the relations, the word sets the rules read
 (``name``: every word of a person's listed forms; ``given_form``: folded given
 names, diminutives and pet names; ``entity_given``: folded given names of the
-entries) and, built on first use and kept in the same database, the tables a
-tokenizer or a fuzzy matcher needs (:meth:`KbStore.ensure`): the alias keys of
-:mod:`pipeline.kb.index` and the blocks of :class:`FuzzyBlocks`.
+entries), the distinct texts of the forms (each keyed once) and, built on first
+use and kept in the same database, the tables a tokenizer or a fuzzy matcher
+needs (:meth:`KbStore.ensure`): the alias keys of :mod:`pipeline.kb.index` and
+the blocks of :class:`FuzzyBlocks`.
 
 Every query reads an index: nothing here walks the people or their forms for
 one document. A file store is opened read-write only to add a derived table,
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from threading import RLock
@@ -31,7 +32,7 @@ from pipeline.kb.entries import Entity, NameForm
 from pipeline.kb.keys import fold
 
 #: Bumped when the tables change: a store of another version is never opened.
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 #: Memory-mapped bytes of a file store (the OS shares mapped pages between processes).
 MMAP_BYTES = 1 << 32
 SEP = "\x1f"  # joins the words of a key into one column
@@ -56,6 +57,14 @@ CREATE TABLE forms (n INTEGER PRIMARY KEY, entity_id TEXT NOT NULL, text TEXT NO
                     part TEXT NOT NULL, folded TEXT NOT NULL, last_key TEXT NOT NULL);
 CREATE TABLE relations (entity_id TEXT NOT NULL, other TEXT NOT NULL, kinds TEXT NOT NULL);
 CREATE TABLE words (kind TEXT NOT NULL, word TEXT NOT NULL, PRIMARY KEY (kind, word)) WITHOUT ROWID;
+CREATE TABLE texts (text TEXT PRIMARY KEY) WITHOUT ROWID;
+"""
+#: Forms many entities share (:meth:`StoreWriter.add_group_forms`): in the connection's temporary database.
+_GROUP_TABLES = """
+CREATE TEMP TABLE form_groups (grp INTEGER NOT NULL, seq INTEGER NOT NULL, text TEXT NOT NULL, kind TEXT NOT NULL,
+                               part TEXT NOT NULL, folded TEXT NOT NULL, last_key TEXT NOT NULL,
+                               PRIMARY KEY (grp, seq)) WITHOUT ROWID;
+CREATE TEMP TABLE group_bearers (n INTEGER PRIMARY KEY, entity_id TEXT NOT NULL, grp INTEGER NOT NULL);
 """
 _INDEXES = """
 CREATE INDEX forms_entity ON forms (entity_id);
@@ -216,10 +225,13 @@ class StoreWriter:
         # a new file, renamed into place only once complete: no journal, no syncing row by row
         self.connection.execute("PRAGMA journal_mode = OFF")
         self.connection.execute("PRAGMA synchronous = OFF")
-        self.connection.executescript(_TABLES)
+        self.connection.executescript(_TABLES + _GROUP_TABLES)
         self.connection.execute("BEGIN")
         self._entities: list[tuple[str, str, float, str]] = []
         self._forms: list[tuple[str, str, str, str, str, str]] = []
+        self._groups: set[int] = set()
+        self._bearers: list[tuple[str, int]] = []
+        self._texts: set[str] = set()  # the distinct texts of the forms, which the alias keys key once each
 
     def add_entity(self, entity: Entity) -> None:
         self._entities.append((entity.id, entity.label, entity.prominence, _entity_data(entity)))
@@ -227,13 +239,63 @@ class StoreWriter:
             self._flush()
 
     def add_forms(self, forms: Iterable[NameForm]) -> None:
+        if self._bearers:
+            self._flush_groups()
         for f in forms:
-            words = f.text.split()
-            self._forms.append(
-                (f.entity_id, f.text, f.kind, f.part, fold(f.text), self.last_key(words[-1]) if words else "")
-            )
+            self._forms.append((f.entity_id, *self._row(f.text, f.kind, f.part)))
+            self._texts.add(f.text)
         if len(self._forms) >= self.BATCH:
             self._flush()
+
+    def add_group_forms(self, entity_id: str, group: int, forms: Sequence[tuple[str, str, str]]) -> None:
+        """The forms (text, kind, part) of ``entity_id`` that every entity of ``group`` has (the pet
+        names of one given name): their rows are made once per group, and SQLite copies them for
+        each bearer, in the order added, as :meth:`add_forms` would have written them."""
+        if self._forms:
+            self._flush()
+        if group not in self._groups:
+            self._groups.add(group)
+            self._texts.update(text for text, _, _ in forms)
+            self.connection.executemany(
+                "INSERT INTO temp.form_groups VALUES (?, ?, ?, ?, ?, ?, ?)",
+                ((group, seq, *self._row(*form)) for seq, form in enumerate(forms)),
+            )
+        self._bearers.append((entity_id, group))
+        if len(self._bearers) >= self.BATCH:
+            self._flush_groups()
+
+    def close_part(self) -> set[str]:
+        """Write what is pending and close: the file is a part of a store (its entities and forms,
+        for :meth:`add_part`); the distinct texts of its forms."""
+        self._flush()
+        self.connection.execute("COMMIT")
+        self.connection.close()
+        return self._texts
+
+    def add_part(self, path: Path, texts: set[str]) -> None:
+        """The entities and forms of the part at ``path`` (:meth:`close_part`; ``texts`` its
+        forms' distinct texts) after those added so far, in their order."""
+        self._flush()
+        connection = self.connection
+        connection.execute("COMMIT")  # SQLite attaches a database only outside a transaction
+        connection.execute("ATTACH DATABASE ? AS part", (str(path),))
+        connection.execute("BEGIN")
+        connection.execute(
+            "INSERT INTO entities (id, label, prominence, data) SELECT id, label, prominence, data "
+            "FROM part.entities ORDER BY n"
+        )
+        connection.execute(
+            "INSERT INTO forms (entity_id, text, kind, part, folded, last_key) "
+            "SELECT entity_id, text, kind, part, folded, last_key FROM part.forms ORDER BY n"
+        )
+        connection.execute("COMMIT")
+        connection.execute("DETACH DATABASE part")
+        connection.execute("BEGIN")
+        self._texts |= texts
+
+    def _row(self, text: str, kind: str, part: str) -> tuple[str, str, str, str, str]:
+        words = text.split()
+        return text, kind, part, fold(text), self.last_key(words[-1]) if words else ""
 
     def _flush(self) -> None:
         self.connection.executemany(
@@ -243,6 +305,18 @@ class StoreWriter:
             "INSERT INTO forms (entity_id, text, kind, part, folded, last_key) VALUES (?, ?, ?, ?, ?, ?)", self._forms
         )
         self._entities, self._forms = [], []
+        self._flush_groups()
+
+    def _flush_groups(self) -> None:
+        connection = self.connection
+        connection.executemany("INSERT INTO temp.group_bearers (entity_id, grp) VALUES (?, ?)", self._bearers)
+        connection.execute(
+            "INSERT INTO forms (entity_id, text, kind, part, folded, last_key) "
+            "SELECT b.entity_id, g.text, g.kind, g.part, g.folded, g.last_key "
+            "FROM temp.group_bearers b JOIN temp.form_groups g ON g.grp = b.grp ORDER BY b.n, g.seq"
+        )
+        connection.execute("DELETE FROM temp.group_bearers")
+        self._bearers = []
 
     def finish(
         self,
@@ -254,6 +328,9 @@ class StoreWriter:
         kind) and ``meta`` (what the file is of)."""
         self._flush()
         connection = self.connection
+        connection.execute("DROP TABLE temp.form_groups")
+        connection.execute("DROP TABLE temp.group_bearers")
+        connection.executemany("INSERT INTO texts VALUES (?)", ((t,) for t in sorted(self._texts)))
         connection.executemany(
             "INSERT INTO relations VALUES (?, ?, ?)",
             ((e, other, json.dumps(sorted(kinds))) for e, ties in relations.items() for other, kinds in ties.items()),

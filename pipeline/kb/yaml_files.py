@@ -141,7 +141,7 @@ def load_long(path: Path) -> Any:
 def _read_chunked(path: Path, chunks: list[Chunk], check: ItemCheck | None, workers: int) -> YamlFile | None:
     """The file from its chunks, or None when one of them is not read as it would be in the whole."""
     jobs = [(path, chunk, check) for chunk in chunks]
-    if workers > 1 and len(chunks) > 1 and _can_fork():
+    if workers > 1 and len(chunks) > 1 and can_fork():
         with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=get_context("fork")) as pool:
             results = list(pool.map(_read_chunk, jobs))
     else:
@@ -155,7 +155,7 @@ def _read_chunked(path: Path, chunks: list[Chunk], check: ItemCheck | None, work
     return found
 
 
-def _can_fork() -> bool:
+def can_fork() -> bool:
     """Workers are forked, and only from a process with no other thread (a thread's locks would
     be copied held). Not spawned: a spawned worker imports the caller's main module again, which
     runs a script that loads a knowledge base at its top level once more in every worker."""

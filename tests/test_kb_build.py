@@ -3,6 +3,7 @@ forked workers, each giving the very tables of one pass in one process."""
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from test_kb_tiny import LABELS, MERCADER, NAMES, PERSONS, SEDOVA, TROTSKY
 
 from pipeline.kb import SHORT, KnowledgeBase, KnowledgeBaseError, NameForm
 from pipeline.kb import build as build_module
+from pipeline.kb.bulk import paused_gc
 from pipeline.kb.keys import fold
 from pipeline.kb.store import StoreWriter
 
@@ -91,3 +93,16 @@ def test_an_error_in_workers_is_the_error_of_one_pass(tmp_path, monkeypatch, per
         errors.append(str(caught.value))
     assert errors[0] == errors[1]
     assert not list(tmp_path.glob("*.part*"))
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_collector_is_paused_for_a_bulk_step_and_left_as_it_was(enabled):
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        with pytest.raises(RuntimeError), paused_gc():
+            assert not gc.isenabled()
+            raise RuntimeError
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()

@@ -37,6 +37,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
+from pipeline.kb.bulk import paused_gc
 from pipeline.kb.entries import GIVEN_PARTS, PET, SHORT, KnowledgeBaseError, NameForm, entity_from_entry
 from pipeline.kb.forms import alias_surname_candidates, other_forms, person_forms, surname_is_free
 from pipeline.kb.keys import NameKeys, fold
@@ -92,6 +93,20 @@ def build_store(
     ``words`` which strings are words of their own (never pet names), ``kinds`` the relation
     kinds of the persons' ``related`` fields, ``meta`` what the file is of.
     """
+    with paused_gc():  # millions of forms and sets that all stay alive: pipeline/kb/bulk.py
+        return _build_store(records, names, labels, translated, words, kinds, target, meta)
+
+
+def _build_store(
+    records: Iterable[Record],
+    names: NameRules,
+    labels: LabelRules,
+    translated: dict[str, list[str]],
+    words: Callable[[str], bool] | None,
+    kinds: RelationKinds,
+    target: Path | None,
+    meta: dict[str, str],
+) -> KbStore:
     records = list(records)
     settings = _FirstPass(names, labels, translated, kinds, NameKeys.from_rules(names.skeleton_rules).skeleton)
     parts = _parallel_first_pass(records, settings, target) if _worth_parallel(records, target) else None

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from pipeline.kb.bulk import paused_gc
 from pipeline.kb.entries import PET, NameForm
 from pipeline.kb.keys import fold
 from pipeline.kb.store import KbStore
@@ -59,7 +60,8 @@ class FuzzyBlocks:
         self.store, self.settings = store, settings
         tag = f"{label}_{settings.min_letters}_{settings.two_deletion_letters}".lower()
         self.tables = {name: f"fuzzy_{name}_{tag}" for name in ("near", "forms")}
-        store.ensure(self.tables["forms"], lambda connection: self._build(connection, label))
+        with paused_gc():  # pipeline/kb/bulk.py
+            store.ensure(self.tables["forms"], lambda connection: self._build(connection, label))
 
     def _most(self, word: str) -> int:
         return 2 if len(word) >= self.settings.two_deletion_letters else 1 if len(word) >= 3 else 0

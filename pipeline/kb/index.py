@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.kb.base import KnowledgeBase
+from pipeline.kb.bulk import paused_gc
 from pipeline.kb.entries import NameForm
 from pipeline.kb.keys import NameKeys, has_cyrillic
 from pipeline.kb.store import SEP, KbStore, join_key
@@ -44,7 +45,8 @@ class AliasIndex:
     ) -> None:
         self.kb, self.keys, self.limit = kb, keys, limit
         self.table = f"keys_{signature or f'local{id(self):x}'}"
-        kb.store.ensure(self.table, lambda connection: self._build(connection, tokenize))
+        with paused_gc():  # pipeline/kb/bulk.py
+            kb.store.ensure(self.table, lambda connection: self._build(connection, tokenize))
         store = kb.store
         self.first_keys = {r[0] for r in store.query(f"SELECT key FROM {self.table}_first")}
         self.present = KeyFilter.of(store, self.table)

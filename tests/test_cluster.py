@@ -292,3 +292,27 @@ def test_a_scheduler_that_does_not_answer_is_a_clear_error(tmp_path, monkeypatch
     result = CliRunner().invoke(cli, [*args, "--scheduler", f"tcp://127.0.0.1:{port}"])
     assert result.exit_code == 2 and f"cannot reach the Dask scheduler at tcp://127.0.0.1:{port}" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_the_client_and_its_local_cluster_keep_a_bounded_log_of_the_batches_sent(tmp_path, monkeypatch):
+    from pipeline.batch import cluster, run
+
+    limit = cluster.BOUNDED_LOGS["distributed.admin.low-level-log-length"]
+    for n in range(limit + 30):
+        (tmp_path / f"{n:03d}.txt").write_text(f"Leon Trotsky wrote letter {n}.", encoding="utf-8")
+    monkeypatch.setattr(run, "BATCH_CHARS", 4)  # one document per task: more tasks than the bound
+    logs: dict[str, tuple[int, int | None]] = {}
+    close = cluster.DaskEngine.close
+
+    def look_then_close(engine, abort=False):
+        if engine.client is not None:
+            streams = {"client": engine.client.scheduler_comm}
+            streams |= {f"scheduler to {w}": s for w, s in engine.cluster.scheduler.stream_comms.items()}
+            logs.update({name: (len(s.recent_message_log), s.recent_message_log.maxlen) for name, s in streams.items()})
+        close(engine, abort)
+
+    monkeypatch.setattr(cluster.DaskEngine, "close", look_then_close)
+    summary = run_batch([tmp_path], tmp_path / "out", progress=False, engine="dask", workers=1)
+    assert summary.documents == limit + 30
+    assert len(logs) == 2 and all(maxlen == limit for _, maxlen in logs.values())
+    assert logs["client"][0] == limit  # the client sent more batches than it kept (Dask's default keeps 1,000)

@@ -316,3 +316,19 @@ def test_the_client_and_its_local_cluster_keep_a_bounded_log_of_the_batches_sent
     assert summary.documents == limit + 30
     assert len(logs) == 2 and all(maxlen == limit for _, maxlen in logs.values())
     assert logs["client"][0] == limit  # the client sent more batches than it kept (Dask's default keeps 1,000)
+
+
+def test_a_batch_that_finishes_as_the_wait_for_it_runs_out_is_its_result():
+    from pipeline.batch.cluster import DaskEngine
+
+    class JustFinished:  # the poll timed out, and the task finished before the next look
+        def result(self, timeout=None):
+            if timeout is not None:
+                raise TimeoutError(f"timed out after {timeout} s.")
+            return (["records"], {"ner": 1.0})
+
+        def done(self):
+            return True
+
+    engine = DaskEngine.__new__(DaskEngine)  # no cluster: a finished future asks none
+    assert engine._wait(JustFinished()) == (["records"], {"ner": 1.0})

@@ -252,8 +252,8 @@ class DaskEngine:
             try:
                 return future.result(timeout=_POLL_SECONDS)
             except TimeoutError:
-                if future.done():  # the task's own TimeoutError
-                    raise
+                if future.done():  # it finished as the wait ran out (or raised a TimeoutError of its own)
+                    return future.result()
             if self.client.nthreads():
                 alone_since = None
             elif alone_since is None:

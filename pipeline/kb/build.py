@@ -76,6 +76,7 @@ class _Sides:
                 names.update(w for w in form.text.replace("-", " ").split() if w.isalpha())
 
 
+@paused_gc()  # millions of forms and sets that all stay alive: pipeline/kb/bulk.py
 def build_store(
     records: Iterable[Record],
     *,
@@ -93,20 +94,6 @@ def build_store(
     ``words`` which strings are words of their own (never pet names), ``kinds`` the relation
     kinds of the persons' ``related`` fields, ``meta`` what the file is of.
     """
-    with paused_gc():  # millions of forms and sets that all stay alive: pipeline/kb/bulk.py
-        return _build_store(records, names, labels, translated, words, kinds, target, meta)
-
-
-def _build_store(
-    records: Iterable[Record],
-    names: NameRules,
-    labels: LabelRules,
-    translated: dict[str, list[str]],
-    words: Callable[[str], bool] | None,
-    kinds: RelationKinds,
-    target: Path | None,
-    meta: dict[str, str],
-) -> KbStore:
     records = list(records)
     settings = _FirstPass(names, labels, translated, kinds, NameKeys.from_rules(names.skeleton_rules).skeleton)
     parts = _parallel_first_pass(records, settings, target) if _worth_parallel(records, target) else None

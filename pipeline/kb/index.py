@@ -58,7 +58,7 @@ class AliasIndex:
     def _build(self, connection: sqlite3.Connection, tokenize: Callable[[str], list[str]]) -> None:
         """The key of every form's tokens, with its entity's prominence, which picks the forms
         of a crowded key. Each distinct text is keyed once in Python (thousands of people share
-        a given name and its pet names: 351,615 texts of 3.2 million forms at 100,000 people)
+        a given name and its pet names: 352,184 texts of 3.2 million forms at 100,000 people)
         and SQLite gives each form the key of its text; each space-separated chunk is tokenized once."""
         chunks: dict[str, list[str]] = {}
 

@@ -5,7 +5,7 @@ memoirs and translations call them by pet names built on the stem of a given
 name or diminutive: ``Natasha`` -> ``Natash-`` -> ``Natashenka``, ``Lyova`` ->
 ``Lyovochka``, ``Lev`` -> ``Levik``. :class:`PetForms` cuts each stem with the
 ordered stem rules of ``names.yaml: pet_names`` and adds every suffix. Each
-result is a SHORT form of part :data:`PET`, weaker evidence than a listed
+result is a SHORT form of part :data:`~pipeline.kb.entries.PET`, weaker evidence than a listed
 form (the linker's ``pet`` method score), and is dropped when it is a word of
 its own (``is_word``: an English word such as ``Lenka`` or ``Mishka``, a
 common given name) or shares its name key with a listed form of anyone (a
@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from pipeline.kb.entries import PET, SHORT, NameForm, strings
+from pipeline.kb.entries import strings
 from pipeline.kb.keys import fold
 from pipeline.resources import PetNameRules
 
@@ -56,7 +56,7 @@ class PetNames:
 
 
 class PetForms:
-    """The pet forms of person entries (:meth:`of`) under one set of rules.
+    """The pet forms of person entries (:meth:`group`) under one set of rules.
 
     ``taken`` the name keys (``key`` of the one word) of every one-word listed form of any
     entry: a pet form with one of them is none; ``is_word`` says which strings are words of
@@ -88,11 +88,6 @@ class PetForms:
                     texts.setdefault(fold(text), text)
             self._groups[names] = (len(self._groups) + 1, tuple(texts.values()))
         return self._groups[names]
-
-    def of(self, entry: dict[str, Any]) -> list[NameForm]:
-        """The pet forms of a person ``entry`` that lists a patronymic, from its given names and diminutives."""
-        pid = str(entry["id"])
-        return [NameForm(pid, text, SHORT, PET) for text in self.group(entry)[1]]
 
     def _allowed(self, text: str) -> bool:
         return self.key(text) not in self.taken and (self.is_word is None or not self.is_word(text))
